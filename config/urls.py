@@ -1,0 +1,31 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, register_converter
+from django.utils.translation import gettext_lazy as _
+
+from minbar.core import views as core_views
+from minbar.core.converters import UnicodeSlugConverter
+
+register_converter(UnicodeSlugConverter, "uslug")
+
+admin.site.site_header = _("Minbar newsroom")
+admin.site.site_title = _("Minbar")
+admin.site.index_title = _("Site administration")
+
+handler404 = "minbar.core.views.page_not_found"
+handler500 = "minbar.core.views.server_error"
+
+from minbar.news.urls import seo_urlpatterns  # noqa: E402 (after the converter)
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    *seo_urlpatterns,
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("", include("minbar.discussion.urls")),
+    path("", include("minbar.news.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,1 @@
+"""Minbar: Arabic-first news publishing with readers' discussion under every article."""

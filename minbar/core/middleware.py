@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class PathLocaleMiddleware(LocaleMiddleware):
+    """The language comes from the address alone: `/en/…` is English, everything else Arabic.
+
+    Browsers' Accept-Language and cookies are ignored on purpose, so that one address always
+    serves the same page, which is what lets shared caches keep it.
+    """
+
+    def process_request(self, request):
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

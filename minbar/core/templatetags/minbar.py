@@ -1,0 +1,62 @@
+"""Template filters every page uses: dates, counts, scores and the language switch."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import translate_url
+from django.utils.html import format_html
+
+from minbar.core import formatting
+
+register = template.Library()
+
+
+@register.filter
+def datetime_ar(value):
+    """`<time datetime="ISO">15 يوليو 2022 10:29</time>`."""
+    if not value:
+        return ""
+    return format_html(
+        '<time datetime="{}">{}</time>', value.isoformat(), formatting.format_datetime(value)
+    )
+
+
+@register.filter
+def date_only(value):
+    if not value:
+        return ""
+    return format_html(
+        '<time datetime="{}">{}</time>', value.isoformat(), formatting.format_date(value)
+    )
+
+
+@register.filter
+def hijri(value):
+    return formatting.format_hijri(value) if value else ""
+
+
+@register.filter
+def num(value):
+    return formatting.format_count(int(value or 0))
+
+
+@register.filter
+def score(value):
+    """A signed score isolated from the surrounding right-to-left text."""
+    return format_html(
+        '<bdi class="score" dir="ltr">{}</bdi>', formatting.format_score(int(value or 0))
+    )
+
+
+@register.simple_tag
+def comments_heading(count):
+    return formatting.comments_heading(int(count or 0))
+
+
+@register.simple_tag(takes_context=True)
+def url_in_language(context, language_code):
+    """The current page's address in another language (the language switch)."""
+    request = context.get("request")
+    if request is None:
+        return "/"
+    return translate_url(request.get_full_path(), language_code)

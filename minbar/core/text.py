@@ -1,0 +1,89 @@
+"""User and newsroom text made safe: Markdown to sanitised HTML, and bidi hygiene.
+
+Every piece of HTML that Minbar shows from stored text is made here, once, at write time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+
+# Embedding and override controls let text reorder everything after it; they are removed.
+_BIDI_OVERRIDES = re.compile("[\u202a-\u202e]")
+_ISOLATE_OPEN = "\u2066\u2067\u2068"
+_ISOLATE_CLOSE = "\u2069"
+# C0/C1 controls other than tab and newline; they have no business in stored text.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+ARTICLE_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "blockquote", "ul", "ol", "li", "a", "code", "pre",
+    "h2", "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+COMMENT_TAGS = {"p", "br", "strong", "em", "blockquote", "ul", "ol", "li", "a", "code"}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def clean_user_text(text: str) -> str:
+    """Return text fit to store: NFC, CRLF folded, controls and bidi overrides removed, isolates
+    balanced (an unmatched closing isolate is dropped, open ones are closed at the end)."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _BIDI_OVERRIDES.sub("", _CONTROLS.sub("", text))
+    out: list[str] = []
+    depth = 0
+    for char in text:
+        if char in _ISOLATE_OPEN:
+            depth += 1
+        elif char == _ISOLATE_CLOSE:
+            if depth == 0:
+                continue
+            depth -= 1
+        out.append(char)
+    return "".join(out) + _ISOLATE_CLOSE * depth
+
+
+@lru_cache(maxsize=2)
+def _markdown(*, for_comments: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    if for_comments:
+        # The comment subset: paragraphs, emphasis, quotes, lists, links, inline code.
+        md.disable(["heading", "lheading", "image", "fence", "code", "hr", "html_block",
+                    "html_inline", "table"], ignoreInvalid=True)  # fmt: skip
+    return md
+
+
+def render_article_markdown(text: str) -> str:
+    """Newsroom Markdown to sanitised HTML (headings, lists, quotes, links, tables, code)."""
+    html = _markdown(for_comments=False).render(text)
+    return nh3.clean(
+        html,
+        tags=ARTICLE_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener",
+    )
+
+
+def render_comment_markdown(text: str) -> str:
+    """A reader's Markdown (the safe subset) to sanitised HTML; links are nofollow ugc."""
+    html = _markdown(for_comments=True).render(text)
+    return nh3.clean(
+        html,
+        tags=COMMENT_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow ugc noopener",
+    )
+
+
+def plain_text(html_or_markdown: str, *, limit: int = 200) -> str:
+    """A short plain-text excerpt (for meta descriptions and feeds)."""
+    text = nh3.clean(html_or_markdown, tags=set())
+    text = re.sub(r"[#>*_`\[\]()]+", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,143 @@
+"""Reads for the discussion under an article: a page of threads in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from minbar.core.http import paginate
+from minbar.discussion import policy
+from minbar.discussion.models import Comment, CommentVote
+from minbar.news.models import Article
+
+VISIBLE = Comment.Status.VISIBLE
+DELETED = Comment.Status.DELETED
+PENDING = Comment.Status.PENDING
+
+ORDERINGS = {
+    "oldest": ("created_at", "pk"),
+    "newest": ("-created_at", "-pk"),
+    "best": ("-best_rank", "created_at", "pk"),
+}
+
+
+@dataclass
+class ShownComment:
+    comment: Comment
+    visual_depth: int
+    number: int | None = None
+    reply_to: Comment | None = None  # set when the reply is shown flattened below the nesting
+    is_placeholder: bool = False
+    is_own_pending: bool = False
+
+
+@dataclass
+class Discussion:
+    article: Article
+    order: str
+    page: object
+    items: list[ShownComment] = field(default_factory=list)
+    my_votes: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return self.article.comment_count
+
+
+def _shown_statuses(user) -> Q:
+    """Visible comments, deleted ones kept as placeholders, and the reader's own pending ones."""
+    condition = Q(status=VISIBLE) | Q(status=DELETED)
+    if user is not None and user.is_authenticated:
+        condition |= Q(status=PENDING, author_id=user.pk)
+    return condition
+
+
+def list_threads(article: Article, *, order: str, user=None) -> QuerySet[Comment]:
+    """The top-level comments shown under the article, in the page's order.
+
+    A deleted top-level comment stays (as a placeholder) only while a visible reply hangs on it.
+    """
+    live_reply = Comment.objects.filter(root_id=OuterRef("pk"), status=VISIBLE)
+    return (
+        Comment.objects.filter(article=article, parent__isnull=True)
+        .filter(_shown_statuses(user))
+        .exclude(Q(status=DELETED) & ~Exists(live_reply))
+        .select_related("author")
+        .order_by(*ORDERINGS[order])
+    )
+
+
+def _flatten(roots: list[Comment], replies: list[Comment], *, first_number: int, user):
+    children: dict[int, list[Comment]] = {}
+    for reply in replies:
+        children.setdefault(reply.parent_id, []).append(reply)
+
+    def has_visible_below(comment: Comment) -> bool:
+        return any(
+            c.status == VISIBLE or has_visible_below(c) for c in children.get(comment.pk, [])
+        )
+
+    items: list[ShownComment] = []
+
+    def walk(comment: Comment, parent: Comment | None) -> None:
+        if comment.status == DELETED and not has_visible_below(comment):
+            return
+        depth = min(comment.depth, policy.MAX_VISUAL_DEPTH)
+        items.append(
+            ShownComment(
+                comment=comment,
+                visual_depth=depth,
+                reply_to=parent if comment.depth > policy.MAX_VISUAL_DEPTH else None,
+                is_placeholder=comment.status == DELETED,
+                is_own_pending=comment.status == PENDING,
+            )
+        )
+        for child in children.get(comment.pk, []):
+            walk(child, comment)
+
+    for offset, root in enumerate(roots):
+        start = len(items)
+        walk(root, None)
+        if len(items) > start:
+            items[start].number = first_number + offset
+    return items
+
+
+def get_discussion(request, *, article: Article) -> Discussion:
+    """The page of the discussion that the request asks for (`?order=`, `?page=`)."""
+    user = request.user
+    order = policy.parse_order(request.GET.get("order"))
+    page = paginate(
+        request, list_threads(article, order=order, user=user), per_page=policy.THREADS_PER_PAGE
+    )
+    roots = list(page.object_list)
+    replies: list[Comment] = []
+    if roots:
+        replies = list(
+            Comment.objects.filter(root_id__in=[r.pk for r in roots])
+            .filter(_shown_statuses(user))
+            .select_related("author")
+            .order_by("created_at", "pk")
+        )
+    items = _flatten(roots, replies, first_number=page.start_index() or 1, user=user)
+    my_votes: dict[int, int] = {}
+    if user.is_authenticated and items:
+        my_votes = dict(
+            CommentVote.objects.filter(
+                voter=user, comment_id__in=[i.comment.pk for i in items]
+            ).values_list("comment_id", "value")
+        )
+    return Discussion(article=article, order=order, page=page, items=items, my_votes=my_votes)
+
+
+def find_comment_page(comment: Comment, *, order: str = policy.DEFAULT_ORDER, user=None) -> int:
+    """The page of the discussion on which `comment` (or its thread) is shown."""
+    root = comment if comment.parent_id is None else Comment.objects.get(pk=comment.root_id)
+    threads = list_threads(comment.article, order=order, user=user).values_list("pk", flat=True)
+    ids = list(threads)
+    try:
+        position = ids.index(root.pk)
+    except ValueError:
+        return 1
+    return position // policy.THREADS_PER_PAGE + 1

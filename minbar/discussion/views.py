@@ -1,0 +1,170 @@
+"""Discussion endpoints: parse, access, act, respond. Every refusal keeps what the reader typed."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from minbar.core.formatting import format_score
+from minbar.discussion import actions, selectors
+from minbar.discussion.access import (
+    access_comment_for_changing,
+    access_comment_for_reading,
+    access_comment_for_voting,
+)
+from minbar.discussion.errors import DiscussionError
+from minbar.discussion.forms import CommentForm, VoteForm
+from minbar.news.access import access_article_for_reading
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def comment_url(comment, *, user=None, order: str = "oldest") -> str:
+    page = selectors.find_comment_page(comment, order=order, user=user)
+    base = comment.article.get_absolute_url()
+    query = []
+    if order != "oldest":
+        query.append(f"order={order}")
+    if page > 1:
+        query.append(f"page={page}")
+    return f"{base}{'?' + '&'.join(query) if query else ''}#comment-{comment.pk}"
+
+
+def _article_with_error(request, article, form, error: DiscussionError, *, parent=None):
+    """The article page again, the reader's text in the form and the reason above it."""
+    from minbar.news.views import render_article
+
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+    template = "discussion/comment_reply.html" if parent else None
+    if template:
+        return render(
+            request,
+            template,
+            {"parent": parent, "article": article, "form": form},
+            status=error.status,
+        )
+    return render_article(request, article, form=form, status=error.status)
+
+
+@require_POST
+@login_required
+def post_comment(request, slug):
+    article = access_article_for_reading(request.user, slug=slug)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        error = DiscussionError("invalid", form.errors.as_text())
+        return _article_with_error(request, article, form, error)
+    parent_id = form.cleaned_data.get("parent")
+    try:
+        comment = actions.check_post_comment(
+            article=article,
+            author=request.user,
+            text=form.cleaned_data["text"],
+            parent_id=parent_id,
+        )
+    except DiscussionError as error:
+        parent = None
+        if parent_id and error.code != "bad-parent":
+            parent = access_comment_for_reading(request.user, comment_id=parent_id)
+        return _article_with_error(request, article, form, error, parent=parent)
+    return HttpResponseRedirect(comment_url(comment, user=request.user))
+
+
+def permalink(request, comment_id):
+    comment = access_comment_for_reading(request.user, comment_id=comment_id)
+    order = request.GET.get("order", "oldest")
+    from minbar.discussion.policy import parse_order
+
+    return HttpResponseRedirect(comment_url(comment, user=request.user, order=parse_order(order)))
+
+
+@login_required
+def reply(request, comment_id):
+    parent = access_comment_for_reading(request.user, comment_id=comment_id)
+    form = CommentForm(initial={"parent": parent.pk})
+    return render(
+        request,
+        "discussion/comment_reply.html",
+        {"parent": parent, "article": parent.article, "form": form},
+    )
+
+
+@require_POST
+@login_required
+def cast_vote(request, comment_id):
+    form = VoteForm(request.POST)
+    comment = access_comment_for_voting(request.user, comment_id=comment_id)
+    try:
+        if not form.is_valid():
+            raise DiscussionError("bad-vote", form.errors.as_text())
+        tally = actions.check_cast_vote(
+            comment, voter=request.user, value=form.cleaned_data["value"]
+        )
+    except DiscussionError as error:
+        if _wants_json(request):
+            return JsonResponse(
+                {"ok": False, "error": error.code, "message": error.message}, status=error.status
+            )
+        return render(
+            request,
+            "discussion/comment_error.html",
+            {"comment": comment, "message": error.message},
+            status=error.status,
+        )
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "ok": True,
+                "comment": tally.comment_id,
+                "score": tally.score,
+                "score_display": format_score(tally.score),
+                "my_vote": tally.my_vote,
+            }
+        )
+    return HttpResponseRedirect(comment_url(comment, user=request.user))
+
+
+@login_required
+def edit_comment(request, comment_id):
+    comment = access_comment_for_changing(request.user, comment_id=comment_id)
+    if request.method == "POST":
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.check_edit_comment(
+                    comment, editor=request.user, text=form.cleaned_data["text"]
+                )
+            except DiscussionError as error:
+                form.add_error("text", error.message)
+                return render(
+                    request,
+                    "discussion/comment_edit.html",
+                    {"comment": comment, "form": form},
+                    status=error.status,
+                )
+            return HttpResponseRedirect(comment_url(comment, user=request.user))
+    else:
+        form = CommentForm(initial={"text": comment.body})
+    return render(request, "discussion/comment_edit.html", {"comment": comment, "form": form})
+
+
+@login_required
+def delete_comment(request, comment_id):
+    comment = access_comment_for_changing(request.user, comment_id=comment_id)
+    if request.method == "POST":
+        try:
+            actions.check_delete_comment(comment, user=request.user)
+        except DiscussionError as error:
+            return render(
+                request,
+                "discussion/comment_error.html",
+                {"comment": comment, "message": error.message},
+                status=error.status,
+            )
+        return HttpResponseRedirect(reverse("news:article", kwargs={"slug": comment.article.slug}))
+    return render(request, "discussion/comment_delete.html", {"comment": comment})

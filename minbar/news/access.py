@@ -1,0 +1,31 @@
+"""What a reader may reach. Drafts and articles not yet live look exactly like missing pages,
+except to the newsroom, who see them with a preview banner."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from minbar.news.models import Article
+
+
+def can_preview(user) -> bool:
+    return bool(
+        user and user.is_authenticated and user.is_staff and user.has_perm("news.view_article")
+    )
+
+
+def access_article_for_reading(user, *, slug: str) -> Article:
+    """The article at `slug` if this user may read it; 404 otherwise."""
+    article = (
+        Article.objects.select_related("section")
+        .prefetch_related("tags", "authors")
+        .filter(slug=slug)
+        .first()
+    )
+    if article is None:
+        raise Http404
+    if article.is_live():
+        return article
+    if can_preview(user):
+        return article
+    raise Http404

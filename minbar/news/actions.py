@@ -1,0 +1,236 @@
+"""Every change to the newsroom's content. The admin, the commands, the importer and the tests
+all publish through these functions, so "publish" means one thing everywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from minbar.core.signals import article_changed
+from minbar.core.text import render_article_markdown
+from minbar.news.models import SLUG_MAX, TITLE_MAX, Article, ArticleRevision, Author, Section, Tag
+
+CONTENT_FIELDS = (
+    "title", "standfirst", "body", "language", "section_id", "source_name", "source_url",
+    "source_language", "comments_open",
+)  # fmt: skip
+
+
+def slug_from(text: str, *, max_length: int = SLUG_MAX) -> str:
+    """A slug that keeps Arabic letters (`قمة-المناخ`); never empty."""
+    slug = slugify(text, allow_unicode=True)[:max_length].strip("-")
+    return slug or "article"
+
+
+def unique_slug(text: str, *, model=Article, exclude_pk: int | None = None) -> str:
+    """`slug_from(text)`, with `-2`, `-3` … added when another row already has it."""
+    base = slug_from(text, max_length=SLUG_MAX - 8)
+    taken = set(
+        model.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def snapshot(article: Article) -> dict[str, Any]:
+    """The full content of an article, as stored in a revision."""
+    return {
+        **{field: getattr(article, field) for field in CONTENT_FIELDS},
+        "slug": article.slug,
+        "status": article.status,
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "tags": sorted(article.tags.values_list("pk", flat=True)),
+        "authors": sorted(article.authors.values_list("pk", flat=True)),
+    }
+
+
+def _record(article: Article, *, editor, summary: str) -> ArticleRevision:
+    revision = ArticleRevision.objects.create(
+        article=article, editor=editor, summary=summary, content=snapshot(article)
+    )
+    pk = article.pk
+    transaction.on_commit(lambda: article_changed.send(sender=Article, article_id=pk))
+    return revision
+
+
+def do_record_revision(article: Article, *, editor=None, summary: str = "") -> ArticleRevision:
+    """Record the article as it stands (used after the admin saved content and relations)."""
+    return _record(article, editor=editor, summary=summary)
+
+
+def _validate(article: Article) -> None:
+    if not article.title.strip():
+        raise ValidationError({"title": _("An article needs a title.")})
+    if len(article.title) > TITLE_MAX:
+        raise ValidationError({"title": _("The title is too long.")})
+    if not article.body.strip():
+        raise ValidationError({"body": _("An article needs a body.")})
+
+
+@transaction.atomic
+def do_create_article(
+    *,
+    title: str,
+    body: str,
+    section: Section,
+    editor=None,
+    slug: str = "",
+    standfirst: str = "",
+    language: str = "ar",
+    tags: Iterable[Tag] = (),
+    authors: Iterable[Author] = (),
+    source_name: str = "",
+    source_url: str = "",
+    source_language: str = "",
+    comments_open: bool = True,
+) -> Article:
+    """Create a draft and record its first revision."""
+    article = Article(
+        title=title.strip(),
+        slug=slug or unique_slug(title),
+        standfirst=standfirst.strip(),
+        body=body,
+        body_html=render_article_markdown(body),
+        language=language,
+        section=section,
+        source_name=source_name,
+        source_url=source_url,
+        source_language=source_language,
+        comments_open=comments_open,
+        created_by=editor,
+    )
+    _validate(article)
+    article.save()
+    article.tags.set(tags)
+    article.authors.set(authors)
+    _record(article, editor=editor, summary=_("Created"))
+    return article
+
+
+@transaction.atomic
+def do_update_article(
+    article: Article,
+    *,
+    editor=None,
+    tags: Iterable[Tag] | None = None,
+    authors: Iterable[Author] | None = None,
+    **fields: Any,
+) -> Article:
+    """Change an article's content (any of CONTENT_FIELDS, `slug`, `section`) and record it."""
+    for name, value in fields.items():
+        if name not in {*CONTENT_FIELDS, "slug", "section"}:
+            raise TypeError(f"do_update_article() cannot set {name!r}")
+        setattr(article, name, value)
+    article.body_html = render_article_markdown(article.body)
+    article.updated_at = timezone.now()
+    _validate(article)
+    article.save()
+    if tags is not None:
+        article.tags.set(tags)
+    if authors is not None:
+        article.authors.set(authors)
+    _record(article, editor=editor, summary=_("Edited"))
+    return article
+
+
+def check_can_publish(editor) -> None:
+    """Only editors (and superusers) publish, schedule and unpublish."""
+    if editor is not None and not editor.has_perm("news.publish_article"):
+        raise PermissionDenied(_("Only editors can publish, schedule or unpublish articles."))
+
+
+@transaction.atomic
+def do_publish_article(article: Article, *, editor=None, at: dt.datetime | None = None) -> Article:
+    """Publish now, or at `at`: a time in the future schedules the article instead.
+
+    A published article keeps its first publication time when published again.
+    """
+    now = timezone.now()
+    when = at or article.published_at or now
+    if at is None and article.status == Article.Status.SCHEDULED:
+        when = now
+    if when > now:
+        return do_schedule_article(article, editor=editor, at=when)
+    article.status = Article.Status.PUBLISHED
+    article.published_at = when
+    article.updated_at = when
+    article.save(update_fields=["status", "published_at", "updated_at"])
+    _record(article, editor=editor, summary=_("Published"))
+    return article
+
+
+@transaction.atomic
+def do_schedule_article(article: Article, *, editor=None, at: dt.datetime) -> Article:
+    """Set the article to go live at `at`; readers see it from then on, with no job to run."""
+    if timezone.is_naive(at):
+        raise ValidationError({"published_at": _("The time needs a time zone.")})
+    article.status = Article.Status.SCHEDULED
+    article.published_at = at
+    article.updated_at = timezone.now()
+    article.save(update_fields=["status", "published_at", "updated_at"])
+    _record(article, editor=editor, summary=_("Scheduled"))
+    return article
+
+
+@transaction.atomic
+def do_unpublish_article(article: Article, *, editor=None) -> Article:
+    """Back to draft: the article disappears from every public page, feed and sitemap."""
+    article.status = Article.Status.DRAFT
+    article.updated_at = timezone.now()
+    article.save(update_fields=["status", "updated_at"])
+    _record(article, editor=editor, summary=_("Unpublished"))
+    return article
+
+
+@transaction.atomic
+def do_restore_revision(revision: ArticleRevision, *, editor=None) -> Article:
+    """Put back a revision's content (not its publication state or slug) as a new revision."""
+    article = Article.objects.select_for_update().get(pk=revision.article_id)
+    content = revision.content
+    for field in CONTENT_FIELDS:
+        if field in content:
+            setattr(article, field, content[field])
+    article.body_html = render_article_markdown(article.body)
+    article.updated_at = timezone.now()
+    article.save()
+    article.tags.set(Tag.objects.filter(pk__in=content.get("tags", [])))
+    article.authors.set(Author.objects.filter(pk__in=content.get("authors", [])))
+    when = timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")
+    _record(article, editor=editor, summary=_("Restored the revision of %(when)s") % {"when": when})
+    return article
+
+
+def do_get_or_create_section(*, name: str, position: int = 0) -> Section:
+    section = Section.objects.filter(name=name).first()
+    if section:
+        return section
+    return Section.objects.create(
+        name=name, slug=unique_slug(name, model=Section), position=position
+    )
+
+
+def do_get_or_create_tag(*, name: str) -> Tag:
+    tag = Tag.objects.filter(name=name).first()
+    return tag or Tag.objects.create(name=name, slug=unique_slug(name, model=Tag))
+
+
+def do_get_or_create_author(*, name: str, bio: str = "", user=None) -> Author:
+    author = Author.objects.filter(name=name).first()
+    if author:
+        return author
+    return Author.objects.create(
+        name=name, slug=unique_slug(name, model=Author), bio=bio, user=user
+    )

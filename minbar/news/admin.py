@@ -1,0 +1,242 @@
+"""The newsroom's tools, in the Django admin. Saving and publishing go through news.actions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from minbar.core.text import render_article_markdown
+from minbar.news import actions
+from minbar.news.models import Article, ArticleRevision, Author, Section, Tag
+
+DRAFT = Article.Status.DRAFT
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "position")
+    list_editable = ("position",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ("name", "user")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    raw_id_fields = ("user",)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = "__all__"  # noqa: DJ007 - the fieldsets below choose what is shown
+        widgets = {"title": forms.TextInput(attrs={"size": 80, "dir": "auto"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = gettext_lazy(
+                "Leave empty to make one from the title (Arabic letters are kept)."
+            )
+
+    def clean(self):
+        data = super().clean()
+        if "slug" in self.fields and not data.get("slug") and data.get("title"):
+            exclude = self.instance.pk if self.instance.pk else None
+            data["slug"] = actions.unique_slug(data["title"], exclude_pk=exclude)
+        status = data.get("status")
+        when = data.get("published_at")
+        if status == Article.Status.SCHEDULED:
+            if not when:
+                self.add_error("published_at", _("A scheduled article needs a publication time."))
+            elif when <= timezone.now():
+                self.add_error("published_at", _("A scheduled time must be in the future."))
+        return data
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    list_display = ("title", "status", "published_at", "section", "comment_count", "preview_link")
+    list_filter = ("status", "section", "comments_open")
+    search_fields = ("title", "slug")
+    date_hierarchy = "published_at"
+    filter_horizontal = ("tags", "authors")
+    readonly_fields = ("comment_count", "history_link")
+    actions = ["publish_selected", "unpublish_selected"]
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "standfirst", "body", "section", "tags", "authors")}),
+        (gettext_lazy("Publication"), {"fields": ("status", "published_at", "comments_open")}),
+        (
+            gettext_lazy("Source (for digests of other outlets)"),
+            {"fields": ("source_name", "source_url", "source_language", "language")},
+        ),
+        (gettext_lazy("Record"), {"fields": ("comment_count", "history_link")}),
+    )
+
+    # --- who sees and changes what ----------------------------------------------------------
+
+    def _is_editor(self, request) -> bool:
+        return request.user.has_perm("news.publish_article")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("section")
+        if self._is_editor(request):
+            return qs
+        return qs.filter(created_by=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or self._is_editor(request):
+            return True
+        return obj.created_by_id == request.user.pk and obj.status == DRAFT
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self._is_editor(request):
+            fields += ["status", "published_at"]
+        return fields
+
+    # --- saving through the actions ---------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        # Content is saved here; the change of publication state is applied by the actions in
+        # save_related, once tags and authors are saved too, so the revision is complete.
+        request._minbar_target = (obj.status, obj.published_at)
+        if change:
+            before = Article.objects.get(pk=obj.pk)
+            obj.status, obj.published_at = before.status, before.published_at
+        else:
+            obj.status, obj.published_at = DRAFT, None
+            obj.created_by = request.user
+        obj.body_html = render_article_markdown(obj.body)
+        obj.updated_at = timezone.now()
+        obj.save()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        status, when = getattr(request, "_minbar_target", (article.status, article.published_at))
+        actions.do_record_revision(
+            article, editor=request.user, summary=_("Edited") if change else _("Created")
+        )
+        if (status, when) == (article.status, article.published_at):
+            return
+        actions.check_can_publish(request.user)
+        if status == Article.Status.PUBLISHED:
+            actions.do_publish_article(article, editor=request.user, at=when)
+        elif status == Article.Status.SCHEDULED:
+            actions.do_schedule_article(article, editor=request.user, at=when)
+        else:
+            actions.do_unpublish_article(article, editor=request.user)
+
+    @admin.action(description=gettext_lazy("Publish the selected articles now"))
+    def publish_selected(self, request, queryset):
+        actions.check_can_publish(request.user)
+        with transaction.atomic():
+            for article in queryset:
+                actions.do_publish_article(article, editor=request.user)
+        self.message_user(request, _("Published."), messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Unpublish the selected articles"))
+    def unpublish_selected(self, request, queryset):
+        actions.check_can_publish(request.user)
+        with transaction.atomic():
+            for article in queryset:
+                actions.do_unpublish_article(article, editor=request.user)
+        self.message_user(request, _("Unpublished."), messages.SUCCESS)
+
+    def get_actions(self, request):
+        found = super().get_actions(request)
+        if not self._is_editor(request):
+            found.pop("publish_selected", None)
+            found.pop("unpublish_selected", None)
+        return found
+
+    # --- links, history and restoring -------------------------------------------------------
+
+    @admin.display(description=gettext_lazy("Page"))
+    def preview_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("View"))
+
+    @admin.display(description=gettext_lazy("Revisions"))
+    def history_link(self, obj):
+        if not obj.pk:
+            return "—"
+        url = reverse("admin:news_article_revisions", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Revision history and restore"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:article_id>/revisions/",
+                self.admin_site.admin_view(self.revisions_view),
+                name="news_article_revisions",
+            ),
+            path(
+                "<int:article_id>/revisions/<int:revision_id>/restore/",
+                self.admin_site.admin_view(require_POST(self.restore_view)),
+                name="news_article_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def revisions_view(self, request, article_id):
+        article = get_object_or_404(self.get_queryset(request), pk=article_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "article": article,
+            "revisions": article.revisions.select_related("editor"),
+            "can_restore": self.has_change_permission(request, article),
+            "title": _("Revisions of “%(title)s”") % {"title": article.title},
+        }
+        return TemplateResponse(request, "admin/news/article_revisions.html", context)
+
+    def restore_view(self, request, article_id, revision_id):
+        article = get_object_or_404(self.get_queryset(request), pk=article_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        revision = get_object_or_404(ArticleRevision, pk=revision_id, article=article)
+        try:
+            actions.do_restore_revision(revision, editor=request.user)
+        except ValidationError as error:
+            self.message_user(request, "; ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, _("The revision was restored."), messages.SUCCESS)
+        return redirect("admin:news_article_change", article.pk)
+
+
+@admin.register(ArticleRevision)
+class ArticleRevisionAdmin(admin.ModelAdmin):
+    list_display = ("article", "created_at", "editor", "summary")
+    list_filter = ("created_at",)
+    readonly_fields = ("article", "editor", "created_at", "summary", "content")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

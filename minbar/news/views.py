@@ -1,0 +1,69 @@
+"""Public newsroom pages: parse, access, read, respond."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404, render
+
+from minbar.core.http import paginate
+from minbar.news import selectors
+from minbar.news.access import access_article_for_reading
+from minbar.news.models import Author, Section, Tag
+from minbar.news.seo import article_metadata
+
+PER_PAGE = settings.MINBAR_ARTICLES_PER_PAGE
+
+
+def home(request):
+    page = paginate(request, selectors.list_published_articles(), per_page=PER_PAGE)
+    blocks = selectors.list_section_blocks() if page.number == 1 else []
+    return render(request, "news/home.html", {"page": page, "blocks": blocks})
+
+
+def section_detail(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    page = paginate(request, selectors.list_articles_in_section(section), per_page=PER_PAGE)
+    return render(request, "news/section_detail.html", {"section": section, "page": page})
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    page = paginate(request, selectors.list_articles_with_tag(tag), per_page=PER_PAGE)
+    return render(request, "news/tag_detail.html", {"tag": tag, "page": page})
+
+
+def author_detail(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    page = paginate(request, selectors.list_articles_by_author(author), per_page=PER_PAGE)
+    return render(request, "news/author_detail.html", {"author": author, "page": page})
+
+
+def article_detail(request, slug):
+    article = access_article_for_reading(request.user, slug=slug)
+    return render_article(request, article)
+
+
+def render_article(request, article, *, form=None, status: int = 200):
+    """The article page with its discussion; `form` carries a refused comment back."""
+    from minbar.discussion.forms import CommentForm
+    from minbar.discussion.selectors import get_discussion
+
+    context = {
+        "article": article,
+        "is_preview": not article.is_live(),
+        "meta": article_metadata(request, article),
+        "discussion": get_discussion(request, article=article),
+        "comment_form": form or CommentForm(),
+    }
+    return render(request, "news/article_detail.html", context, status=status)
+
+
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+def news_sitemap(request):
+    from minbar.news.sitemaps import news_sitemap_articles
+
+    context = {"articles": news_sitemap_articles()}
+    return render(request, "news/news_sitemap.xml", context, content_type="application/xml")
