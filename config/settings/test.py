@@ -1,7 +1,12 @@
 """Tests: the same stack as production, with a fast password hasher and local-memory mail."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES
+
+# Lets several test runs share one machine without sharing a database (e.g. `_search`).
+_SUFFIX = os.environ.get("MINBAR_TEST_DB_SUFFIX", "")
 
 DEBUG = False
 # Argon2 is the production hasher (asserted by a test); the suite hashes thousands of passwords.
@@ -10,7 +15,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that concurrency tests see real SQLite locking across connections.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test{_SUFFIX}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_minbar{_SUFFIX}"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
