@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "minbar.accounts",
     "minbar.news",
     "minbar.discussion",
+    "minbar.archive",
 ]
 
 MIDDLEWARE = [
