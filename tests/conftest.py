@@ -29,11 +29,16 @@ def port_open(host: str, port: int) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache_and_arabic():
+    """Each test starts with an empty cache and Arabic active (a request to /en/ in an earlier
+    test leaves English active in the thread, which would change every reverse())."""
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    translation.activate("ar")
     yield
+    translation.activate("ar")
 
 
 @pytest.fixture

@@ -11,13 +11,20 @@ from minbar.core import formatting
 register = template.Library()
 
 
+def _iso(value) -> str:
+    """Machine-readable time in the site's time zone, to the second."""
+    from django.utils import timezone
+
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
 @register.filter
 def datetime_ar(value):
     """`<time datetime="ISO">15 يوليو 2022 10:29</time>`."""
     if not value:
         return ""
     return format_html(
-        '<time datetime="{}">{}</time>', value.isoformat(), formatting.format_datetime(value)
+        '<time datetime="{}">{}</time>', _iso(value), formatting.format_datetime(value)
     )
 
 
@@ -25,9 +32,7 @@ def datetime_ar(value):
 def date_only(value):
     if not value:
         return ""
-    return format_html(
-        '<time datetime="{}">{}</time>', value.isoformat(), formatting.format_date(value)
-    )
+    return format_html('<time datetime="{}">{}</time>', _iso(value), formatting.format_date(value))
 
 
 @register.filter
