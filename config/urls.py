@@ -24,6 +24,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    # Before allauth's: it wraps some of allauth's own pages (see minbar/accounts/urls.py).
+    path("", include("minbar.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("minbar.discussion.urls")),
     path("", include("minbar.news.urls")),
