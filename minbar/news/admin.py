@@ -65,6 +65,9 @@ class ArticleAdminForm(forms.ModelForm):
             data["slug"] = actions.unique_slug(data["title"], exclude_pk=exclude)
         status = data.get("status")
         when = data.get("published_at")
+        if status == Article.Status.PUBLISHED and not when and "published_at" in self.fields:
+            # "Publish" with no time means now; the action keeps an earlier first publication.
+            data["published_at"] = self.instance.published_at or timezone.now()
         if status == Article.Status.SCHEDULED:
             if not when:
                 self.add_error("published_at", _("A scheduled article needs a publication time."))
