@@ -212,7 +212,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = True
 # Minbar's username rules, look-alike refusal and the claiming of imported accounts.
 ACCOUNT_ADAPTER = "minbar.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"reset_password": "minbar.accounts.forms.ResetPasswordForm"}
+ACCOUNT_FORMS = {
+    "login": "minbar.accounts.forms.LoginForm",
+    "reset_password": "minbar.accounts.forms.ResetPasswordForm",
+}
 # Signing out is a POST (the header's button); a GET shows a confirmation page.
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{MINBAR_SITE_NAME}] "

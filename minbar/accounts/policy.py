@@ -10,7 +10,7 @@ DISPLAY_NAME_MAX = 60
 
 # Digits a reader types on Arabic, Persian and Latin keyboards. Other digit families (and
 # superscripts, circled digits …) are refused: they look like these and add nothing.
-_DIGITS = frozenset("0123456789" "٠١٢٣٤٥٦٧٨٩" "۰۱۲۳۴۵۶۷۸۹")
+_DIGITS = frozenset("0123456789٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")
 _SEPARATORS = frozenset("_-")
 
 # Controls, formatting characters (bidi embeddings, overrides and isolates, zero-width joiners,

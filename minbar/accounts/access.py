@@ -1,0 +1,20 @@
+"""Which reader a request may see. Every account has a public profile, the inactive accounts the
+archive importer made included (their comments are on the site); a missing one is a 404."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from minbar.accounts.models import User
+from minbar.accounts.policy import username_key
+
+
+def access_reader_for_profile(*, username: str) -> User:
+    """The reader whose name is `username`, or whose name looks the same (the folded key is
+    unique, so at most one matches); the view sends a look-alike address to the real one."""
+    if len(username) > 150:
+        raise Http404
+    reader = User.objects.filter(username_key=username_key(username)).first()
+    if reader is None:
+        raise Http404
+    return reader

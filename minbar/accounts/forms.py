@@ -1,0 +1,69 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from allauth.account.utils import filter_users_by_email
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from minbar.accounts import policy
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """allauth's form, which mails active accounts only, plus unclaimed imported accounts that
+    carry this address: for them the reset is how the account is claimed (see
+    minbar.accounts.adapter)."""
+
+    def clean_email(self) -> str:
+        try:
+            email = super().clean_email()
+        except ValidationError:
+            # Only raised when allauth may say "unknown address" (enumeration allowed).
+            email = self.cleaned_data["email"]
+            self.users = []
+            claimable = _unclaimed_imports(email)
+            if not claimable:
+                raise
+        else:
+            claimable = _unclaimed_imports(email)
+        self.users = [*self.users, *claimable]
+        return email
+
+
+def _unclaimed_imports(email: str) -> list:
+    return [
+        user
+        for user in filter_users_by_email(email.lower(), is_active=False)
+        if policy.is_unclaimed_import(
+            is_active=user.is_active,
+            has_usable_password=user.has_usable_password(),
+            has_signed_in=user.last_login is not None,
+        )
+    ]
+
+
+class DisplayNameForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Display name"),
+        help_text=_(
+            "Shown beside your comments instead of your username. At most 60 characters; "
+            "leave it empty to show your username."
+        ),
+        required=False,
+        strip=False,
+        # Over-long names are refused by check_display_name with a clear message, and the form
+        # keeps them; the attribute only helps browsers stop the typing early.
+        widget=forms.TextInput(
+            attrs={"maxlength": policy.DISPLAY_NAME_MAX, "dir": "auto", "autocomplete": "nickname"}
+        ),
+    )
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form, with a label that says both ways in work."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = _("Username or email")
+        # Password managers file the sign-in name under "username", whichever the reader types.
+        login.widget.attrs["autocomplete"] = "username"

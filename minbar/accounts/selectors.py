@@ -1,0 +1,75 @@
+"""Reads for the reader's pages: a profile in a fixed number of queries, and the look-alike
+lookup behind the username rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Coalesce
+
+from minbar.accounts.models import User
+from minbar.accounts.policy import username_key
+from minbar.core.text import plain_text
+from minbar.discussion.models import Comment
+from minbar.news.models import Article
+
+LATEST_COMMENTS = 10
+EXCERPT_CHARS = 200
+
+
+@dataclass(frozen=True)
+class ProfileComment:
+    comment: Comment
+    excerpt: str
+
+
+@dataclass(frozen=True)
+class ReaderProfile:
+    reader: User
+    comment_count: int
+    total_score: int
+    latest_comments: list[ProfileComment]
+
+
+def find_username_like(username: str) -> str | None:
+    """The existing username that looks the same as `username` (same folded key), if any."""
+    return (
+        User.objects.filter(username_key=username_key(username))
+        .values_list("username", flat=True)
+        .first()
+    )
+
+
+def _shown_comments(reader: User):
+    """The reader's comments that anyone can read: visible, under an article that is live.
+
+    A comment under a draft or unpublished article is left out, so the profile never leaks the
+    title of an article readers cannot open.
+    """
+    return Comment.objects.visible().filter(author=reader, article__in=Article.objects.published())
+
+
+def get_reader_profile(*, reader: User) -> ReaderProfile:
+    """Two queries whatever the number of comments: one aggregate, one short list."""
+    totals = _shown_comments(reader).aggregate(
+        count=Count("pk"),
+        score=Coalesce(Sum(F("imported_score") + F("upvotes") - F("downvotes")), 0),
+    )
+    latest = [
+        ProfileComment(comment=comment, excerpt=plain_text(comment.body, limit=EXCERPT_CHARS))
+        for comment in
+        _shown_comments(reader)
+        .select_related("article")
+        .only(
+            "pk", "body", "created_at", "imported_score", "upvotes", "downvotes", "author_id",
+            "article__slug", "article__title",
+        )
+        .order_by("-created_at", "-pk")[:LATEST_COMMENTS]
+    ]  # fmt: skip
+    return ReaderProfile(
+        reader=reader,
+        comment_count=totals["count"],
+        total_score=totals["score"],
+        latest_comments=latest,
+    )
