@@ -21,3 +21,16 @@ def healthz(request):
     from django.http import HttpResponse
 
     return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request, reason=""):
+    """A stale or forged form: say so in the reader's language and give back what they typed."""
+    from django.shortcuts import render
+
+    typed = request.POST.get("text", "") if request.method == "POST" else ""
+    back = request.META.get("HTTP_REFERER", "")
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = "/"
+    return render(request, "403_csrf.html", {"typed": typed[:10000], "back": back}, status=403)
