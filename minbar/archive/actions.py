@@ -1,0 +1,535 @@
+"""Writing an archive into the site: one transaction, in bulk, through the newsroom's and the
+discussion's own rules.
+
+Articles match by slug and comments by (article, id), so the same file imported twice leaves
+the same site. The invariants the discussion keeps one comment at a time are kept here for
+thousands at once: `Article.comment_count` counts visible comments (moved once per article, by
+the difference), `root`/`depth` follow the thread, `body_html` is rendered at write time, and
+`best_rank` includes the imported score. Everything is checked before the first write; any error
+rolls the whole import back.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minbar.accounts.policy import username_key, username_problems
+from minbar.archive import policy
+from minbar.archive.validate import (
+    ArchiveDocument,
+    ArchiveError,
+    ArchiveInvalid,
+    ArticleEntry,
+    CommentEntry,
+    parse_archive,
+)
+from minbar.core.signals import article_changed, discussion_changed
+from minbar.core.text import render_article_markdown, render_comment_markdown
+from minbar.discussion import actions as discussion
+from minbar.discussion.models import Comment
+from minbar.discussion.policy import best_rank
+from minbar.news import actions as news
+from minbar.news.models import Article, ArticleRevision, Author, Section, Tag
+
+# Rows per INSERT/UPDATE and names per IN (…): well under SQLite's limit on bound variables.
+BATCH = 500
+VISIBLE = Comment.Status.VISIBLE
+
+T = TypeVar("T")
+
+
+def _chunks(items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class ImportReport:
+    articles_created: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    comments_created: int = 0
+    comments_updated: int = 0
+    comments_unchanged: int = 0
+    accounts_created: int = 0
+    article_ids: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return _(
+            "Articles: %(a_new)s new, %(a_changed)s updated, %(a_same)s unchanged. "
+            "Comments: %(c_new)s new, %(c_changed)s updated, %(c_same)s unchanged. "
+            "Reader accounts created: %(accounts)s."
+        ) % {
+            "a_new": self.articles_created,
+            "a_changed": self.articles_updated,
+            "a_same": self.articles_unchanged,
+            "c_new": self.comments_created,
+            "c_changed": self.comments_updated,
+            "c_same": self.comments_unchanged,
+            "accounts": self.accounts_created,
+        }
+
+
+def check_import_archive(raw: bytes | str, *, editor=None) -> ImportReport:
+    """Parse and check a file's content, then import it; raises ArchiveInvalid with every error
+    (the site is then unchanged)."""
+    return do_import_archive(parse_archive(raw), editor=editor)
+
+
+@transaction.atomic
+def do_import_archive(document: ArchiveDocument, *, editor=None) -> ImportReport:
+    """Bring the site in line with a checked document, all or nothing.
+
+    Raises ArchiveInvalid for what only the site can tell (a username that is not allowed, or
+    that looks like another account's); nothing is written before those checks pass.
+    """
+    report = ImportReport()
+    authors = _comment_authors(document, report=report)
+    articles = _write_articles(document, editor=editor, report=report)
+    _write_comments(document, articles=articles, authors=authors, report=report)
+    report.article_ids = [articles[entry.slug].pk for entry in document.articles]
+    return report
+
+
+# --- accounts --------------------------------------------------------------------------------
+
+USERNAME_PROBLEMS = {
+    "invisible": lambda: _("A username cannot contain invisible or control characters."),
+    "characters": lambda: _("A username has only letters, digits, _ and -."),
+    "mixed-scripts": lambda: _("A username uses the letters of one script only."),
+    "no-letter": lambda: _("A username needs at least one letter."),
+    "length": lambda: _("A username is 3 to 30 characters long."),
+    "reserved": lambda: _("This username is reserved."),
+}
+
+
+def _username_message(problems: list[str]) -> str:
+    messages = [
+        USERNAME_PROBLEMS[code]() if code in USERNAME_PROBLEMS else code for code in problems
+    ]
+    return _("Not an acceptable username: %(problems)s") % {"problems": " ".join(messages)}
+
+
+def _comment_authors(document: ArchiveDocument, *, report: ImportReport) -> dict[str, int]:
+    """Username → user id for every comment author, creating inactive accounts (no usable
+    password) for unknown names. An unknown name that is not allowed, or that folds to the key
+    of an account with another name, is an error at each comment that uses it."""
+    User = get_user_model()
+    pointers: dict[str, list[str]] = {}
+    order: dict[str, int] = {}
+    for article in document.articles:
+        for comment in article.comments:
+            at = f"{comment.pointer}/author"
+            pointers.setdefault(comment.author, []).append(at)
+            order[at] = len(order)
+    names = list(pointers)
+    found: dict[str, int] = {}
+    for chunk in _chunks(names):
+        found.update(User.objects.filter(username__in=chunk).values_list("username", "pk"))
+    keys = {name: username_key(name) for name in names if name not in found}
+    taken: dict[str, str] = {}
+    for chunk in _chunks(sorted(set(keys.values()))):
+        taken.update(
+            User.objects.filter(username_key__in=chunk).values_list("username_key", "username")
+        )
+    errors: list[ArchiveError] = []
+    new: dict[str, str] = {}  # key -> name
+    accounts = []
+    for name, key in keys.items():
+        problems = username_problems(name)
+        if problems:
+            message = _username_message(problems)
+        elif key in taken:
+            message = _(
+                "This username looks the same as the existing account %(other)s: use that exact "
+                "name, or another one."
+            ) % {"other": taken[key]}
+        elif key in new:
+            message = _("This username looks the same as %(other)s (at %(pointer)s).") % {
+                "other": new[key],
+                "pointer": pointers[new[key]][0],
+            }
+        else:
+            new[key] = name
+            accounts.append(
+                User(
+                    username=name,
+                    username_key=key,
+                    email="",
+                    is_active=False,
+                    password=make_password(None),
+                )
+            )
+            continue
+        errors.extend(ArchiveError(at, message) for at in pointers[name])
+    if errors:
+        raise ArchiveInvalid(sorted(errors, key=lambda error: order[error.pointer]))
+    # User.save() computes username_key; bulk_create does not call save(), hence the key above.
+    _insert(User, accounts)
+    found.update((user.username, user.pk) for user in accounts)
+    report.accounts_created = len(accounts)
+    return found
+
+
+def _insert(model, objects: list) -> None:
+    """Insert rows and learn their primary keys (both databases return them from one INSERT)."""
+    if connection.features.can_return_rows_from_bulk_insert:
+        model.objects.bulk_create(objects, batch_size=BATCH)
+    else:  # pragma: no cover - an SQLite older than 3.35
+        for obj in objects:
+            obj.save(force_insert=True)
+
+
+# --- articles --------------------------------------------------------------------------------
+
+
+class _Names:
+    """Sections, tags and newsroom authors by name, made through the newsroom's actions."""
+
+    def __init__(self) -> None:
+        self.sections: dict[str, Section] = {}
+        self.tags: dict[str, Tag] = {}
+        self.authors: dict[str, Author] = {}
+
+    def section(self, name: str) -> Section:
+        if name not in self.sections:
+            self.sections[name] = news.do_get_or_create_section(name=name)
+        return self.sections[name]
+
+    def tag(self, name: str) -> Tag:
+        if name not in self.tags:
+            self.tags[name] = news.do_get_or_create_tag(name=name)
+        return self.tags[name]
+
+    def author(self, name: str) -> Author:
+        if name not in self.authors:
+            self.authors[name] = news.do_get_or_create_author(name=name)
+        return self.authors[name]
+
+
+def _article_fields(entry: ArticleEntry, *, section: Section) -> dict:
+    return {
+        "title": entry.title,
+        "standfirst": entry.standfirst,
+        "body": entry.body,
+        "language": entry.language,
+        "section_id": section.pk,
+        "status": entry.status,
+        "published_at": entry.published_at,
+        "comments_open": entry.comments_open,
+        "source_name": entry.source_name,
+        "source_url": entry.source_url,
+        "source_language": entry.source_language,
+    }
+
+
+def _write_articles(document: ArchiveDocument, *, editor, report: ImportReport) -> dict:
+    slugs = [entry.slug for entry in document.articles]
+    existing: dict[str, Article] = {}
+    for chunk in _chunks(slugs):
+        # Locked: comment_count moves below by a difference computed from these rows.
+        existing.update(
+            (article.slug, article)
+            for article in Article.objects.select_for_update().filter(slug__in=chunk)
+        )
+    ids = [article.pk for article in existing.values()]
+    current_tags: dict[int, set[str]] = defaultdict(set)
+    current_authors: dict[int, set[str]] = defaultdict(set)
+    for chunk in _chunks(ids):
+        for article_id, name in Article.tags.through.objects.filter(
+            article_id__in=chunk
+        ).values_list("article_id", "tag__name"):
+            current_tags[article_id].add(name)
+        for article_id, name in Article.authors.through.objects.filter(
+            article_id__in=chunk
+        ).values_list("article_id", "author__name"):
+            current_authors[article_id].add(name)
+
+    names = _Names()
+    now = timezone.now()
+    articles: dict[str, Article] = {}
+    touched: list[Article] = []
+    for entry in document.articles:
+        fields = _article_fields(entry, section=names.section(entry.section))
+        article = existing.get(entry.slug)
+        if article is None:
+            article = Article(
+                slug=entry.slug,
+                body_html=render_article_markdown(entry.body),
+                updated_at=entry.updated_at or entry.published_at or now,
+                created_by=editor,
+                **fields,
+            )
+            article.save(force_insert=True)
+            changed: list[str] = ["*"]
+            report.articles_created += 1
+        else:
+            changed = [name for name, value in fields.items() if getattr(article, name) != value]
+            for name in changed:
+                setattr(article, name, fields[name])
+            if "body" in changed:
+                article.body_html = render_article_markdown(article.body)
+                changed.append("body_html")
+            if entry.updated_at is not None and article.updated_at != entry.updated_at:
+                article.updated_at = entry.updated_at
+                changed.append("updated_at")
+            elif changed and entry.updated_at is None:
+                article.updated_at = now
+                changed.append("updated_at")
+            if changed:
+                article.save(update_fields=changed)
+        if set(entry.tags) != current_tags[article.pk]:
+            article.tags.set([names.tag(name) for name in entry.tags])
+            changed.append("tags")
+        if set(entry.authors) != current_authors[article.pk]:
+            article.authors.set([names.author(name) for name in entry.authors])
+            changed.append("authors")
+        if changed and entry.slug in existing:
+            report.articles_updated += 1
+        elif not changed:
+            report.articles_unchanged += 1
+        if changed:
+            touched.append(article)
+        articles[entry.slug] = article
+
+    # A revision for each article the import created or changed, as every newsroom save has.
+    summary = _("Imported from an archive")
+    ArticleRevision.objects.bulk_create(
+        [
+            ArticleRevision(
+                article=article, editor=editor, summary=summary, content=news.snapshot(article)
+            )
+            for article in touched
+        ],
+        batch_size=BATCH,
+    )
+    changed_ids = [article.pk for article in touched]
+    if changed_ids:
+        transaction.on_commit(lambda: _announce_articles(changed_ids))
+    return articles
+
+
+def _announce_articles(article_ids: list[int]) -> None:
+    for article_id in article_ids:
+        article_changed.send(sender=Article, article_id=article_id)
+
+
+# --- comments --------------------------------------------------------------------------------
+
+_COMMENT_FIELDS = (
+    "pk", "article_id", "parent_id", "root_id", "depth", "author_id", "body", "status",
+    "created_at", "imported_score", "upvotes", "downvotes", "best_rank", "import_id",
+)  # fmt: skip
+
+
+@dataclass
+class _Planned:
+    comment: Comment
+    entry: CommentEntry
+    parent: Comment | None
+    root: Comment | None
+    author_id: int
+    born_here: bool = False  # matched a Minbar-born comment through its exported id
+
+
+def _existing_comments(article_ids: list[int]) -> dict[int, list[Comment]]:
+    rows: dict[int, list[Comment]] = defaultdict(list)
+    for chunk in _chunks(article_ids):
+        for comment in (
+            Comment.objects.select_for_update()
+            .filter(article_id__in=chunk)
+            .only(*_COMMENT_FIELDS)
+            .order_by()
+        ):
+            rows[comment.article_id].append(comment)
+    return rows
+
+
+def _match(
+    entry: CommentEntry,
+    *,
+    by_import_id: dict[str, Comment],
+    born_here: dict[int, Comment],
+    author_id: int,
+) -> tuple[Comment | None, bool]:
+    """The stored comment an entry stands for: by import id, else a Minbar-born comment
+    exported as `c<pk>` (same author and time, so an id from another site cannot take it)."""
+    comment = by_import_id.get(entry.id)
+    if comment is not None:
+        return comment, False
+    pk = policy.native_pk(entry.id)
+    comment = born_here.get(pk) if pk is not None else None
+    if comment and comment.author_id == author_id and comment.created_at == entry.created_at:
+        del born_here[pk]
+        return comment, True
+    return None, False
+
+
+def _write_comments(
+    document: ArchiveDocument,
+    *,
+    articles: dict[str, Article],
+    authors: dict[str, int],
+    report: ImportReport,
+) -> None:
+    stored = _existing_comments(
+        [articles[entry.slug].pk for entry in document.articles if articles[entry.slug].pk]
+    )
+    new: list[_Planned] = []
+    matched: list[_Planned] = []
+    newly_visible: dict[int, int] = defaultdict(int)
+    for entry in document.articles:
+        article = articles[entry.slug]
+        rows = stored.get(article.pk, [])
+        by_import_id = {c.import_id: c for c in rows if c.import_id}
+        born_here = {c.pk: c for c in rows if not c.import_id}
+        planned: dict[str, Comment] = {}
+        for item in entry.comments:
+            author_id = authors[item.author]
+            comment, is_native = _match(
+                item, by_import_id=by_import_id, born_here=born_here, author_id=author_id
+            )
+            parent = planned[item.parent] if item.parent else None
+            root = planned[item.root] if item.root else None
+            if comment is None:
+                comment = Comment(
+                    article_id=article.pk,
+                    author_id=author_id,
+                    depth=item.depth,
+                    body=item.text,
+                    body_html=render_comment_markdown(item.text) if item.text else "",
+                    status=item.status,
+                    created_at=item.created_at,
+                    imported_score=item.score,
+                    best_rank=best_rank(upvotes=0, downvotes=0, imported_score=item.score),
+                    import_id=item.id,
+                )
+                new.append(_Planned(comment, item, parent, root, author_id))
+                if item.status == VISIBLE:
+                    newly_visible[article.pk] += 1
+            else:
+                matched.append(
+                    _Planned(comment, item, parent, root, author_id, born_here=is_native)
+                )
+            planned[item.id] = comment
+
+    _insert_new_comments(new)
+    report.comments_created = len(new)
+    changed_ids, reshaped = _update_matched_comments(matched)
+    report.comments_updated = len(changed_ids)
+    report.comments_unchanged = len(matched) - len(changed_ids)
+    if reshaped:
+        _repair_threads(sorted(reshaped))
+
+    for article_id, count in newly_visible.items():
+        Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + count)
+
+    announce: dict[int, list[int]] = defaultdict(list)
+    for plan in new:
+        announce[plan.comment.article_id].append(plan.comment.pk)
+    for plan in matched:
+        if plan.comment.pk in changed_ids:
+            announce[plan.comment.article_id].append(plan.comment.pk)
+    if announce:
+        transaction.on_commit(lambda: _announce_discussions(dict(announce)))
+
+
+def _insert_new_comments(new: list[_Planned]) -> None:
+    """Insert level by level: a reply needs its parent's primary key, and the parent, which
+    comes earlier in the document, is at most one level up."""
+    by_depth: dict[int, list[_Planned]] = defaultdict(list)
+    for plan in new:
+        by_depth[plan.entry.depth].append(plan)
+    for depth in sorted(by_depth):
+        level = by_depth[depth]
+        for plan in level:
+            plan.comment.parent_id = plan.parent.pk if plan.parent else None
+            plan.comment.root_id = plan.root.pk if plan.root else None
+        _insert(Comment, [plan.comment for plan in level])
+
+
+def _update_matched_comments(matched: list[_Planned]) -> tuple[set[int], set[int]]:
+    """Bring stored comments in line with their entries; returns the ids of the changed
+    comments and of the articles whose threads changed shape."""
+    changed_ids: set[int] = set()
+    reshaped: set[int] = set()
+    dirty: list[Comment] = []
+    fields: set[str] = set()
+    new_statuses: list[tuple[Comment, str]] = []
+    for plan in matched:
+        comment, entry = plan.comment, plan.entry
+        # The file's score is the net score where the file came from. For a comment born on
+        # this site that already includes the votes cast here (docs/decisions/0003).
+        imported = entry.score
+        if plan.born_here:
+            imported -= comment.upvotes - comment.downvotes
+        wanted = {
+            "parent_id": plan.parent.pk if plan.parent else None,
+            "root_id": plan.root.pk if plan.root else None,
+            "depth": entry.depth,
+            "author_id": plan.author_id,
+            "created_at": entry.created_at,
+            "body": entry.text,
+            "imported_score": imported,
+        }
+        changes = [name for name, value in wanted.items() if getattr(comment, name) != value]
+        for name in changes:
+            setattr(comment, name, wanted[name])
+        if "body" in changes:
+            comment.body_html = render_comment_markdown(comment.body) if comment.body else ""
+            changes.append("body_html")
+        if "imported_score" in changes:
+            comment.best_rank = best_rank(
+                upvotes=comment.upvotes,
+                downvotes=comment.downvotes,
+                imported_score=comment.imported_score,
+            )
+            changes.append("best_rank")
+        if {"parent_id", "root_id", "depth"} & set(changes):
+            reshaped.add(comment.article_id)
+        if changes:
+            dirty.append(comment)
+            fields.update(changes)
+            changed_ids.add(comment.pk)
+        if comment.status != entry.status:
+            new_statuses.append((comment, entry.status))
+            changed_ids.add(comment.pk)
+    if dirty:
+        Comment.objects.bulk_update(dirty, fields=sorted(fields), batch_size=BATCH)
+    for comment, status in new_statuses:
+        # The one place a comment's visibility changes; it moves the article's count with it.
+        discussion.do_change_comment_status(comment, status=status)
+    return changed_ids, reshaped
+
+
+def _repair_threads(article_ids: list[int]) -> None:
+    """Recompute root and depth under comments that moved, including replies posted here
+    that the file does not list."""
+    for article_id in article_ids:
+        rows = list(
+            Comment.objects.filter(article_id=article_id)
+            .only("pk", "parent_id", "root_id", "depth")
+            .order_by()
+        )
+        shape = policy.thread_shape({row.pk: row.parent_id for row in rows})
+        dirty = []
+        for row in rows:
+            if (row.root_id, row.depth) != shape[row.pk]:
+                row.root_id, row.depth = shape[row.pk]
+                dirty.append(row)
+        Comment.objects.bulk_update(dirty, fields=["root_id", "depth"], batch_size=BATCH)
+
+
+def _announce_discussions(comment_ids_by_article: dict[int, list[int]]) -> None:
+    for article_id, comment_ids in comment_ids_by_article.items():
+        discussion_changed.send(sender=Comment, article_id=article_id, comment_ids=comment_ids)

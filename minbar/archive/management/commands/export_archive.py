@@ -1,0 +1,67 @@
+"""`python manage.py export_archive FILE`: write the whole site as a Minbar archive."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zoneinfo
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from minbar.archive.policy import dump_archive
+from minbar.archive.selectors import get_archive_document
+
+
+class Command(BaseCommand):
+    help = (
+        "Export every article with its discussion as a Minbar archive (JSON, format version 1), "
+        "which import_archive reads back."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Where to write; - writes to standard output.")
+        parser.add_argument(
+            "--time-zone",
+            default=None,
+            help="Write times in this zone (default: the site's TIME_ZONE).",
+        )
+
+    def handle(self, *args, file: str, time_zone: str | None = None, **options):
+        if time_zone:
+            try:
+                zoneinfo.ZoneInfo(time_zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise CommandError(
+                    _("Unknown time zone %(zone)s (expected e.g. Asia/Riyadh).")
+                    % {"zone": time_zone}
+                ) from None
+        text = dump_archive(get_archive_document(time_zone=time_zone))
+        if file == "-":
+            self._write_stdout(text)
+        else:
+            self._write_file(file, text)
+
+    def _write_stdout(self, text: str) -> None:
+        out = getattr(self.stdout, "_out", self.stdout)
+        buffer = getattr(out, "buffer", None)
+        if buffer is not None:
+            # Bytes, so that the terminal's encoding cannot refuse Arabic text.
+            out.flush()
+            buffer.write(text.encode("utf-8"))
+            buffer.flush()
+        else:
+            out.write(text)
+
+    def _write_file(self, path: str, text: str) -> None:
+        # Written beside the target and renamed: a failed export never leaves half a file.
+        directory = os.path.dirname(os.path.abspath(path))
+        try:
+            handle, temporary = tempfile.mkstemp(dir=directory, prefix=".export-", suffix=".json")
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+            os.replace(temporary, path)
+        except OSError as error:
+            raise CommandError(
+                _("Cannot write %(path)s: %(problem)s") % {"path": path, "problem": error.strerror}
+            ) from None

@@ -1,0 +1,55 @@
+"""`python manage.py import_archive FILE`: bring a Minbar archive into the site, all or nothing."""
+
+from __future__ import annotations
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from minbar.archive.actions import check_import_archive
+from minbar.archive.validate import ArchiveInvalid
+
+
+def read_input(path: str) -> bytes:
+    """The file's bytes; `-` reads standard input."""
+    if path == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        return stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise CommandError(
+            _("Cannot read %(path)s: %(problem)s") % {"path": path, "problem": error.strerror}
+        ) from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a Minbar archive (JSON, format version 1). Articles match by slug and comments "
+        "by article and id, so importing the same file again changes nothing. A file with any "
+        "error changes nothing: every error is printed with its JSON pointer."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The archive to read; - reads standard input.")
+
+    def handle(self, *args, file: str, **options):
+        raw = read_input(file)
+        try:
+            report = check_import_archive(raw)
+        except ArchiveInvalid as invalid:
+            for error in invalid.errors:
+                self.stderr.write(str(error))
+            count = len(invalid.errors)
+            raise CommandError(
+                ngettext(
+                    "%(count)s error: nothing was imported.",
+                    "%(count)s errors: nothing was imported.",
+                    count,
+                )
+                % {"count": count}
+            ) from None
+        self.stdout.write(report.summary())

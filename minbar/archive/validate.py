@@ -1,0 +1,666 @@
+"""Reading an archive document: parse it, check every rule of the format, and either return it
+in a clean, typed shape with the defaults filled in, or raise ArchiveInvalid with every error
+found, each at its JSON pointer (`/articles/3/comments/17/created_at`).
+
+No database here: what needs the site (accounts that already exist) is checked by the actions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext as _
+
+from minbar.archive import policy
+from minbar.core.text import clean_user_text
+from minbar.discussion.models import COMMENT_MAX
+from minbar.news.actions import slug_from
+from minbar.news.models import SLUG_MAX, STANDFIRST_MAX, TITLE_MAX
+
+# Field lengths of the models the values end up in.
+NAME_MAX = {"section": 80, "tag": 80, "author": 120}
+SOURCE_NAME_MAX = 200
+SOURCE_URL_MAX = 500
+LANGUAGE_MAX = 10
+COMMENT_ID_MAX = 100
+USERNAME_FIELD_MAX = 150
+SITE_NAME_MAX = 200
+
+_SLUG = re.compile(r"[-\w]+")
+# NUL and lone surrogates (which JSON escapes can produce) cannot be stored by either database.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+
+DOCUMENT_KEYS = {"format", "version", "site", "articles"}
+SITE_KEYS = {"name", "time_zone"}
+ARTICLE_KEYS = {
+    "slug", "title", "standfirst", "body", "language", "section", "tags", "authors", "status",
+    "published_at", "updated_at", "comments_open", "source", "comments",
+}  # fmt: skip
+SOURCE_KEYS = {"name", "url", "language"}
+COMMENT_KEYS = {"id", "parent", "author", "created_at", "text", "score", "status"}
+
+
+@dataclass(frozen=True)
+class ArchiveError:
+    pointer: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.pointer or '/'}: {self.message}"
+
+
+class ArchiveInvalid(Exception):
+    """The document breaks the format; `errors` lists every problem, in document order."""
+
+    def __init__(self, errors: list[ArchiveError]):
+        super().__init__(f"{len(errors)} error(s) in the archive")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class CommentEntry:
+    pointer: str
+    id: str
+    parent: str | None
+    root: str | None  # the id of the thread's top-level comment; None for a top-level comment
+    depth: int
+    author: str
+    created_at: dt.datetime
+    text: str  # as it will be stored: cleaned like a reader's text
+    score: int
+    status: str
+
+
+@dataclass(frozen=True)
+class ArticleEntry:
+    pointer: str
+    slug: str
+    title: str
+    standfirst: str
+    body: str
+    language: str
+    section: str
+    tags: tuple[str, ...]
+    authors: tuple[str, ...]
+    status: str
+    published_at: dt.datetime | None
+    updated_at: dt.datetime | None  # None: the site keeps (or, for a new article, picks) one
+    comments_open: bool
+    source_name: str
+    source_url: str
+    source_language: str
+    comments: tuple[CommentEntry, ...]
+
+
+@dataclass(frozen=True)
+class ArchiveDocument:
+    site_name: str
+    time_zone: str
+    articles: tuple[ArticleEntry, ...]
+
+    @property
+    def comment_count(self) -> int:
+        return sum(len(article.comments) for article in self.articles)
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+
+class _Object(dict):
+    """A JSON object that remembers the keys it saw twice (json keeps the last silently)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _object_pairs(pairs: list[tuple[str, Any]]) -> _Object:
+    obj = _Object()
+    seen: list[str] = []
+    for key, value in pairs:
+        if key in obj:
+            seen.append(key)
+        obj[key] = value
+    obj.duplicates = tuple(seen)
+    return obj
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(_("%(name)s is not a JSON number.") % {"name": name})
+
+
+def parse_archive(raw: bytes | str) -> ArchiveDocument:
+    """Parse the file's content and check it; raises ArchiveInvalid."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            message = _("The file is not UTF-8 text (byte %(position)s).") % {
+                "position": error.start
+            }
+            raise ArchiveInvalid([ArchiveError("", message)]) from None
+    try:
+        data = json.loads(raw, object_pairs_hook=_object_pairs, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        message = _(
+            "The file is not valid JSON: %(problem)s (line %(line)s, column %(column)s)."
+        ) % {"problem": error.msg, "line": error.lineno, "column": error.colno}
+        raise ArchiveInvalid([ArchiveError("", message)]) from None
+    except (ValueError, RecursionError) as error:
+        message = _("The file is not valid JSON: %(problem)s") % {"problem": error}
+        raise ArchiveInvalid([ArchiveError("", message)]) from None
+    return validate_archive(data)
+
+
+def validate_archive(data: Any) -> ArchiveDocument:
+    """Check decoded JSON against the format; raises ArchiveInvalid with every error."""
+    checker = _Checker()
+    document = checker.document(data)
+    if checker.errors:
+        raise ArchiveInvalid(checker.errors)
+    assert document is not None
+    return document
+
+
+# --- checking --------------------------------------------------------------------------------
+
+
+def _escape(token: str) -> str:
+    return _printable(token).replace("~", "~0").replace("/", "~1")
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+_MISSING = object()
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.errors: list[ArchiveError] = []
+
+    def error(self, pointer: str, message: str) -> None:
+        self.errors.append(ArchiveError(pointer, message))
+
+    # -- shapes --
+
+    def _expect(self, value: Any, pointer: str, kind: type, message: str) -> bool:
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if not ok:
+            self.error(pointer, message % {"found": _json_type(value)})
+        return ok
+
+    def obj(self, value: Any, pointer: str, keys: set[str]) -> bool:
+        if not self._expect(value, pointer, dict, _("Must be an object, not %(found)s.")):
+            return False
+        for key in getattr(value, "duplicates", ()):
+            self.error(f"{pointer}/{_escape(key)}", _("This field appears twice."))
+        for key in value:
+            if key not in keys:
+                self.error(
+                    f"{pointer}/{_escape(key)}", _("Unknown field: the format has no such field.")
+                )
+        return True
+
+    def string(
+        self,
+        parent: dict,
+        key: str,
+        pointer: str,
+        *,
+        required: bool = False,
+        default: str = "",
+        max_length: int | None = None,
+        blank: bool = True,
+        strip: bool = False,
+    ) -> str | None:
+        """The string at `key`, or `default` when absent; None after reporting an error."""
+        value = parent.get(key, _MISSING)
+        at = f"{pointer}/{key}"
+        if value is _MISSING or (value is None and not required):
+            if required:
+                self.error(at, _("This field is required."))
+                return None
+            return default
+        if not self._expect(value, at, str, _("Must be a string, not %(found)s.")):
+            return None
+        if _UNSTORABLE.search(value):
+            self.error(at, _unstorable())
+            return None
+        if strip:
+            value = value.strip()
+        if not blank and not value.strip():
+            self.error(at, _("Must not be empty."))
+            return None
+        if max_length is not None and len(value) > max_length:
+            self.error(at, _too_long(len(value), max_length))
+            return None
+        return value
+
+    def time(self, parent: dict, key: str, pointer: str) -> dt.datetime | None:
+        """An aware datetime, or None (absent, null or wrong: the error is already reported)."""
+        value = parent.get(key)
+        if value is None:
+            return None
+        at = f"{pointer}/{key}"
+        if not self._expect(value, at, str, _("Must be a time as a string, not %(found)s.")):
+            return None
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            self.error(
+                at,
+                _("Not an ISO 8601 time: %(value)s (expected e.g. 2022-07-15T09:00:00+03:00).")
+                % {"value": _shorten(value)},
+            )
+            return None
+        if parsed.tzinfo is None or parsed.utcoffset() is None:
+            self.error(
+                at,
+                _(
+                    "The time %(value)s has no offset (such as +03:00 or Z); "
+                    "a time without one is not guessed."
+                )
+                % {"value": _shorten(value)},
+            )
+            return None
+        return parsed
+
+    def boolean(self, parent: dict, key: str, pointer: str, *, default: bool) -> bool | None:
+        value = parent.get(key, _MISSING)
+        if value is _MISSING or value is None:
+            return default
+        if not isinstance(value, bool):
+            self.error(
+                f"{pointer}/{key}",
+                _("Must be true or false, not %(found)s.") % {"found": _json_type(value)},
+            )
+            return None
+        return value
+
+    def choice(
+        self, parent: dict, key: str, pointer: str, *, choices: tuple[str, ...], default: str
+    ) -> str | None:
+        value = self.string(parent, key, pointer, default=default)
+        if value is None:
+            return None
+        if value not in choices:
+            self.error(
+                f"{pointer}/{key}",
+                _("Unknown value %(value)s: must be one of %(choices)s.")
+                % {"value": _shorten(value), "choices": ", ".join(choices)},
+            )
+            return None
+        return value
+
+    def names(self, parent: dict, key: str, pointer: str, *, max_length: int) -> tuple[str, ...]:
+        """A list of names (tags, authors): stripped, each once, in the order given."""
+        value = parent.get(key, _MISSING)
+        if value is _MISSING or value is None:
+            return ()
+        at = f"{pointer}/{key}"
+        if not self._expect(value, at, list, _("Must be a list, not %(found)s.")):
+            return ()
+        names: list[str] = []
+        for index, item in enumerate(value):
+            item_at = f"{at}/{index}"
+            if not self._expect(item, item_at, str, _("Must be a string, not %(found)s.")):
+                continue
+            name = item.strip()
+            if _UNSTORABLE.search(name):
+                self.error(item_at, _unstorable())
+            elif not name:
+                self.error(item_at, _("Must not be empty."))
+            elif len(name) > max_length:
+                self.error(item_at, _too_long(len(name), max_length))
+            elif name not in names:
+                names.append(name)
+        return tuple(names)
+
+    # -- the document --
+
+    def document(self, data: Any) -> ArchiveDocument | None:
+        if not self.obj(data, "", DOCUMENT_KEYS):
+            return None
+        fmt = data.get("format", _MISSING)
+        if fmt is _MISSING:
+            self.error("/format", _("This field is required."))
+        elif fmt != policy.FORMAT:
+            self.error(
+                "/format", _("Must be %(expected)s.") % {"expected": json.dumps(policy.FORMAT)}
+            )
+        version = data.get("version", _MISSING)
+        if version is _MISSING:
+            self.error("/version", _("This field is required."))
+        elif type(version) is not int or version != policy.VERSION:
+            self.error(
+                "/version",
+                _("Unsupported version %(version)s: this site reads version %(supported)s.")
+                % {"version": _shorten(json.dumps(version)), "supported": policy.VERSION},
+            )
+        site_name, time_zone = self.site(data.get("site"))
+        articles_value = data.get("articles", _MISSING)
+        if articles_value is _MISSING:
+            self.error("/articles", _("This field is required."))
+            return None
+        if not self._expect(articles_value, "/articles", list, _("Must be a list, not %(found)s.")):
+            return None
+        articles: list[ArticleEntry] = []
+        slugs: dict[str, str] = {}
+        for index, value in enumerate(articles_value):
+            pointer = f"/articles/{index}"
+            article = self.article(value, pointer)
+            if article is None:
+                continue
+            if article.slug in slugs:
+                self.error(
+                    f"{pointer}/slug",
+                    _("Another article has the same slug %(slug)s (at %(other)s).")
+                    % {"slug": article.slug, "other": slugs[article.slug]},
+                )
+                continue
+            slugs[article.slug] = f"{pointer}/slug"
+            articles.append(article)
+        return ArchiveDocument(site_name=site_name, time_zone=time_zone, articles=tuple(articles))
+
+    def site(self, value: Any) -> tuple[str, str]:
+        if value is None or not self.obj(value, "/site", SITE_KEYS):
+            return "", ""
+        name = self.string(value, "name", "/site", max_length=SITE_NAME_MAX) or ""
+        zone = self.string(value, "time_zone", "/site", max_length=64) or ""
+        if zone:
+            try:
+                zoneinfo.ZoneInfo(zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                self.error(
+                    "/site/time_zone",
+                    _("Unknown time zone %(zone)s (expected e.g. Asia/Riyadh).")
+                    % {"zone": _shorten(zone)},
+                )
+                zone = ""
+        return name, zone
+
+    def article(self, value: Any, pointer: str) -> ArticleEntry | None:
+        if not self.obj(value, pointer, ARTICLE_KEYS):
+            return None
+        before = len(self.errors)
+        title = self.string(
+            value, "title", pointer, required=True, blank=False, strip=True, max_length=TITLE_MAX
+        )
+        slug = self.string(value, "slug", pointer, max_length=SLUG_MAX)
+        if slug == "" and title:
+            slug = slug_from(title)
+        elif slug and not _SLUG.fullmatch(slug):
+            self.error(
+                f"{pointer}/slug",
+                _("Not a valid slug: use letters, digits, hyphens and underscores only."),
+            )
+        standfirst = self.string(
+            value, "standfirst", pointer, strip=True, max_length=STANDFIRST_MAX
+        )
+        body = self.string(value, "body", pointer, required=True, blank=False)
+        language = self.language(value, "language", pointer, default=policy.DEFAULT_LANGUAGE)
+        section = self.string(
+            value,
+            "section",
+            pointer,
+            default=policy.DEFAULT_SECTION,
+            strip=True,
+            blank=False,
+            max_length=NAME_MAX["section"],
+        )
+        tags = self.names(value, "tags", pointer, max_length=NAME_MAX["tag"])
+        authors = self.names(value, "authors", pointer, max_length=NAME_MAX["author"])
+        status = self.choice(
+            value,
+            "status",
+            pointer,
+            choices=policy.ARTICLE_STATUSES,
+            default=policy.DEFAULT_ARTICLE_STATUS,
+        )
+        published_at = self.time(value, "published_at", pointer)
+        if status in {"published", "scheduled"} and value.get("published_at") is None:
+            self.error(
+                f"{pointer}/published_at",
+                _("This field is required: a %(status)s article needs its publication time.")
+                % {"status": status},
+            )
+        updated_at = self.time(value, "updated_at", pointer)
+        comments_open = self.boolean(value, "comments_open", pointer, default=True)
+        source = self.source(value.get("source"), f"{pointer}/source")
+        comments = self.comments(value.get("comments", _MISSING), f"{pointer}/comments")
+        if len(self.errors) > before:
+            return None
+        return ArticleEntry(
+            pointer=pointer,
+            slug=slug,
+            title=title,
+            standfirst=standfirst,
+            body=body,
+            language=language,
+            section=section,
+            tags=tags,
+            authors=authors,
+            status=status,
+            published_at=published_at,
+            updated_at=updated_at,
+            comments_open=comments_open,
+            source_name=source[0],
+            source_url=source[1],
+            source_language=source[2],
+            comments=comments,
+        )
+
+    def language(self, parent: dict, key: str, pointer: str, *, default: str) -> str | None:
+        value = self.string(parent, key, pointer, default=default, max_length=LANGUAGE_MAX)
+        if value and not _LANGUAGE.fullmatch(value):
+            self.error(
+                f"{pointer}/{key}",
+                _("Not a language code: %(value)s (expected e.g. ar, en or pt-BR).")
+                % {"value": _shorten(value)},
+            )
+            return None
+        return value
+
+    def source(self, value: Any, pointer: str) -> tuple[str, str, str]:
+        if value is None or not self.obj(value, pointer, SOURCE_KEYS):
+            return "", "", ""
+        name = self.string(value, "name", pointer, strip=True, max_length=SOURCE_NAME_MAX)
+        url = self.string(value, "url", pointer, strip=True, max_length=SOURCE_URL_MAX)
+        if url:
+            try:
+                URLValidator(schemes=["http", "https"])(url)
+            except ValidationError:
+                self.error(f"{pointer}/url", _("Not a web address (http:// or https://)."))
+        language = self.language(value, "language", pointer, default="")
+        return name or "", url or "", language or ""
+
+    def comments(self, value: Any, pointer: str) -> tuple[CommentEntry, ...]:
+        if value is _MISSING or value is None:
+            return ()
+        if not self._expect(value, pointer, list, _("Must be a list, not %(found)s.")):
+            return ()
+        entries: list[CommentEntry] = []
+        # id -> (pointer, depth, root id) of every comment met so far, valid or not, so that a
+        # broken comment does not also make every reply to it an error.
+        seen: dict[str, tuple[str, int, str | None]] = {}
+        later: dict[str, str] = {}
+        for index, item in enumerate(value):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                later.setdefault(item["id"], f"{pointer}/{index}")
+        for index, item in enumerate(value):
+            entry = self.comment(item, f"{pointer}/{index}", seen=seen, later=later)
+            if entry is not None:
+                entries.append(entry)
+        return tuple(entries)
+
+    def comment(
+        self,
+        value: Any,
+        pointer: str,
+        *,
+        seen: dict[str, tuple[str, int, str | None]],
+        later: dict[str, str],
+    ) -> CommentEntry | None:
+        if not self.obj(value, pointer, COMMENT_KEYS):
+            return None
+        before = len(self.errors)
+        ident = self.string(
+            value, "id", pointer, required=True, blank=False, max_length=COMMENT_ID_MAX
+        )
+        depth, root = 0, None
+        parent = value.get("parent")
+        if parent is not None:
+            if not self._expect(
+                parent,
+                f"{pointer}/parent",
+                str,
+                _("Must be the id of an earlier comment (a string) or null, not %(found)s."),
+            ):
+                parent = None
+            elif parent == ident:
+                self.error(f"{pointer}/parent", _("A comment cannot reply to itself."))
+            elif parent in seen:
+                _where, parent_depth, parent_root = seen[parent]
+                depth, root = parent_depth + 1, parent_root or parent
+                if depth > policy.MAX_DEPTH:
+                    self.error(
+                        f"{pointer}/parent",
+                        _("Replies nest too deeply: at most %(max)s levels.")
+                        % {"max": policy.MAX_DEPTH},
+                    )
+            elif parent in later:
+                self.error(
+                    f"{pointer}/parent",
+                    _(
+                        "The parent %(parent)s comes later (at %(other)s): a reply must come "
+                        "after the comment it answers."
+                    )
+                    % {"parent": _shorten(parent), "other": later[parent]},
+                )
+            else:
+                self.error(
+                    f"{pointer}/parent",
+                    _("No comment of this article has the id %(parent)s.")
+                    % {"parent": _shorten(parent)},
+                )
+        if ident:
+            if ident in seen:
+                self.error(
+                    f"{pointer}/id",
+                    _("Another comment of this article has the same id %(id)s (at %(other)s).")
+                    % {"id": _shorten(ident), "other": seen[ident][0]},
+                )
+            else:
+                seen[ident] = (f"{pointer}/id", depth, root)
+        author = self.string(
+            value, "author", pointer, required=True, blank=False, max_length=USERNAME_FIELD_MAX
+        )
+        if author:
+            # One spelling of a name: the site compares and stores usernames in NFC.
+            author = unicodedata.normalize("NFC", author)
+        created_at = self.time(value, "created_at", pointer)
+        if value.get("created_at", None) is None:
+            self.error(f"{pointer}/created_at", _("This field is required."))
+        status = self.choice(
+            value,
+            "status",
+            pointer,
+            choices=policy.COMMENT_STATUSES,
+            default=policy.DEFAULT_COMMENT_STATUS,
+        )
+        text = self.text(value, pointer, status=status)
+        score = self.score(value, pointer)
+        if len(self.errors) > before:
+            return None
+        return CommentEntry(
+            pointer=pointer,
+            id=ident,
+            parent=parent,
+            root=root,
+            depth=depth,
+            author=author,
+            created_at=created_at,
+            text=text,
+            score=score,
+            status=status,
+        )
+
+    def text(self, value: dict, pointer: str, *, status: str | None) -> str | None:
+        raw = self.string(value, "text", pointer, required=True)
+        if raw is None:
+            return None
+        at = f"{pointer}/text"
+        if len(raw) > COMMENT_MAX * 2:
+            self.error(at, _too_long(len(raw), COMMENT_MAX))
+            return None
+        text = clean_user_text(raw).strip()
+        if len(text) > COMMENT_MAX:
+            self.error(at, _too_long(len(text), COMMENT_MAX))
+            return None
+        if not text and status != "deleted":
+            self.error(at, _("Must not be empty (only a deleted comment may have no text)."))
+            return None
+        return text
+
+    def score(self, value: dict, pointer: str) -> int | None:
+        score = value.get("score", _MISSING)
+        if score is _MISSING or score is None:
+            return 0
+        at = f"{pointer}/score"
+        if type(score) is float and score.is_integer():
+            score = int(score)
+        if type(score) is not int:
+            self.error(
+                at,
+                _("Must be a whole number, not %(found)s.")
+                % {"found": _shorten(json.dumps(score, ensure_ascii=False))},
+            )
+            return None
+        if not policy.SCORE_MIN <= score <= policy.SCORE_MAX:
+            self.error(
+                at,
+                _("Must be between %(min)s and %(max)s.")
+                % {"min": policy.SCORE_MIN, "max": policy.SCORE_MAX},
+            )
+            return None
+        return score
+
+
+def _too_long(length: int, limit: int) -> str:
+    return _("Too long: %(length)s characters where at most %(max)s fit.") % {
+        "length": length,
+        "max": limit,
+    }
+
+
+def _unstorable() -> str:
+    return _("Contains a character that cannot be stored (NUL or a lone surrogate).")
+
+
+def _printable(value: str) -> str:
+    """`value` with lone surrogates written as escapes, so that it can be printed."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _shorten(value: str, limit: int = 60) -> str:
+    value = _printable(value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
