@@ -1,4 +1,4 @@
-"""Load the demo site: accounts, sections, articles and their discussions."""
+"""Load the demo site: accounts, then the demo archive through the importer, then votes."""
 
 from __future__ import annotations
 
