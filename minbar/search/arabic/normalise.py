@@ -1,0 +1,231 @@
+"""The one Arabic normaliser of the project, and the folds built on it.
+
+Three strengths, each with its own caller:
+
+* `normalise` is the search fold. Search indexing, search queries, the stemmer and the moderation
+  word lists all go through it, so two spellings a reader would call "the same word" meet here
+  (hamza and alef forms, alef maqsura, ta marbuta, harakat, tatweel, invisible characters,
+  presentation forms, Eastern digits, Latin case).
+* `fold_username` is lighter: it only removes what a reader cannot see or cannot tell apart
+  (harakat, tatweel, invisible characters, keheh and farsi yeh, Eastern digits, case), so that
+  "احمد" and "أحمد" stay two different usernames but "احمـــد" and "احمد" collide.
+* `fold_for_matching` is heavier, for moderation: `normalise`, then letters typed one by one with
+  spaces or punctuation between them are joined back ("ك ل ب" → "كلب"). `find_words` matches a
+  word list against such text.
+
+Everything here is pure: no Django, no I/O.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = [
+    "ATTACHED_PREFIXES",
+    "find_words",
+    "fold_for_matching",
+    "fold_username",
+    "normalise",
+]
+
+TATWEEL = "\u0640"
+
+# Harakat (fathatan … sukun, the extended marks up to U+065F), superscript alef, and the Quranic
+# annotation marks.
+_HARAKAT = (
+    [chr(c) for c in range(0x064B, 0x0660)] + ["\u0670"] + [chr(c) for c in range(0x06D6, 0x06EE)]
+)
+
+# Zero-width and bidi formatting characters, the BOM, the Arabic letter mark and the soft hyphen:
+# all invisible, all usable to hide a word from a naive match.
+_INVISIBLE = (
+    [chr(c) for c in range(0x200B, 0x2010)]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+    + ["\ufeff", "\u061c", "\u00ad"]
+)
+
+_EASTERN_DIGITS = {
+    **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic ٠-٩
+    **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian/Urdu ۰-۹
+}
+
+# Letters a reader cannot tell apart (or that Persian/Urdu keyboards type for Arabic ones).
+_LOOKALIKE_LETTERS = {
+    "\u06a9": "\u0643",  # keheh ک → kaf ك
+    "\u06cc": "\u064a",  # farsi yeh ی → yeh ي
+}
+
+# Spelling variants that Arabic readers treat as the same word when searching.
+_SPELLING_VARIANTS = {
+    "\u0623": "\u0627",  # alef with hamza above أ → ا
+    "\u0625": "\u0627",  # alef with hamza below إ → ا
+    "\u0622": "\u0627",  # alef with madda آ → ا
+    "\u0671": "\u0627",  # alef wasla ٱ → ا
+    "\u0624": "\u0621",  # waw with hamza ؤ → ء
+    "\u0626": "\u0621",  # yeh with hamza ئ → ء
+    "\u0649": "\u064a",  # alef maqsura ى → ي
+    "\u0629": "\u0647",  # ta marbuta ة → ه
+    "\u06a4": "\u0641",  # veh ڤ → feh ف
+    "\u06af": "\u0643",  # gaf گ → kaf ك
+}
+
+_USERNAME_TABLE = str.maketrans(
+    {
+        **dict.fromkeys(_HARAKAT + _INVISIBLE + [TATWEEL]),
+        **_EASTERN_DIGITS,
+        **_LOOKALIKE_LETTERS,
+    }
+)
+
+_SEARCH_TABLE = str.maketrans(
+    {
+        **dict.fromkeys(_HARAKAT + _INVISIBLE + [TATWEEL]),
+        **_EASTERN_DIGITS,
+        **_LOOKALIKE_LETTERS,
+        **_SPELLING_VARIANTS,
+    }
+)
+
+
+def _fold(text: str, *, table: dict[int, str | None]) -> str:
+    """NFKC, apply `table`, casefold, NFKC again, until the text stops changing.
+
+    The second NFKC is needed because removing a mark or an invisible character can bring a base
+    letter next to a combining mark it now composes with; the loop (almost always one round, at
+    most a handful) makes the fold idempotent, which callers rely on.
+    """
+    for _ in range(5):
+        folded = unicodedata.normalize("NFKC", text)
+        folded = folded.translate(table).casefold()
+        folded = unicodedata.normalize("NFKC", folded)
+        if folded == text:
+            break
+        text = folded
+    return text
+
+
+def normalise(text: str) -> str:
+    """Return the search form of `text`; idempotent, length may shrink, never raises.
+
+    In order: NFKC (presentation forms such as "ﺍﻟﻌﻘﻮﺑﺎﺕ" become ordinary letters, ligatures
+    split); harakat (U+064B–U+065F, U+0670, U+06D6–U+06ED), tatweel and invisible formatting
+    characters (U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+FEFF, U+061C, U+00AD) removed;
+    أ إ آ ٱ → ا; ؤ ئ → ء; ى → ي; ة → ه; keheh ک and gaf گ → ك; farsi yeh ی → ي; veh ڤ → ف;
+    Arabic-Indic and Persian digits → 0-9; everything casefolded (which only changes Latin,
+    Greek, Cyrillic, …). Spaces and punctuation are kept as they are.
+    """
+    return _fold(text, table=_SEARCH_TABLE)
+
+
+def fold_username(name: str) -> str:
+    """Return the look-alike key of a username; idempotent, never raises.
+
+    Two names with the same key look the same to a reader. Lighter than `normalise` on purpose:
+    NFKC, casefold, harakat, tatweel and invisible formatting characters removed, keheh ک → ك,
+    farsi yeh ی → ي, Arabic-Indic and Persian digits → 0-9. Hamza/alef forms, alef maqsura and
+    ta marbuta are *not* folded, because readers see them as different letters. The key is for
+    comparison only; never display it.
+    """
+    return _fold(name, table=_USERNAME_TABLE)
+
+
+# Letters spelt one at a time ("ك ل ب", "ك.ل.ب", "ك - ل - ب"): at least two single letters, each
+# pair separated by one to three characters that are neither letters nor digits.
+_SINGLE = r"(?<![^\W_])[^\W\d_](?![^\W_])"
+_SPLIT_LETTERS = re.compile(rf"{_SINGLE}(?:[\W_]{{1,3}}{_SINGLE})+")
+_SEPARATORS = re.compile(r"[\W_]+")
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def fold_for_matching(text: str) -> str:
+    """Return the moderation form of `text`: `normalise`, then split-up letters joined back.
+
+    A run of two or more single letters, separated by one to three non-letters each, becomes one
+    word: "ك ل ب", "ك.ل.ب" and "ك-ل-ب" all give "كلب" (zero-width characters between letters
+    are already gone after `normalise`). Repeated letters are *not* squeezed here, because
+    Arabic legitimately doubles letters ("اللجنة", "ممثل"); `find_words` tolerates stretched
+    letters instead. Idempotent.
+    """
+    joined = _SPLIT_LETTERS.sub(lambda m: _SEPARATORS.sub("", m.group()), normalise(text))
+    # Joining can bring together characters that NFKC composes (Hangul jamo, for one).
+    return normalise(joined)
+
+
+# Clitics that may be attached in front of a listed word: conjunction, preposition, article.
+ATTACHED_PREFIXES: tuple[str, ...] = (
+    "و",
+    "ف",
+    "ب",
+    "ل",
+    "ك",
+    "ال",
+    "وال",
+    "فال",
+    "بال",
+    "كال",
+    "لل",
+    "ولل",
+    "فلل",
+    "وبال",
+    "فبال",
+    "وكال",
+    "وب",
+    "ول",
+    "فب",
+    "فل",
+)
+
+_PREFIX_GROUP = "|".join(sorted(ATTACHED_PREFIXES, key=len, reverse=True))
+
+
+def _stretchable(word: str) -> str:
+    """A regex for `word` in which any letter may be stretched by repeating it.
+
+    A run of n equal letters matches exactly n, or n + 2 and more: "كلب" matches "كلللب", but a
+    genuinely doubled letter is not taken for a stretched single one ("سب" does not match "سبب").
+    """
+    parts = []
+    for match in re.finditer(r"(.)\1*", word):
+        char, count = re.escape(match.group(1)), len(match.group())
+        parts.append(f"{char}{{{count}}}(?:{char}{{2,}})?")
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _entry_pattern(entry: str) -> re.Pattern[str] | None:
+    """The compiled pattern for one word-list entry, or None when it has no letters or digits.
+
+    An entry of several words ("ابن كلب") matches them in order with any separators between.
+    """
+    tokens = _TOKEN.findall(fold_for_matching(entry))
+    if not tokens:
+        return None
+    body = r"[\W_]+".join(_stretchable(token) for token in tokens)
+    return re.compile(rf"(?<![^\W_])(?:{_PREFIX_GROUP})?{body}(?![^\W_])")
+
+
+def find_words(text: str, *, words: Iterable[str]) -> list[str]:
+    """Return the entries of `words` that occur in `text` as whole words, in `words` order.
+
+    Both sides go through `fold_for_matching`, so harakat, tatweel, invisible characters,
+    hamza/alef forms, alef maqsura, ta marbuta, presentation forms, keheh/farsi yeh and letters
+    split by spaces or punctuation do not hide a word. A word boundary is anything that is not a
+    letter or digit (Latin punctuation, spaces, and Arabic ، ؛ ؟ « » alike). A listed word also
+    matches with attached prefixes in front (see `ATTACHED_PREFIXES`: و ف ب ل ك ال وال بال لل
+    and their combinations), and with letters stretched (three or more copies). It does not
+    match inside a longer word. Each matching entry is returned once, as it was given; entries
+    without letters or digits are ignored.
+    """
+    haystack = fold_for_matching(text)
+    found: dict[str, None] = {}
+    for word in words:
+        if word in found:
+            continue
+        pattern = _entry_pattern(word)
+        if pattern is not None and pattern.search(haystack):
+            found[word] = None
+    return list(found)
