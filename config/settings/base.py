@@ -45,10 +45,13 @@ INSTALLED_APPS = [
     "minbar.accounts",
     "minbar.news",
     "minbar.discussion",
+    "minbar.serving",
     "minbar.archive",
 ]
 
 MIDDLEWARE = [
+    # Outermost: answers shared anonymous pages before anything else runs (minbar/serving).
+    "minbar.serving.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,6 +109,19 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# DATABASE_REPLICA_URL: a read replica of DATABASE_URL. Reads go there, except a reader's own
+# just-written data, which is read from the primary for a few seconds (config/db_router.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": DATABASES["default"].get("CONN_HEALTH_CHECKS", False),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+# MINBAR_PIN_TO_PRIMARY_SECONDS: after a write, that reader's reads stay on the primary this long.
+MINBAR_PIN_TO_PRIMARY_SECONDS = 5
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -135,6 +151,48 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# The "pages" cache holds shared pages, comment-list fragments and their version stamps
+# (minbar/serving). It must be shared by every worker: Redis, or files on this machine. Its
+# errors are not ignored here: the page cache notices them, renders fresh and retries later.
+if REDIS_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "IGNORE_EXCEPTIONS": False,
+            "SOCKET_CONNECT_TIMEOUT": 0.25,
+            "SOCKET_TIMEOUT": 0.25,
+        },
+        "KEY_PREFIX": "minbar-pages",
+    }
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BASE_DIR / "var" / "cache" / "pages"),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+
+# --- Serving (minbar/serving, docs/decisions/0005-page-cache.md) ---------------------------
+# MINBAR_PAGE_CACHE caches whole pages for anonymous readers.
+MINBAR_PAGE_CACHE = env_bool("MINBAR_PAGE_CACHE", True)
+# MINBAR_FRAGMENT_CACHE keeps each discussion version's rendered comment list for signed-in readers.
+MINBAR_FRAGMENT_CACHE = env_bool("MINBAR_FRAGMENT_CACHE", True)
+# MINBAR_PAGE_CACHE_ALIAS names the cache of shared pages, fragments and version stamps.
+MINBAR_PAGE_CACHE_ALIAS = "pages"
+# MINBAR_PAGE_CACHE_SECONDS bounds a cached page's life (for what no signal announces).
+MINBAR_PAGE_CACHE_SECONDS = 300
+# MINBAR_PAGE_CACHE_SHARED_SECONDS is the s-maxage given to shared caches (nginx, a CDN).
+MINBAR_PAGE_CACHE_SHARED_SECONDS = 1
+# MINBAR_PAGE_CACHE_STALE_SECONDS is the stale-while-revalidate given to shared caches.
+MINBAR_PAGE_CACHE_STALE_SECONDS = 30
+# MINBAR_PAGE_CACHE_LOCAL_BYTES bounds the page bodies each worker keeps in its own memory.
+MINBAR_PAGE_CACHE_LOCAL_BYTES = 32 * 1024 * 1024
+# MINBAR_PAGE_CACHE_RETRY_SECONDS: after the cache store fails, render fresh this long, then retry.
+MINBAR_PAGE_CACHE_RETRY_SECONDS = 2.0
+# MINBAR_PAGE_CACHE_CLOCK_SKEW: seconds by which app servers' clocks may differ (stamps are times).
+MINBAR_PAGE_CACHE_CLOCK_SKEW = float(os.environ.get("MINBAR_PAGE_CACHE_CLOCK_SKEW", "0"))
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -22,3 +22,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Test transactions never commit, so the signals that invalidate cached pages never fire: the
+# page and fragment caches are off unless a test (tests/serving) turns them on.
+MINBAR_PAGE_CACHE = False
+MINBAR_FRAGMENT_CACHE = False
+CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}}  # noqa: E501, F405

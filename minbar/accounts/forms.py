@@ -1,11 +1,10 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
-from allauth.account.utils import filter_users_by_email
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from minbar.accounts import policy
+from minbar.accounts import policy, selectors
 
 
 class ResetPasswordForm(AllauthResetPasswordForm):
@@ -20,25 +19,13 @@ class ResetPasswordForm(AllauthResetPasswordForm):
             # Only raised when allauth may say "unknown address" (enumeration allowed).
             email = self.cleaned_data["email"]
             self.users = []
-            claimable = _unclaimed_imports(email)
+            claimable = selectors.list_claimable_accounts(email=email)
             if not claimable:
                 raise
         else:
-            claimable = _unclaimed_imports(email)
+            claimable = selectors.list_claimable_accounts(email=email)
         self.users = [*self.users, *claimable]
         return email
-
-
-def _unclaimed_imports(email: str) -> list:
-    return [
-        user
-        for user in filter_users_by_email(email.lower(), is_active=False)
-        if policy.is_unclaimed_import(
-            is_active=user.is_active,
-            has_usable_password=user.has_usable_password(),
-            has_signed_in=user.last_login is not None,
-        )
-    ]
 
 
 class DisplayNameForm(forms.Form):

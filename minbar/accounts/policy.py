@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 USERNAME_MIN = 3
@@ -85,12 +86,14 @@ def username_problems(username: str) -> list[str]:
         problems.append("no-letter")
     if len(key) < USERNAME_MIN or len(username) > USERNAME_MAX:
         problems.append("length")
-    if key in _RESERVED_KEYS:
+    if key in _reserved_keys():
         problems.append("reserved")
     return problems
 
 
-_RESERVED_KEYS = frozenset(username_key(name) for name in RESERVED_USERNAMES)
+@functools.cache
+def _reserved_keys() -> frozenset[str]:
+    return frozenset(username_key(name) for name in RESERVED_USERNAMES)
 
 
 def display_name_problems(display_name: str) -> list[str]:

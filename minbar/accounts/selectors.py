@@ -3,14 +3,15 @@ lookup behind the username rules."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
+import nh3
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Coalesce
 
 from minbar.accounts.models import User
-from minbar.accounts.policy import username_key
-from minbar.core.text import plain_text
+from minbar.accounts.policy import is_unclaimed_import, username_key
 from minbar.discussion.models import Comment
 from minbar.news.models import Article
 
@@ -41,6 +42,20 @@ def find_username_like(username: str) -> str | None:
     )
 
 
+def list_claimable_accounts(*, email: str) -> list[User]:
+    """Unclaimed imported accounts carrying `email` (any case: staff type it in the admin)."""
+    candidates = User.objects.filter(email__iexact=email, is_active=False, last_login=None)
+    return [
+        user
+        for user in candidates
+        if is_unclaimed_import(
+            is_active=user.is_active,
+            has_usable_password=user.has_usable_password(),
+            has_signed_in=user.last_login is not None,
+        )
+    ]
+
+
 def _shown_comments(reader: User):
     """The reader's comments that anyone can read: visible, under an article that is live.
 
@@ -50,6 +65,14 @@ def _shown_comments(reader: User):
     return Comment.objects.visible().filter(author=reader, article__in=Article.objects.published())
 
 
+def _excerpt(body_html: str) -> str:
+    """The comment as plain text, cut at a word near EXCERPT_CHARS (the template escapes it)."""
+    text = " ".join(html.unescape(nh3.clean(body_html, tags=set())).split())
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    return text[: EXCERPT_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
 def get_reader_profile(*, reader: User) -> ReaderProfile:
     """Two queries whatever the number of comments: one aggregate, one short list."""
     totals = _shown_comments(reader).aggregate(
@@ -57,12 +80,12 @@ def get_reader_profile(*, reader: User) -> ReaderProfile:
         score=Coalesce(Sum(F("imported_score") + F("upvotes") - F("downvotes")), 0),
     )
     latest = [
-        ProfileComment(comment=comment, excerpt=plain_text(comment.body, limit=EXCERPT_CHARS))
+        ProfileComment(comment=comment, excerpt=_excerpt(comment.body_html))
         for comment in
         _shown_comments(reader)
         .select_related("article")
         .only(
-            "pk", "body", "created_at", "imported_score", "upvotes", "downvotes", "author_id",
+            "pk", "body_html", "created_at", "imported_score", "upvotes", "downvotes", "author_id",
             "article__slug", "article__title",
         )
         .order_by("-created_at", "-pk")[:LATEST_COMMENTS]
