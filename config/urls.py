@@ -14,6 +14,8 @@ admin.site.index_title = _("Site administration")
 
 handler404 = "minbar.core.views.page_not_found"
 handler500 = "minbar.core.views.server_error"
+# allauth's sign-in and sign-up limits answer with this page (Arabic, with Retry-After).
+handler429 = "minbar.moderation.views.too_many_requests"
 
 from minbar.news.urls import seo_urlpatterns  # noqa: E402 (after the converter)
 
@@ -28,6 +30,8 @@ urlpatterns += i18n_patterns(
     path("", include("minbar.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("minbar.discussion.urls")),
+    path("", include("minbar.moderation.urls")),
+    path("", include("minbar.search.urls")),
     path("", include("minbar.news.urls")),
     prefix_default_language=False,
 )

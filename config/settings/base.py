@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "minbar.accounts",
     "minbar.news",
     "minbar.discussion",
+    "minbar.moderation",
+    "csp",
     "minbar.serving",
     "minbar.archive",
 ]
@@ -52,7 +54,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: answers shared anonymous pages before anything else runs (minbar/serving).
     "minbar.serving.pagecache.PageCacheMiddleware",
+    # The reader's address behind a trusted proxy, before anything counts by IP (moderation).
+    "minbar.moderation.middleware.ClientIPMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, cached pages included (see below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "minbar.core.middleware.PathLocaleMiddleware",
@@ -253,6 +259,21 @@ MINBAR_ARTICLES_PER_PAGE = 10
 # MINBAR_REQUIRE_SERVICES makes tests fail, not skip, when PostgreSQL, Redis or Chromium is absent.
 MINBAR_REQUIRE_SERVICES = env_bool("MINBAR_REQUIRE_SERVICES", False)
 
+# --- Moderation (minbar/moderation, docs/decisions/0004-rate-limits.md) ---------------------
+# MINBAR_RATE_LIMITS: per-reader limits, "amount/period" joined by commas (s, m, h, d), counted
+# in the default cache (Redis when REDIS_URL is set). "comment-new-account" applies instead of
+# "comment" in an account's first day, its daily window starting when the account was made.
+MINBAR_RATE_LIMITS = {
+    "comment": "1/5s",
+    "comment-new-account": "1/30s,10/1d",
+    "vote": "2/1s,200/1d",
+    "report": "20/1d",
+}
+# MINBAR_DUPLICATE_COMMENT_SECONDS: a reader's identical comment is refused for this long.
+MINBAR_DUPLICATE_COMMENT_SECONDS = 300
+# MINBAR_TRUSTED_PROXIES: proxy addresses/networks whose X-Forwarded-For names the client's IP.
+MINBAR_TRUSTED_PROXIES = env_list("MINBAR_TRUSTED_PROXIES")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -277,3 +298,32 @@ ACCOUNT_FORMS = {
 # Signing out is a POST (the header's button); a GET shows a confirmation page.
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{MINBAR_SITE_NAME}] "
+# Password guessing is slowed, never locked out for good: sliding windows in the cache. Ten
+# failures in ten minutes pause that account until the oldest failure is ten minutes old; an
+# address gets thirty (offices and mobile networks share one). Sign-ups: ten per ten minutes
+# per address. allauth's 429 page is moderation's (config/urls.py handler429).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "30/10m/ip,10/10m/key",
+    "signup": "10/10m/ip",
+}
+
+# --- Content-Security-Policy (django-csp 4) -------------------------------------------------
+# Scripts and styles come from our own static files only: no inline script, no style=
+# attributes, no framing. The article page's JSON-LD block is data, which CSP does not block.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"

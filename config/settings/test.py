@@ -28,3 +28,8 @@ STORAGES = {
 MINBAR_PAGE_CACHE = False
 MINBAR_FRAGMENT_CACHE = False
 CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}}  # noqa: E501, F405
+
+# Readers in tests post and vote faster than any limit allows: the limits and the repeated-comment
+# refusal are off unless a test turns them on (tests/moderation sets them).
+MINBAR_RATE_LIMITS = {}
+MINBAR_DUPLICATE_COMMENT_SECONDS = 0

@@ -55,9 +55,13 @@ def _too_long_message() -> str:
 
 
 def check_comments_open(article: Article) -> None:
+    """Open means the article's own flag and the automatic closing N days after publication
+    (moderation's rule, applied when reading)."""
+    from minbar.moderation.selectors import comments_are_open
+
     if not article.is_live():
         raise DiscussionError("not-found", _("This article is not published."), status=404)
-    if not article.comments_open:
+    if not comments_are_open(article):
         raise DiscussionError(
             "closed", _("Comments are closed on this article."), status=403, field="text"
         )
@@ -89,7 +93,11 @@ def check_post_comment(
     text = check_comment_text(text)
     check_comments_open(article)
     parent = check_reply_target(article, parent_id=parent_id)
-    return do_post_comment(article=article, author=author, text=text, parent=parent)
+    # Imported here: moderation's actions use this module's do_change_comment_status.
+    from minbar.moderation.actions import check_comment_allowed
+
+    status = check_comment_allowed(article=article, author=author, text=text, parent=parent)
+    return do_post_comment(article=article, author=author, text=text, parent=parent, status=status)
 
 
 @transaction.atomic
@@ -141,7 +149,14 @@ def check_edit_comment(comment: Comment, *, editor, text: str) -> Comment:
             "has-replies", _("A comment cannot be edited once someone has replied."), status=403
         )
     text = check_comment_text(text)
-    return do_edit_comment(comment, text=text)
+    from minbar.moderation.actions import check_edit_allowed
+
+    status = check_edit_allowed(comment, editor=editor, text=text)
+    comment = do_edit_comment(comment, text=text)
+    if status != comment.status:
+        # An edit that brings in suspect words sends the comment back to the moderators.
+        do_change_comment_status(comment, status=status)
+    return comment
 
 
 @transaction.atomic
@@ -211,6 +226,9 @@ def check_cast_vote(comment: Comment, *, voter, value: int) -> Tally:
         raise DiscussionError("own-comment", _("You cannot vote on your own comment."), status=403)
     if comment.status != VISIBLE:
         raise DiscussionError("gone", _("This comment can no longer be voted on."), status=410)
+    from minbar.moderation.actions import check_vote_allowed
+
+    check_vote_allowed(voter=voter)
     return do_cast_vote(comment, voter=voter, value=value)
 
 

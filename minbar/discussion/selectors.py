@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from minbar.core.http import paginate
 from minbar.discussion import policy
 from minbar.discussion.models import Comment, CommentVote
+from minbar.moderation.selectors import comments_are_open
 from minbar.news.models import Article
 
 VISIBLE = Comment.Status.VISIBLE
@@ -39,6 +40,11 @@ class Discussion:
     page: object
     items: list[ShownComment] = field(default_factory=list)
     my_votes: dict[int, int] = field(default_factory=dict)
+    # Chosen by moderators, shown first in the "featured" strip on every page of the discussion.
+    featured: list[Comment] = field(default_factory=list)
+    # The article's flag and the automatic closing (moderation.policy), as of this request.
+    is_open: bool = True
+    is_auto_closed: bool = False
 
     @property
     def count(self) -> int:
@@ -128,7 +134,28 @@ def get_discussion(request, *, article: Article) -> Discussion:
                 voter=user, comment_id__in=[i.comment.pk for i in items]
             ).values_list("comment_id", "value")
         )
-    return Discussion(article=article, order=order, page=page, items=items, my_votes=my_votes)
+    return Discussion(
+        article=article,
+        order=order,
+        page=page,
+        items=items,
+        my_votes=my_votes,
+        featured=list_featured(article),
+        is_open=comments_are_open(article),
+        is_auto_closed=article.comments_open and not comments_are_open(article),
+    )
+
+
+FEATURED_MAX = 5
+
+
+def list_featured(article: Article) -> list[Comment]:
+    """The visible featured comments of the article, oldest first; one query."""
+    return list(
+        Comment.objects.filter(article=article, status=VISIBLE, is_featured=True)
+        .select_related("author")
+        .order_by("created_at", "pk")[:FEATURED_MAX]
+    )
 
 
 def find_comment_page(comment: Comment, *, order: str = policy.DEFAULT_ORDER, user=None) -> int:

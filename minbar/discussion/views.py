@@ -35,6 +35,13 @@ def comment_url(comment, *, user=None, order: str = "oldest") -> str:
     return f"{base}{'?' + '&'.join(query) if query else ''}#comment-{comment.pk}"
 
 
+def with_retry_after(response, error: DiscussionError):
+    """A rate-limited refusal tells machines when to come back."""
+    if error.retry_after:
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
 def _article_with_error(request, article, form, error: DiscussionError, *, parent=None):
     """The article page again, the reader's text in the form and the reason above it."""
     from minbar.news.views import render_article
@@ -42,13 +49,15 @@ def _article_with_error(request, article, form, error: DiscussionError, *, paren
     form.add_error(error.field if error.field in form.fields else None, error.message)
     template = "discussion/comment_reply.html" if parent else None
     if template:
-        return render(
+        response = render(
             request,
             template,
             {"parent": parent, "article": article, "form": form},
             status=error.status,
         )
-    return render_article(request, article, form=form, status=error.status)
+    else:
+        response = render_article(request, article, form=form, status=error.status)
+    return with_retry_after(response, error)
 
 
 @require_POST
@@ -107,15 +116,17 @@ def cast_vote(request, comment_id):
         )
     except DiscussionError as error:
         if _wants_json(request):
-            return JsonResponse(
+            response = JsonResponse(
                 {"ok": False, "error": error.code, "message": error.message}, status=error.status
             )
-        return render(
-            request,
-            "discussion/comment_error.html",
-            {"comment": comment, "message": error.message},
-            status=error.status,
-        )
+        else:
+            response = render(
+                request,
+                "discussion/comment_error.html",
+                {"comment": comment, "message": error.message},
+                status=error.status,
+            )
+        return with_retry_after(response, error)
     if _wants_json(request):
         return JsonResponse(
             {

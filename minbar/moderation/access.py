@@ -1,0 +1,78 @@
+"""Who may do what in moderation, in one audited place.
+
+Moderators are the members of the `moderators` group (see roles.py), or anyone holding its
+permissions; staff (is_staff with the settings permissions, superusers) change site settings and
+read the audit log. Readers never reach any of it.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from minbar.discussion.models import Comment
+
+MODERATE = "moderation.moderate_comments"
+SANCTION = "moderation.sanction_readers"
+EDIT_WORDS = "moderation.change_wordlistentry"
+CHANGE_SETTINGS = "moderation.change_sitesettings"
+READ_LOG = "moderation.view_auditentry"
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_moderator(user) -> bool:
+    return _active(user) and user.has_perm(MODERATE)
+
+
+def can_sanction(user) -> bool:
+    return _active(user) and user.has_perm(SANCTION)
+
+
+def can_edit_words(user) -> bool:
+    return _active(user) and user.has_perm(EDIT_WORDS)
+
+
+def can_change_settings(user) -> bool:
+    return _active(user) and user.is_staff and user.has_perm(CHANGE_SETTINGS)
+
+
+def can_read_audit_log(user) -> bool:
+    return _active(user) and user.is_staff and user.has_perm(READ_LOG)
+
+
+def can_be_sanctioned_by(reader, *, moderator) -> bool:
+    """Moderators act on readers: not on themselves, staff or other moderators."""
+    if reader.pk == moderator.pk:
+        return False
+    if reader.is_superuser:
+        return False
+    # Only a superuser acts on staff and moderators.
+    return moderator.is_superuser or not (reader.is_staff or is_moderator(reader))
+
+
+def access_comment_for_moderation(user, *, comment_id: int) -> Comment:
+    """Any comment but a deleted one (its text is gone), for a moderator; callers have already
+    checked `is_moderator`."""
+    comment = (
+        Comment.objects.select_related("article", "author", "parent__author")
+        .filter(pk=comment_id)
+        .exclude(status=Comment.Status.DELETED)
+        .first()
+    )
+    if comment is None:
+        raise Http404
+    return comment
+
+
+def access_comment_for_reporting(user, *, comment_id: int) -> Comment:
+    """A comment the reader can see on the page: visible, on a live article."""
+    comment = Comment.objects.select_related("article", "author").filter(pk=comment_id).first()
+    if comment is None:
+        raise Http404
+    if not comment.article.is_live():
+        raise Http404
+    if comment.status != Comment.Status.VISIBLE:
+        raise Http404
+    return comment

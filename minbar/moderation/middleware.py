@@ -1,0 +1,31 @@
+"""The reader's IP address, read from X-Forwarded-For only behind a proxy we trust."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from minbar.moderation.policy import client_ip, parse_networks
+
+
+class ClientIPMiddleware:
+    """Put the client's address in REMOTE_ADDR, so that everything after it (allauth's sign-in
+    and sign-up limits, our limits, logs) counts the reader and not the proxy.
+
+    X-Forwarded-For is believed only when the connection comes from an address listed in
+    MINBAR_TRUSTED_PROXIES; from anyone else it is a header the client wrote and is ignored.
+    The connecting address is kept in `request.META["MINBAR_PEER_ADDR"]`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        peer = request.META.get("REMOTE_ADDR", "")
+        trusted = parse_networks(tuple(settings.MINBAR_TRUSTED_PROXIES))
+        request.META["MINBAR_PEER_ADDR"] = peer
+        request.META["REMOTE_ADDR"] = client_ip(
+            remote_addr=peer,
+            forwarded_for=request.META.get("HTTP_X_FORWARDED_FOR", ""),
+            trusted=trusted,
+        )
+        return self.get_response(request)

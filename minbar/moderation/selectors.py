@@ -1,0 +1,272 @@
+"""Reads for moderation: the cached settings and word lists, the queues, a reader's history.
+Each page reads in a fixed number of queries, however many rows it shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from minbar.discussion.models import Comment
+from minbar.moderation import policy
+from minbar.moderation.models import (
+    ArticleModeration,
+    AuditEntry,
+    CommentReport,
+    Sanction,
+    SiteSettings,
+    WordListEntry,
+)
+from minbar.news.models import Article
+
+SETTINGS_KEY = "moderation:site-settings:v1"
+WORDS_KEY = "moderation:word-lists:v1"
+CACHE_SECONDS = 300
+
+PENDING = Comment.Status.PENDING
+REJECTED = Comment.Status.REJECTED
+VISIBLE = Comment.Status.VISIBLE
+DELETED = Comment.Status.DELETED
+
+
+# --- settings and word lists (read on every post: cached, dropped by the actions) ------------
+
+
+def get_site_settings() -> SiteSettings:
+    found = cache.get(SETTINGS_KEY)
+    if isinstance(found, SiteSettings):
+        return found
+    found = SiteSettings.objects.filter(pk=1).first() or SiteSettings(pk=1)
+    cache.set(SETTINGS_KEY, found, CACHE_SECONDS)
+    return found
+
+
+@dataclass(frozen=True)
+class WordLists:
+    banned: tuple[str, ...] = ()
+    suspect: tuple[str, ...] = ()
+
+
+def get_word_lists() -> WordLists:
+    found = cache.get(WORDS_KEY)
+    if isinstance(found, WordLists):
+        return found
+    banned, suspect = [], []
+    for word, kind in WordListEntry.objects.values_list("word", "kind"):
+        (banned if kind == WordListEntry.Kind.BANNED else suspect).append(word)
+    found = WordLists(banned=tuple(banned), suspect=tuple(suspect))
+    cache.set(WORDS_KEY, found, CACHE_SECONDS)
+    return found
+
+
+def forget_cached() -> None:
+    cache.delete_many([SETTINGS_KEY, WORDS_KEY])
+
+
+def list_word_entries() -> QuerySet[WordListEntry]:
+    return WordListEntry.objects.select_related("created_by").order_by("kind", "word")
+
+
+# --- the rules at an article -----------------------------------------------------------------
+
+
+def comments_are_open(article: Article, *, now: dt.datetime | None = None) -> bool:
+    """The article's own flag and the automatic closing, as the page and the actions see it."""
+    return policy.comments_open(
+        flag=article.comments_open,
+        published_at=article.published_at,
+        now=now or timezone.now(),
+        auto_close_days=get_site_settings().auto_close_days,
+    )
+
+
+def get_article_premoderation(article: Article) -> str:
+    override = (
+        ArticleModeration.objects.filter(article=article)
+        .values_list("premoderation", flat=True)
+        .first()
+    )
+    return policy.effective_mode(
+        site_mode=get_site_settings().premoderation, article_mode=override or None
+    )
+
+
+def count_visible_comments(user) -> int:
+    return Comment.objects.filter(author=user, status=VISIBLE).count()
+
+
+def get_active_sanction(user, *, now: dt.datetime | None = None) -> Sanction | None:
+    """The sanction in force, bans first, then the suspension that ends last."""
+    return (
+        Sanction.objects.filter(reader=user)
+        .active(now=now)
+        .order_by("kind", "-ends_at")  # "ban" sorts before "suspension"
+        .first()
+    )
+
+
+def find_recent_duplicate(user, *, text: str, since: dt.datetime) -> Comment | None:
+    wanted = policy.duplicate_key(text)
+    for comment in (
+        Comment.objects.filter(author=user, created_at__gte=since)
+        .exclude(status=DELETED)
+        .only("body", "created_at")
+    ):
+        if policy.duplicate_key(comment.body) == wanted:
+            return comment
+    return None
+
+
+# --- queues ----------------------------------------------------------------------------------
+
+QUEUES = ("pending", "reported", "rejected")
+
+
+def _open_reports() -> QuerySet[CommentReport]:
+    return CommentReport.objects.filter(resolution=CommentReport.Resolution.OPEN)
+
+
+def _with_context(queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+    reports = _open_reports().select_related("reporter").order_by("created_at")
+    return queryset.select_related(
+        "article", "author", "parent", "parent__author"
+    ).prefetch_related(Prefetch("reports", queryset=reports, to_attr="open_reports"))
+
+
+def list_pending(*, article: Article | None = None) -> QuerySet[Comment]:
+    """Comments held for approval (pre-moderation, links, suspect words), oldest first. Those
+    hidden by reports wait in the reported queue instead."""
+    has_open_report = Exists(_open_reports().filter(comment=OuterRef("pk")))
+    queryset = Comment.objects.filter(status=PENDING).filter(~has_open_report)
+    if article is not None:
+        queryset = queryset.filter(article=article)
+    return _with_context(queryset).order_by("created_at", "pk")
+
+
+def list_reported() -> QuerySet[Comment]:
+    """Comments with open reports, the most reported first."""
+    return (
+        _with_context(Comment.objects.exclude(status__in=[DELETED, REJECTED]))
+        .annotate(
+            open_report_count=Count(
+                "reports", filter=Q(reports__resolution=CommentReport.Resolution.OPEN)
+            )
+        )
+        .filter(open_report_count__gt=0)
+        .order_by("-open_report_count", "created_at", "pk")
+    )
+
+
+def list_recently_rejected(*, now: dt.datetime | None = None) -> QuerySet[Comment]:
+    """Comments rejected in the last 30 days, newest decision first, with the decision."""
+    since = (now or timezone.now()) - policy.RECENTLY_REJECTED
+    decisions = AuditEntry.objects.filter(
+        action=AuditEntry.Action.REJECT, comment=OuterRef("pk")
+    ).order_by("-created_at", "-pk")
+    return (
+        _with_context(Comment.objects.filter(status=REJECTED))
+        .annotate(
+            rejected_at=decisions.values("created_at")[:1],
+            rejection_reason=decisions.values("reason")[:1],
+            rejected_by=decisions.values("actor__username")[:1],
+        )
+        .filter(rejected_at__gte=since)
+        .order_by("-rejected_at", "-pk")
+    )
+
+
+def count_queues() -> dict[str, int]:
+    return {
+        "pending": list_pending().count(),
+        "reported": list_reported().count(),
+        "rejected": list_recently_rejected().count(),
+    }
+
+
+@dataclass
+class ReaderSummary:
+    """A reader at a glance, shown beside each of their comments in the queues."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    reports_received: int = 0
+    sanction: Sanction | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def summarise_readers(user_ids: set[int]) -> dict[int, ReaderSummary]:
+    """Comment counts by status, reports received and the sanction in force, for many readers
+    in three queries."""
+    summaries = {uid: ReaderSummary() for uid in user_ids}
+    if not user_ids:
+        return summaries
+    rows = (
+        Comment.objects.filter(author_id__in=user_ids)
+        .values("author_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        summaries[row["author_id"]].counts[row["status"]] = row["n"]
+    reports = (
+        CommentReport.objects.filter(comment__author_id__in=user_ids)
+        .values("comment__author_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in reports:
+        summaries[row["comment__author_id"]].reports_received = row["n"]
+    for sanction in Sanction.objects.filter(reader_id__in=user_ids).active().order_by("starts_at"):
+        current = summaries[sanction.reader_id].sanction
+        if current is None or sanction.kind == Sanction.Kind.BAN:
+            summaries[sanction.reader_id].sanction = sanction
+    return summaries
+
+
+@dataclass
+class ReaderHistory:
+    reader: object
+    summary: ReaderSummary
+    comments: list[Comment]
+    sanctions: list[Sanction]
+    entries: list[AuditEntry]
+
+
+def get_reader_history(reader, *, limit: int = 30) -> ReaderHistory:
+    summary = summarise_readers({reader.pk})[reader.pk]
+    comments = list(
+        Comment.objects.filter(author=reader)
+        .select_related("article")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    sanctions = list(
+        Sanction.objects.filter(reader=reader).select_related("created_by", "lifted_by")
+    )
+    entries = list(
+        AuditEntry.objects.filter(Q(reader=reader) | Q(comment__author=reader))
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return ReaderHistory(reader, summary, comments, sanctions, entries)
+
+
+def list_audit_entries() -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.select_related("actor", "reader", "article", "comment").order_by(
+        "-created_at", "-pk"
+    )
+
+
+def list_recent_articles(*, limit: int = 50) -> QuerySet[Article]:
+    return (
+        Article.objects.published()
+        .select_related("moderation")
+        .annotate(
+            pending_count=Count("comments", filter=Q(comments__status=PENDING)),
+        )
+        .latest_first()[:limit]
+    )

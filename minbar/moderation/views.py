@@ -1,0 +1,494 @@
+"""The report page readers use and the moderation area: parse, access, act, respond.
+
+Every refusal is a page in the reader's language with a 4xx status and what was typed kept;
+rate limits add Retry-After.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from minbar.core.http import paginate
+from minbar.discussion.errors import DiscussionError
+from minbar.discussion.views import with_retry_after
+from minbar.moderation import access, actions, policy, selectors
+from minbar.moderation.forms import (
+    ArticleDiscussionForm,
+    ReasonForm,
+    ReportForm,
+    SiteSettingsForm,
+    SuspendForm,
+    WordForm,
+)
+from minbar.moderation.models import WordListEntry
+from minbar.news.models import Article
+
+QUEUE_PAGE = 50
+LOG_PAGE = 100
+
+
+def forbidden(request):
+    return render(request, "moderation/forbidden.html", status=403)
+
+
+def _gate(allowed):
+    """A view for those `allowed(user)` says yes to: others are sent to sign in, or refused."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not allowed(request.user):
+                return forbidden(request)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+moderator_required = _gate(access.is_moderator)
+settings_staff_required = _gate(access.can_change_settings)
+log_reader_required = _gate(access.can_read_audit_log)
+
+
+def _next_or(request, fallback: str) -> HttpResponseRedirect:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(fallback)
+
+
+def _area_context(request) -> dict:
+    return {
+        "queue_counts": selectors.count_queues(),
+        "can_change_settings": access.can_change_settings(request.user),
+        "can_read_log": access.can_read_audit_log(request.user),
+        "can_sanction": access.can_sanction(request.user),
+        "can_edit_words": access.can_edit_words(request.user),
+    }
+
+
+# --- readers' reports ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_comment(request, comment_id):
+    comment = access.access_comment_for_reporting(request.user, comment_id=comment_id)
+    if request.method == "GET":
+        return _report_page(request, comment, ReportForm())
+    form = ReportForm(request.POST)
+    form.is_valid()  # every field is optional: the action gives the reasons
+    try:
+        actions.check_report_comment(
+            comment,
+            reporter=request.user,
+            reason=form.cleaned_data.get("reason") or "",
+            text=form.cleaned_data.get("text") or "",
+        )
+    except DiscussionError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return with_retry_after(_report_page(request, comment, form, status=error.status), error)
+    messages.success(request, _("Thank you. The moderators will look at this comment."))
+    return HttpResponseRedirect(reverse("discussion:permalink", args=[comment.pk]))
+
+
+def _report_page(request, comment, form, *, status: int = 200):
+    return render(
+        request, "moderation/report.html", {"comment": comment, "form": form}, status=status
+    )
+
+
+# --- the moderation area ---------------------------------------------------------------------
+
+
+@require_GET
+@moderator_required
+def home(request):
+    return HttpResponseRedirect(reverse("moderation:queue", args=["pending"]))
+
+
+_QUEUES = {
+    "pending": selectors.list_pending,
+    "reported": selectors.list_reported,
+    "rejected": selectors.list_recently_rejected,
+}
+
+
+@require_GET
+@moderator_required
+def queue(request, name):
+    if name not in _QUEUES:
+        return render(request, "404.html", status=404)
+    page = paginate(request, _QUEUES[name](), per_page=QUEUE_PAGE)
+    comments = list(page.object_list)
+    summaries = selectors.summarise_readers({c.author_id for c in comments})
+    for comment in comments:
+        comment.reader_summary = summaries[comment.author_id]
+    context = {
+        **_area_context(request),
+        "queue": name,
+        "page": page,
+        "comments": comments,
+        "suspension_days": policy.SUSPENSION_DAYS,
+    }
+    return render(request, "moderation/queue.html", context)
+
+
+@require_GET
+@moderator_required
+def comment_detail(request, comment_id):
+    comment = access.access_comment_for_moderation(request.user, comment_id=comment_id)
+    return _comment_page(request, comment)
+
+
+def _comment_page(request, comment, *, error: DiscussionError | None = None, forms=None):
+    history = selectors.get_reader_history(comment.author, limit=20)
+    comment.reader_summary = history.summary
+    reports = list(comment.reports.select_related("reporter").order_by("created_at"))
+    comment.open_reports = [r for r in reports if not r.resolution]
+    context = {
+        **_area_context(request),
+        "comment": comment,
+        "reports": reports,
+        "history": history,
+        "error": error,
+        "reject_form": (forms or {}).get("reject") or ReasonForm(),
+        "ban_form": (forms or {}).get("ban") or ReasonForm(),
+        "suspension_days": policy.SUSPENSION_DAYS,
+    }
+    response = render(
+        request, "moderation/comment_detail.html", context, status=error.status if error else 200
+    )
+    return with_retry_after(response, error) if error else response
+
+
+def _decide(request, comment_id, run, *, form_name: str | None = None, form=None):
+    comment = access.access_comment_for_moderation(request.user, comment_id=comment_id)
+    try:
+        run(comment)
+    except DiscussionError as error:
+        return _comment_page(request, comment, error=error, forms={form_name: form})
+    return _next_or(request, reverse("moderation:comment", args=[comment.pk]))
+
+
+@require_POST
+@moderator_required
+def approve(request, comment_id):
+    def run(comment):
+        actions.check_approve_comment(comment, moderator=request.user)
+        messages.success(request, _("Comment approved."))
+
+    return _decide(request, comment_id, run)
+
+
+@require_POST
+@moderator_required
+def reject(request, comment_id):
+    form = ReasonForm(request.POST)
+    form.is_valid()
+
+    def run(comment):
+        actions.check_reject_comment(
+            comment, moderator=request.user, reason=form.cleaned_data.get("reason") or ""
+        )
+        messages.success(request, _("Comment rejected."))
+
+    return _decide(request, comment_id, run, form_name="reject", form=form)
+
+
+@require_POST
+@moderator_required
+def feature(request, comment_id):
+    featured = request.POST.get("featured") == "1"
+
+    def run(comment):
+        actions.check_feature_comment(comment, moderator=request.user, featured=featured)
+        messages.success(request, _("Comment featured.") if featured else _("Comment unfeatured."))
+
+    return _decide(request, comment_id, run)
+
+
+@require_POST
+@moderator_required
+def ban_author(request, comment_id):
+    """The queue's one-click ban: the comment's author, with a reason."""
+    form = ReasonForm(request.POST)
+    form.is_valid()
+
+    def run(comment):
+        actions.check_ban_reader(
+            comment.author, moderator=request.user, reason=form.cleaned_data.get("reason") or ""
+        )
+        messages.success(request, _("Reader banned; their waiting comments were rejected."))
+
+    return _decide(request, comment_id, run, form_name="ban", form=form)
+
+
+# --- readers ---------------------------------------------------------------------------------
+
+
+def _reader(user_id):
+    return get_object_or_404(get_user_model(), pk=user_id)
+
+
+@require_GET
+@moderator_required
+def reader_detail(request, user_id):
+    return _reader_page(request, _reader(user_id))
+
+
+def _reader_page(request, reader, *, error=None, forms=None):
+    forms = forms or {}
+    context = {
+        **_area_context(request),
+        "reader": reader,
+        "history": selectors.get_reader_history(reader),
+        "suspend_form": forms.get("suspend") or SuspendForm(),
+        "ban_form": forms.get("ban") or ReasonForm(),
+        "lift_form": forms.get("lift") or ReasonForm(),
+        "error": error,
+        "suspension_days": policy.SUSPENSION_DAYS,
+    }
+    return render(
+        request, "moderation/reader_detail.html", context, status=error.status if error else 200
+    )
+
+
+def _sanction(request, user_id, form, run, *, form_name: str, done: str):
+    reader = _reader(user_id)
+    form.is_valid()
+    try:
+        run(reader, form.cleaned_data)
+    except DiscussionError as error:
+        return _reader_page(request, reader, error=error, forms={form_name: form})
+    messages.success(request, done)
+    return _next_or(request, reverse("moderation:reader", args=[reader.pk]))
+
+
+@require_POST
+@moderator_required
+def suspend(request, user_id):
+    def run(reader, data):
+        actions.check_suspend_reader(
+            reader,
+            moderator=request.user,
+            days=data.get("days") or 0,
+            reason=data.get("reason") or "",
+        )
+
+    return _sanction(
+        request, user_id, SuspendForm(request.POST), run, form_name="suspend",
+        done=_("Reader suspended."),
+    )  # fmt: skip
+
+
+@require_POST
+@moderator_required
+def ban(request, user_id):
+    def run(reader, data):
+        actions.check_ban_reader(reader, moderator=request.user, reason=data.get("reason") or "")
+
+    return _sanction(
+        request, user_id, ReasonForm(request.POST), run, form_name="ban", done=_("Reader banned.")
+    )
+
+
+@require_POST
+@moderator_required
+def lift(request, user_id):
+    def run(reader, data):
+        actions.check_lift_sanctions(
+            reader, moderator=request.user, reason=data.get("reason") or ""
+        )
+
+    return _sanction(
+        request, user_id, ReasonForm(request.POST), run, form_name="lift",
+        done=_("Suspension or ban lifted."),
+    )  # fmt: skip
+
+
+# --- word lists ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@moderator_required
+def words(request):
+    form, status, error = WordForm(), 200, None
+    if request.method == "POST":
+        form = WordForm(request.POST)
+        form.is_valid()
+        try:
+            actions.check_add_word(
+                moderator=request.user,
+                word=form.cleaned_data.get("word") or "",
+                kind=form.cleaned_data.get("kind") or "",
+            )
+        except DiscussionError as exc:
+            error, status = exc, exc.status
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Word added."))
+            return HttpResponseRedirect(reverse("moderation:words"))
+    context = {**_area_context(request), "form": form, "entries": selectors.list_word_entries()}
+    context["error"] = error
+    return render(request, "moderation/words.html", context, status=status)
+
+
+@require_POST
+@moderator_required
+def word_delete(request, entry_id):
+    entry = get_object_or_404(WordListEntry, pk=entry_id)
+    try:
+        actions.check_remove_word(entry, moderator=request.user)
+    except DiscussionError:
+        return forbidden(request)
+    messages.success(request, _("Word removed."))
+    return HttpResponseRedirect(reverse("moderation:words"))
+
+
+# --- articles --------------------------------------------------------------------------------
+
+
+@require_GET
+@moderator_required
+def articles(request):
+    context = {**_area_context(request), "articles": selectors.list_recent_articles()}
+    return render(request, "moderation/articles.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@moderator_required
+def article_discussion(request, article_id):
+    article = get_object_or_404(Article.objects.select_related("moderation"), pk=article_id)
+    status = 200
+    if request.method == "POST":
+        form = ArticleDiscussionForm(request.POST)
+        form.is_valid()
+        try:
+            actions.check_set_article_discussion(
+                article,
+                moderator=request.user,
+                comments_open=bool(form.cleaned_data.get("comments_open")),
+                premoderation=form.cleaned_data.get("premoderation") or "",
+                reason=form.cleaned_data.get("reason") or "",
+            )
+        except DiscussionError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            status = error.status
+        else:
+            messages.success(request, _("Discussion settings saved."))
+            return HttpResponseRedirect(reverse("moderation:article", args=[article.pk]))
+    else:
+        override = getattr(article, "moderation", None)
+        form = ArticleDiscussionForm(
+            initial={
+                "comments_open": article.comments_open,
+                "premoderation": override.premoderation if override else "",
+            }
+        )
+    context = {
+        **_area_context(request),
+        "article": article,
+        "form": form,
+        "is_open": selectors.comments_are_open(article),
+        "pending": selectors.list_pending(article=article)[:QUEUE_PAGE],
+        "site": selectors.get_site_settings(),
+    }
+    return render(request, "moderation/article.html", context, status=status)
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@settings_staff_required
+def site_settings(request):
+    current = selectors.get_site_settings()
+    status = 200
+    if request.method == "POST":
+        form = SiteSettingsForm(request.POST, instance=type(current)(pk=1))
+        if form.is_valid():
+            values = {name: form.cleaned_data[name] for name in actions.SETTINGS_FIELDS}
+            try:
+                actions.check_update_site_settings(staff=request.user, **values)
+            except DiscussionError:
+                return forbidden(request)
+            messages.success(request, _("Settings saved."))
+            return HttpResponseRedirect(reverse("moderation:settings"))
+        status = 400
+    else:
+        form = SiteSettingsForm(instance=current)
+    context = {**_area_context(request), "form": form}
+    return render(request, "moderation/settings.html", context, status=status)
+
+
+@require_GET
+@log_reader_required
+def audit_log(request):
+    page = paginate(request, selectors.list_audit_entries(), per_page=LOG_PAGE)
+    return render(request, "moderation/log.html", {**_area_context(request), "page": page})
+
+
+# --- allauth's sign-in and sign-up limits ----------------------------------------------------
+
+# allauth names its limits by action; our pages are named by URL.
+_ALLAUTH_ACTIONS = {
+    "account_signup": "signup",
+    "account_login": "login",
+    "account_reset_password": "reset_password",
+    "account_reset_password_from_key": "reset_password_from_key",
+    "account_change_password": "change_password",
+    "account_email": "manage_email",
+}
+
+
+def too_many_requests(request, exception=None):
+    """allauth's 429 (config.urls.handler429): in Arabic, with Retry-After."""
+    retry_after = _allauth_retry_after(request)
+    context = {"retry_after": retry_after, "message": actions.wait_message(retry_after)}
+    response = render(request, "moderation/429.html", context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _allauth_retry_after(request, *, fallback: int = 60) -> int:
+    """When the oldest counted attempt leaves allauth's window (its counts are lists of times in
+    the cache); the fallback if allauth's internals ever change shape."""
+    import time
+
+    from django.core.cache import cache
+
+    match = getattr(request, "resolver_match", None)
+    action = _ALLAUTH_ACTIONS.get(match.url_name if match else "")
+    if action is None:
+        return fallback
+    try:
+        from allauth.core.internal import ratelimit as allauth_rl
+
+        waits = []
+        for rate in allauth_rl.get_rates(app="allauth.account", action=action):
+            if rate.per != "ip":
+                continue
+            key = allauth_rl.get_cache_key(request, app="allauth.account", action=action, rate=rate)
+            history = cache.get(key) or []
+            if len(history) >= rate.amount:
+                waits.append(history[-1] + rate.duration - time.time())
+        return max(1, int(max(waits) + 0.999)) if waits else fallback
+    except Exception:  # a wrong guess about allauth's internals must never turn into a 500
+        return fallback
