@@ -60,13 +60,15 @@ def _taken_error(username: str, existing: str) -> AccountError:
     )
 
 
-def check_username(username: str, *, against_existing: bool = True) -> str:
+def check_username(
+    username: str, *, against_existing: bool = True, exclude_user_id: int | None = None
+) -> str:
     """The username as it will be stored (NFC), or a refusal.
 
     With `against_existing`, a name whose folded key belongs to someone else is refused: "Reem_K"
     after "reem_k", "كريـــم" or "کریم" after "كريم", "user٣" after "user3". The database's
     unique `username_key` is the final word (see `do_create_reader`); this check gives the
-    reader the message before that.
+    reader the message before that. `exclude_user_id` is the account being renamed.
     """
     if len(username) > policy.USERNAME_MAX * 4:
         raise AccountError("length", _username_message("length"), field="username")
@@ -75,7 +77,7 @@ def check_username(username: str, *, against_existing: bool = True) -> str:
     if problems:
         raise AccountError(problems[0], _username_message(problems[0]), field="username")
     if against_existing:
-        existing = selectors.find_username_like(username)
+        existing = selectors.find_username_like(username, exclude_user_id=exclude_user_id)
         if existing is not None:
             raise _taken_error(username, existing)
     return username

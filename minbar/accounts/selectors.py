@@ -33,13 +33,12 @@ class ReaderProfile:
     latest_comments: list[ProfileComment]
 
 
-def find_username_like(username: str) -> str | None:
+def find_username_like(username: str, *, exclude_user_id: int | None = None) -> str | None:
     """The existing username that looks the same as `username` (same folded key), if any."""
-    return (
-        User.objects.filter(username_key=username_key(username))
-        .values_list("username", flat=True)
-        .first()
-    )
+    users = User.objects.filter(username_key=username_key(username))
+    if exclude_user_id is not None:
+        users = users.exclude(pk=exclude_user_id)
+    return users.values_list("username", flat=True).first()
 
 
 def list_claimable_accounts(*, email: str) -> list[User]:

@@ -54,7 +54,10 @@ def test_reader_can_reset_a_forgotten_password_by_mail(client):
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password/reset/done/"
-    assert mail.outbox[-1].to == ["reem@example.org"]
+    message = mail.outbox[-1]
+    assert message.to == ["reem@example.org"]
+    assert message.subject.startswith("[منبر] ")
+    assert "منبر" in message.body and "reem_k" in message.body
     link = mail_link("/accounts/password/reset/key/")
     done = choose_new_password(client, link)
     assert done.status_code == 302
