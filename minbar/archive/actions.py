@@ -468,11 +468,17 @@ def _update_matched_comments(matched: list[_Planned]) -> tuple[set[int], set[int
     new_statuses: list[tuple[Comment, str]] = []
     for plan in matched:
         comment, entry = plan.comment, plan.entry
-        # The file's score is the net score where the file came from. For a comment born on
-        # this site that already includes the votes cast here (docs/decisions/0003).
-        imported = entry.score
-        if plan.born_here:
-            imported -= comment.upvotes - comment.downvotes
+        # The file's score is the net score where the file came from: the old platform's, or
+        # this site's own export (imported score + votes cast here). A score that reads as
+        # either of those changes nothing; otherwise it replaces the imported score, less the
+        # votes cast here for a comment born here (docs/decisions/0003-archive-scores.md).
+        here = comment.upvotes - comment.downvotes
+        if entry.score in (comment.imported_score, comment.imported_score + here):
+            imported = comment.imported_score
+        elif plan.born_here:
+            imported = entry.score - here
+        else:
+            imported = entry.score
         wanted = {
             "parent_id": plan.parent.pk if plan.parent else None,
             "root_id": plan.root.pk if plan.root else None,
