@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "csp",
     "minbar.serving",
     "minbar.archive",
+    "minbar.search",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,87 @@
+"""The two search engines behind one small interface, chosen by the database in use.
+
+Both keep the same rows (`ArticleEntry`, `CommentEntry`, keyed by search key) and differ only
+in where the analysed text lives and how a parsed query is matched and scored:
+
+* SQLite: FTS5 tables `search_article_fts(title, standfirst, tags, body)` and
+  `search_comment_fts(body)` whose rowid is the entry's key (tokenizer unicode61, diacritics
+  kept: the text is already analysed), kept in step on delete by triggers; scored with bm25().
+* PostgreSQL: a `document tsvector` column on the entry tables (fields weighted A/B/C/D, config
+  'simple', GIN index); scored with ts_rank_cd().
+
+The raw SQL of search lives only in these modules, always with bound parameters; the engine
+query text is built from analysed terms that the builders quote themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.db import connections
+
+from minbar.search.policy import Match
+from minbar.search.query import Query
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """An article as the index stores it: keys and filters, and each field's shadow text."""
+
+    key: int
+    article_id: int
+    section_id: int
+    date: object  # aware datetime
+    title: str
+    standfirst: str
+    tags: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommentText:
+    key: int
+    comment_id: int
+    article_id: int
+    section_id: int
+    date: object  # aware datetime
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Which entries a search looks at: keys in [low, high], optionally one section."""
+
+    low: int
+    high: int
+    section_id: int | None = None
+
+
+class Backend(Protocol):
+    vendor: str
+
+    def add_articles(self, texts: Sequence[ArticleText]) -> None: ...
+
+    def add_comments(self, texts: Sequence[CommentText]) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def match_articles(
+        self, query: Query, *, window: Window, limit: int, ranked: bool
+    ) -> list[Match]: ...
+
+    def match_comments(
+        self, query: Query, *, window: Window, limit: int, ranked: bool
+    ) -> list[Match]: ...
+
+
+def get_backend(*, using: str = "default") -> Backend:
+    """The engine of the database `using` (an alias of settings.DATABASES)."""
+    if connections[using].vendor == "postgresql":
+        from minbar.search.backends.postgres import PostgresBackend
+
+        return PostgresBackend(using=using)
+    from minbar.search.backends.sqlite import SqliteBackend
+
+    return SqliteBackend(using=using)

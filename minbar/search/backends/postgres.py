@@ -1,0 +1,145 @@
+"""PostgreSQL: the same shadow text as a weighted `tsvector('simple')` column, GIN-indexed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from django.db import connections
+
+from minbar.search.backends import ArticleText, CommentText, Window
+from minbar.search.policy import FIELD_WEIGHTS, Match
+from minbar.search.query import Clause, Query
+
+_TERM = re.compile(r"[^\W_]+")
+# Article fields by tsvector weight; comments are one field, left at the default (D).
+FIELD_LABELS = {"title": "A", "standfirst": "B", "tags": "C", "body": "D"}
+ARTICLE_LABELS = tuple(FIELD_LABELS.values())
+# ts_rank_cd takes weights in the order {D, C, B, A}, each in 0..1.
+_TOP = max(FIELD_WEIGHTS.values())
+RANK_WEIGHTS = (
+    "{"
+    + ", ".join(str(FIELD_WEIGHTS[name] / _TOP) for name in ("body", "tags", "standfirst", "title"))
+    + "}"
+)
+
+
+_ARTICLE_VECTOR = " || ".join(
+    f"setweight(to_tsvector('simple', %s), '{label}')" for label in ARTICLE_LABELS
+)
+
+
+def quote_lexeme(term: str, *, prefix: bool = False, label: str = "") -> str:
+    """One index term as a tsquery operand: `'term'`, `'term':*`, `'term':A`, `'term':*A`."""
+    if not _TERM.fullmatch(term):
+        raise ValueError(f"not an index term: {term!r}")
+    text = "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+    if prefix or label:
+        text += ":" + ("*" if prefix else "") + label
+    return text
+
+
+def clause_tsquery(clause: Clause, *, labels: tuple[str, ...] = ()) -> str:
+    """A word, or a phrase (`<->`) that must lie within one field: one alternative per label.
+
+    FTS5 never matches a phrase across columns, while a tsvector numbers the fields' positions
+    one after the other; restricting every word of the phrase to one weight keeps them equal.
+    """
+    last = len(clause.terms) - 1
+    if not clause.is_phrase:
+        return quote_lexeme(clause.terms[0], prefix=clause.prefix)
+
+    def phrase(label: str) -> str:
+        return " <-> ".join(
+            quote_lexeme(term, prefix=clause.prefix and i == last, label=label)
+            for i, term in enumerate(clause.terms)
+        )
+
+    if not labels:
+        return f"({phrase('')})"
+    return "(" + " | ".join(f"({phrase(label)})" for label in labels) + ")"
+
+
+def tsquery_text(query: Query, *, labels: tuple[str, ...] = ()) -> str:
+    """The `to_tsquery('simple', …)` text of a searchable query."""
+    if not query.is_searchable:
+        raise ValueError("the query has nothing to look for")
+    parts = [clause_tsquery(c, labels=labels) for c in query.positive]
+    parts += [f"!{clause_tsquery(c, labels=labels)}" for c in query.negative]
+    return " & ".join(parts)
+
+
+class PostgresBackend:
+    vendor = "postgresql"
+
+    def __init__(self, *, using: str = "default") -> None:
+        self.connection = connections[using]
+
+    def add_articles(self, texts: Sequence[ArticleText]) -> None:
+        if not texts:
+            return
+        with self.connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_articleentry (id, article_id, section_id, date, document) "
+                f"VALUES (%s, %s, %s, %s, {_ARTICLE_VECTOR})",
+                [
+                    (t.key, t.article_id, t.section_id, t.date, t.title, t.standfirst, t.tags,
+                     t.body)
+                    for t in texts
+                ],
+            )  # fmt: skip
+
+    def add_comments(self, texts: Sequence[CommentText]) -> None:
+        if not texts:
+            return
+        with self.connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_commententry "
+                "(id, comment_id, article_id, section_id, date, document) "
+                "VALUES (%s, %s, %s, %s, %s, to_tsvector('simple', %s))",
+                [(t.key, t.comment_id, t.article_id, t.section_id, t.date, t.body) for t in texts],
+            )
+
+    def clear(self) -> None:
+        with self.connection.cursor() as cursor:
+            # Not TRUNCATE: it refuses to run while deferred foreign-key checks are pending.
+            cursor.execute("DELETE FROM search_commententry")
+            cursor.execute("DELETE FROM search_articleentry")
+
+    def match_articles(
+        self, query: Query, *, window: Window, limit: int, ranked: bool
+    ) -> list[Match]:
+        rank = f"ts_rank_cd('{RANK_WEIGHTS}'::float4[], e.document, q)" if ranked else "0.0"
+        return self._match(
+            tsquery_text(query, labels=ARTICLE_LABELS),
+            entries="search_articleentry", id_column="article_id", rank=rank, window=window,
+            limit=limit,
+        )  # fmt: skip
+
+    def match_comments(
+        self, query: Query, *, window: Window, limit: int, ranked: bool
+    ) -> list[Match]:
+        rank = "ts_rank_cd(e.document, q)" if ranked else "0.0"
+        return self._match(
+            tsquery_text(query), entries="search_commententry", id_column="comment_id",
+            rank=rank, window=window, limit=limit,
+        )  # fmt: skip
+
+    def _match(
+        self, tsquery: str, *, entries: str, id_column: str, rank: str, window: Window, limit: int
+    ) -> list[Match]:
+        params: list[object] = [tsquery, window.low, window.high]
+        section = ""
+        if window.section_id is not None:
+            section = "AND e.section_id = %s "
+            params.append(window.section_id)
+        params.append(limit)
+        sql = (
+            f"SELECT e.id, e.{id_column}, {rank} "
+            f"FROM {entries} AS e, to_tsquery('simple', %s) AS q "
+            f"WHERE e.document @@ q AND e.id BETWEEN %s AND %s {section}"
+            "ORDER BY e.id DESC LIMIT %s"
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [Match(key, object_id, float(score)) for key, object_id, score in cursor]

@@ -1,0 +1,138 @@
+"""The reader's query language, parsed into analysed clauses. Pure: no Django, no database.
+
+    word word      every word must match (in any field)
+    "a phrase"     these words, next to each other, in this order, within one field
+    word*          a word starting with this (after analysis: "الحكو*" looks for حكو…)
+    -word -"a b"   documents with this word or phrase are left out
+
+Everything else is plain text: `OR`, `AND`, `NOT`, `NEAR(`, `^`, `:`, brackets and any other
+punctuation are either words like any other ("or") or separators. An unmatched `"` is ignored.
+Each word goes through the same analysis as the index (`terms.index_terms`), so a clause holds
+index terms made only of letters and digits, which the engines' query builders quote themselves:
+nothing the reader typed reaches an engine as syntax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from minbar.search.policy import MAX_CLAUSES, MIN_PREFIX_LENGTH
+from minbar.search.terms import index_terms
+
+QUOTE = '"'
+NOT = "-"
+PREFIX = "*"
+
+
+class Problem(Enum):
+    """Why a query cannot be searched."""
+
+    EMPTY = "empty"  # nothing but spaces
+    NO_WORDS = "no-words"  # only punctuation or operators
+    ONLY_EXCLUSIONS = "only-exclusions"  # "-word" with nothing to look for
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One word (one term) or phrase (several terms, adjacent, in order)."""
+
+    terms: tuple[str, ...]
+    prefix: bool = False  # the last term is a prefix
+    negated: bool = False
+
+    @property
+    def is_phrase(self) -> bool:
+        return len(self.terms) > 1
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    clauses: tuple[Clause, ...] = ()
+    problem: Problem | None = None
+    # Clauses beyond MAX_CLAUSES that were left out.
+    dropped: int = 0
+    positive: tuple[Clause, ...] = field(init=False)
+    negative: tuple[Clause, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "positive", tuple(c for c in self.clauses if not c.negated))
+        object.__setattr__(self, "negative", tuple(c for c in self.clauses if c.negated))
+
+    @property
+    def is_searchable(self) -> bool:
+        return self.problem is None
+
+    def highlight_terms(self) -> frozenset[str]:
+        """Terms to mark in results: every term of what the reader looks for, except prefixes."""
+        return frozenset(
+            term
+            for clause in self.positive
+            for term in (clause.terms[:-1] if clause.prefix else clause.terms)
+        )
+
+    def highlight_prefixes(self) -> tuple[str, ...]:
+        return tuple(sorted({c.terms[-1] for c in self.positive if c.prefix}))
+
+
+def _pieces(text: str) -> list[tuple[str, bool, bool]]:
+    """Split the raw text into (body, negated, prefix) pieces; quotes make one piece each."""
+    if text.count(QUOTE) % 2:
+        # The last quote has no partner: it is plain punctuation.
+        cut = text.rfind(QUOTE)
+        text = f"{text[:cut]} {text[cut + 1 :]}"
+    pieces: list[tuple[str, bool, bool]] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        start = i
+        while i < n and text[i] == NOT:
+            i += 1
+        negated = i > start and i < n and not text[i].isspace()
+        if i < n and text[i] == QUOTE:
+            close = text.index(QUOTE, i + 1)
+            body = text[i + 1 : close]
+            i = close + 1
+            prefix = i < n and text[i] == PREFIX
+            while i < n and text[i] == PREFIX:
+                i += 1
+            pieces.append((body, negated, prefix))
+            continue
+        begin = i
+        while i < n and not text[i].isspace() and text[i] != QUOTE:
+            i += 1
+        body = text[begin:i]
+        stripped = body.rstrip(PREFIX)
+        pieces.append((stripped, negated, stripped != body))
+    return pieces
+
+
+def parse_query(text: str, *, extra_protected: frozenset[str] = frozenset()) -> Query:
+    """Parse what the reader typed; never raises. See the module docstring for the language.
+
+    `extra_protected` must be the set the index was built with (the staff's protected words).
+    """
+    if not text.strip():
+        return Query(problem=Problem.EMPTY)
+    clauses: list[Clause] = []
+    seen: set[Clause] = set()
+    for body, negated, prefix in _pieces(text):
+        terms = tuple(index_terms(body, extra_protected=extra_protected))
+        if not terms:
+            continue
+        clause = Clause(
+            terms=terms,
+            prefix=prefix and len(terms[-1]) >= MIN_PREFIX_LENGTH,
+            negated=negated,
+        )
+        if clause not in seen:
+            seen.add(clause)
+            clauses.append(clause)
+    kept, dropped = tuple(clauses[:MAX_CLAUSES]), max(0, len(clauses) - MAX_CLAUSES)
+    if not kept:
+        return Query(problem=Problem.NO_WORDS)
+    if all(clause.negated for clause in kept):
+        return Query(clauses=kept, problem=Problem.ONLY_EXCLUSIONS, dropped=dropped)
+    return Query(clauses=kept, dropped=dropped)

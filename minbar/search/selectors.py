@@ -1,0 +1,216 @@
+"""Reads for the search page: a parsed query in, a page of hits with marked snippets out.
+
+One search costs a fixed number of queries whatever it finds: one per engine call (articles
+and comments), one to load the page's articles or comments, and the protected words (cached).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.core.cache import cache
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import router
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minbar.discussion.models import Comment
+from minbar.news.models import Article, Section
+from minbar.search import policy
+from minbar.search.backends import Window, get_backend
+from minbar.search.documents import plain_text
+from minbar.search.highlight import Marker, best_snippet, highlight
+from minbar.search.models import ArticleEntry
+from minbar.search.query import Query
+
+PROTECTED_WORDS_CACHE_KEY = "search:protected-words"
+# The cache is cleared on every change; the timeout only bounds a missed clear (another cache).
+PROTECTED_WORDS_CACHE_SECONDS = 300
+
+Sort = Literal["relevance", "date"]
+Show = Literal["articles", "comments"]
+SORTS: tuple[Sort, ...] = ("relevance", "date")
+SHOWS: tuple[Show, ...] = ("articles", "comments")
+
+
+def get_protected_words() -> frozenset[str]:
+    """The staff's protected words, as the analyser takes them (`extra_protected`)."""
+    from minbar.search.models import ProtectedWord
+
+    words = cache.get(PROTECTED_WORDS_CACHE_KEY)
+    if words is None:
+        words = frozenset(ProtectedWord.objects.values_list("word", flat=True))
+        cache.set(PROTECTED_WORDS_CACHE_KEY, words, PROTECTED_WORDS_CACHE_SECONDS)
+    return words
+
+
+def forget_protected_words() -> None:
+    cache.delete(PROTECTED_WORDS_CACHE_KEY)
+
+
+def list_sections() -> list[Section]:
+    return list(Section.objects.all())
+
+
+@dataclass(frozen=True)
+class Filters:
+    section: Section | None = None
+    date_from: dt.date | None = None  # inclusive, in the site's time zone
+    date_to: dt.date | None = None  # inclusive
+
+    def window(self, *, now: dt.datetime) -> Window:
+        """Keys from the start of `date_from` to the end of `date_to`, never past `now`."""
+        high = policy.last_key_at(now)
+        low = -(2**63)
+        if self.date_from:
+            low = policy.first_key_at(_day_start(self.date_from))
+        if self.date_to:
+            end = _day_start(self.date_to + dt.timedelta(days=1)) - dt.timedelta(microseconds=1)
+            high = min(high, policy.last_key_at(end))
+        return Window(low=low, high=high, section_id=self.section.pk if self.section else None)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@dataclass(frozen=True)
+class ArticleHit:
+    article: Article
+    title: str  # safe HTML
+    snippet: str  # safe HTML
+
+
+@dataclass(frozen=True)
+class CommentHit:
+    comment: Comment
+    article: Article
+    url: str
+    snippet: str  # safe HTML
+
+
+@dataclass
+class Results:
+    query: Query
+    show: Show
+    sort: Sort
+    article_count: int = 0
+    comment_count: int = 0
+    # True when there are more matches than MAX_RESULTS (the counts then say "more than").
+    more_articles: bool = False
+    more_comments: bool = False
+    page: Page | None = None
+    hits: list[ArticleHit | CommentHit] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return self.article_count if self.show == "articles" else self.comment_count
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self.more_articles if self.show == "articles" else self.more_comments
+
+
+def _page(matches: list, *, number: str | int) -> Page:
+    paginator = Paginator(matches, policy.RESULTS_PER_PAGE, allow_empty_first_page=True)
+    try:
+        return paginator.page(number)
+    except (PageNotAnInteger, EmptyPage) as exc:
+        raise Http404(_("There is no such page.")) from exc
+
+
+def search(
+    *,
+    query: Query,
+    filters: Filters,
+    sort: Sort = "relevance",
+    show: Show = "articles",
+    page: str | int = 1,
+    extra_protected: frozenset[str] = frozenset(),
+    now: dt.datetime | None = None,
+) -> Results:
+    """Run a searchable query; the page of `show` hits in `sort` order, and both counts."""
+    now = now or timezone.now()
+    results = Results(query=query, show=show, sort=sort)
+    if not query.is_searchable:
+        return results
+    # Reads may go to a replica (config's database router), like the ORM reads below.
+    backend = get_backend(using=router.db_for_read(ArticleEntry))
+    window = filters.window(now=now)
+    limit = policy.MAX_RESULTS + 1
+    ranked = sort == "relevance"
+    articles = backend.match_articles(
+        query, window=window, limit=limit, ranked=ranked and show == "articles"
+    )
+    comments = backend.match_comments(
+        query, window=window, limit=limit, ranked=ranked and show == "comments"
+    )
+    results.more_articles = len(articles) > policy.MAX_RESULTS
+    results.more_comments = len(comments) > policy.MAX_RESULTS
+    articles, comments = articles[: policy.MAX_RESULTS], comments[: policy.MAX_RESULTS]
+    results.article_count, results.comment_count = len(articles), len(comments)
+
+    shown = articles if show == "articles" else comments
+    if ranked:
+        shown = policy.order_by_relevance(shown, now_seconds=policy.epoch_seconds(now))
+    else:
+        shown = policy.order_by_date(shown)
+    results.page = _page(shown, number=page)
+    marker = Marker(
+        terms=query.highlight_terms(),
+        prefixes=query.highlight_prefixes(),
+        extra_protected=extra_protected,
+    )
+    ids = [match.object_id for match in results.page.object_list]
+    if show == "articles":
+        results.hits = _article_hits(ids, marker=marker, now=now)
+    else:
+        results.hits = _comment_hits(ids, marker=marker, now=now)
+    return results
+
+
+def _article_hits(ids: list[int], *, marker: Marker, now: dt.datetime) -> list[ArticleHit]:
+    found = Article.objects.published(now=now).filter(pk__in=ids).select_related("section")
+    by_id = {article.pk: article for article in found}
+    hits = []
+    for article_id in ids:
+        article = by_id.get(article_id)
+        if article is None:  # unpublished since the index was written: not for readers
+            continue
+        hits.append(
+            ArticleHit(
+                article=article,
+                title=highlight(article.title, marker=marker),
+                snippet=best_snippet(
+                    [plain_text(article.body_html), article.standfirst], marker=marker
+                ),
+            )
+        )
+    return hits
+
+
+def _comment_hits(ids: list[int], *, marker: Marker, now: dt.datetime) -> list[CommentHit]:
+    found = (
+        Comment.objects.visible()
+        .filter(pk__in=ids)
+        .filter(article__in=Article.objects.published(now=now))
+        .select_related("article", "article__section", "author")
+    )
+    by_id = {comment.pk: comment for comment in found}
+    hits = []
+    for comment_id in ids:
+        comment = by_id.get(comment_id)
+        if comment is None:
+            continue
+        hits.append(
+            CommentHit(
+                comment=comment,
+                article=comment.article,
+                url=f"{comment.article.get_absolute_url()}#comment-{comment.pk}",
+                snippet=best_snippet([plain_text(comment.body_html)], marker=marker),
+            )
+        )
+    return hits

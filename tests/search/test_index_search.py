@@ -1,0 +1,216 @@
+"""The index follows every change made through the actions, and can be rebuilt and checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from io import StringIO
+
+import pytest
+from django.core import checks
+from django.core.management import call_command
+from django.utils import timezone
+
+from minbar.discussion import actions as discussion
+from minbar.discussion.models import Comment
+from minbar.news import actions as news
+from minbar.search import actions as search_actions
+from minbar.search import selectors
+from minbar.search.models import ArticleEntry, CommentEntry, IndexState, ProtectedWord
+from minbar.search.query import parse_query
+from tests.factories import make_article, make_comment, make_editor, make_section
+from tests.search.helpers import found_articles, found_comments
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reader_can_find_an_article_once_it_is_published(client, committed):
+    with committed():
+        draft = make_article(title="قمة المناخ", body="اتفاق على خفض الانبعاثات.", published=False)
+    assert found_articles(client, "الانبعاثات") == []
+    with committed():
+        news.do_publish_article(draft)
+    assert found_articles(client, "انبعاثات") == [draft.pk]
+    assert found_articles(client, "قمة") == [draft.pk]
+
+
+def test_reader_cannot_find_an_unpublished_article_or_its_comments(client, committed):
+    with committed():
+        article = make_article(body="تقرير عن الزراعة في الصحراء.")
+        comment = make_comment(article, text="الزراعة هنا صعبة")
+    assert found_articles(client, "الزراعة") == [article.pk]
+    assert found_comments(client, "الزراعة") == [comment.pk]
+    with committed():
+        news.do_unpublish_article(article)
+    assert found_articles(client, "الزراعة") == []
+    assert found_comments(client, "الزراعة") == []
+    assert not CommentEntry.objects.exists()
+    with committed():
+        news.do_publish_article(article)
+    assert found_comments(client, "الزراعة") == [comment.pk]
+
+
+def test_reader_can_find_the_new_text_and_not_the_old_after_an_edit(client, committed):
+    with committed():
+        article = make_article(title="عنوان قديم", body="نص عن القطارات.")
+    with committed():
+        news.do_update_article(article, title="عنوان جديد", body="نص عن الطائرات.")
+    assert found_articles(client, "القطارات") == []
+    assert found_articles(client, "الطائرات") == [article.pk]
+    editor = make_editor()
+    with committed():
+        first = article.revisions.order_by("created_at", "pk").first()
+        news.do_restore_revision(first, editor=editor)
+    assert found_articles(client, "القطارات") == [article.pk]
+    assert found_articles(client, "الطائرات") == []
+
+
+def test_reader_cannot_find_a_scheduled_article_before_its_time(client, committed):
+    with committed():
+        article = make_article(
+            body="إعلان الميزانية الجديدة.",
+            published_at=timezone.now() + dt.timedelta(hours=2),
+        )
+    assert article.status == "scheduled"
+    assert ArticleEntry.objects.filter(article=article).exists()  # indexed, cut off by its key
+    assert found_articles(client, "الميزانية") == []
+    later = timezone.now() + dt.timedelta(hours=3)
+    query = parse_query("الميزانية")
+    results = selectors.search(query=query, filters=selectors.Filters(), now=later)
+    assert [hit.article.pk for hit in results.hits] == [article.pk]
+
+
+def test_comments_follow_posting_editing_deletion_and_moderation(client, committed):
+    with committed():
+        article = make_article()
+        comment = make_comment(article, text="أحب كرة القدم")
+        other = make_comment(article, text="كرة السلة أفضل")
+    assert found_comments(client, "كرة") == [other.pk, comment.pk]  # newest first on a tie
+    with committed():
+        discussion.do_edit_comment(comment, text="أحب السباحة")
+    assert found_comments(client, "القدم") == []
+    assert found_comments(client, "السباحة") == [comment.pk]
+    with committed():
+        discussion.do_change_comment_status(other, status=Comment.Status.REJECTED)
+    assert found_comments(client, "السلة") == []
+    with committed():
+        discussion.do_change_comment_status(other, status=Comment.Status.VISIBLE)
+    assert found_comments(client, "السلة") == [other.pk]
+    with committed():
+        discussion.do_delete_comment(comment)
+    assert found_comments(client, "السباحة") == []
+    assert list(CommentEntry.objects.values_list("comment_id", flat=True)) == [other.pk]
+
+
+def test_pending_comments_are_not_found(client, committed):
+    with committed():
+        article = make_article()
+        make_comment(article, text="تعليق ينتظر المراجعة", status=Comment.Status.PENDING)
+    assert found_comments(client, "المراجعة") == []
+
+
+def test_deleting_an_article_takes_its_entries_and_text_away(client, committed):
+    with committed():
+        article = make_article(body="الغابات المطيرة")
+        make_comment(article, text="الغابات جميلة")
+    article.delete()
+    assert not ArticleEntry.objects.exists() and not CommentEntry.objects.exists()
+    with committed():
+        fresh = make_article(body="الغابات الاستوائية")
+    assert found_articles(client, "الغابات") == [fresh.pk]
+    assert found_comments(client, "الغابات") == []
+
+
+def test_moving_an_article_to_another_section_moves_its_comments(client, committed):
+    with committed():
+        article = make_article(section=make_section("رياضة"))
+        comment = make_comment(article, text="مباراة رائعة")
+    culture = make_section("ثقافة")
+    with committed():
+        news.do_update_article(article, section=culture)
+    assert found_comments(client, "مباراة", section=culture.slug) == [comment.pk]
+    assert CommentEntry.objects.get().section_id == culture.pk
+
+
+def test_operator_can_rebuild_the_index_from_scratch(client, committed):
+    article = make_article(body="محطات الطاقة الشمسية")  # not committed: the index missed it
+    comment = make_comment(article, text="الطاقة النظيفة مستقبلنا")
+    stale = make_article(body="الطاقة", published=False)
+    ArticleEntry.objects.create(id=1, article=stale, section=stale.section, date=timezone.now())
+    assert found_articles(client, "الطاقة") == []
+    out = StringIO()
+    call_command("rebuild_search_index", "--batch-size", "1", stdout=out)
+    printed = out.getvalue()
+    assert re.search(r"1 articles? .* /s", printed), printed
+    assert re.search(r"1 comments? .* /s", printed), printed
+    assert "removed 1" in printed
+    assert found_articles(client, "الطاقة") == [article.pk]
+    assert found_comments(client, "الطاقة") == [comment.pk]
+    state = IndexState.objects.get()
+    assert state.rebuilt_at is not None
+    call_command("rebuild_search_index", "--clear", stdout=StringIO())
+    assert found_articles(client, "الطاقة") == [article.pk]
+    assert ArticleEntry.objects.count() == 1 and CommentEntry.objects.count() == 1
+
+
+def _search_warnings() -> set[str]:
+    return {m.id for m in checks.run_checks(tags=["search"]) if m.id.startswith("search.")}
+
+
+def test_operator_is_warned_when_the_index_needs_a_rebuild(committed):
+    assert _search_warnings() == set()
+    with committed():
+        make_article()
+    assert _search_warnings() == set()
+    make_article()  # committed without the index: one article missing
+    assert _search_warnings() == {"search.W003"}
+    call_command("rebuild_search_index", stdout=StringIO())
+    assert _search_warnings() == set()
+    IndexState.objects.update(analyser_version=0)
+    assert _search_warnings() == {"search.W001"}
+    call_command("rebuild_search_index", stdout=StringIO())
+    with committed():
+        search_actions.do_save_protected_word(ProtectedWord(word="فيلان"))
+    assert _search_warnings() == {"search.W002"}
+    call_command("rebuild_search_index", stdout=StringIO())
+    assert _search_warnings() == set()
+
+
+def test_staff_protected_words_change_what_is_found_after_a_rebuild(client, committed):
+    with committed():
+        article = make_article(body="زرنا الفيلان في الصيف")
+    # Without protection the stemmer cuts "فيلان" (like a dual ending) down to "فيل".
+    assert found_articles(client, "فيل") == [article.pk]
+    with committed():
+        search_actions.do_save_protected_word(ProtectedWord(word="فيلان"))
+    call_command("rebuild_search_index", stdout=StringIO())
+    assert found_articles(client, "فيل") == []
+    assert found_articles(client, "الفيلان") == [article.pk]
+
+
+def test_staff_can_manage_protected_words_in_the_admin(client, committed):
+    admin = make_editor()
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    url = "/admin/search/protectedword/add/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "rebuild_search_index" in page.content.decode()
+    with committed():
+        response = client.post(url, {"word": "فيلان", "note": "اسم مكان"})
+    assert response.status_code == 302
+    assert ProtectedWord.objects.get().word == "فيلان"
+    bad = client.post(url, {"word": "كلمتان هنا", "note": ""})
+    assert bad.status_code == 200 and ProtectedWord.objects.count() == 1
+    assert selectors.get_protected_words() == {"فيلان"}
+    with committed():
+        client.post(
+            "/admin/search/protectedword/",
+            {
+                "action": "delete_selected",
+                "_selected_action": [ProtectedWord.objects.get().pk],
+                "post": "yes",
+            },
+        )
+    assert selectors.get_protected_words() == frozenset()
