@@ -38,12 +38,13 @@ serve: $(STAMP)
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(BIN)/python manage.py migrate --noinput -v0
-	DJANGO_SETTINGS_MODULE=config.settings.prod $(BIN)/gunicorn config.wsgi:application \
-	  --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --forwarded-allow-ips '*'
+	DJANGO_SETTINGS_MODULE=config.settings.prod PORT=$(PORT) WORKERS=$(WORKERS) \
+	  FORWARDED_ALLOW_IPS="$${FORWARDED_ALLOW_IPS:-127.0.0.1,::1}" \
+	  $(BIN)/gunicorn --config config/gunicorn.py
 
 ## bench: the serving benchmarks (not part of make test)
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

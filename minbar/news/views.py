@@ -10,6 +10,7 @@ from minbar.news import selectors
 from minbar.news.access import access_article_for_reading
 from minbar.news.models import Author, Section, Tag
 from minbar.news.seo import article_metadata
+from minbar.serving.pagecache import share_page
 
 PER_PAGE = settings.MINBAR_ARTICLES_PER_PAGE
 
@@ -17,29 +18,36 @@ PER_PAGE = settings.MINBAR_ARTICLES_PER_PAGE
 def home(request):
     page = paginate(request, selectors.list_published_articles(), per_page=PER_PAGE)
     blocks = selectors.list_section_blocks() if page.number == 1 else []
+    shown = [*page.object_list, *(a for block in blocks for a in block.articles)]
+    share_page(request, lists=True, counters_of=[a.pk for a in shown])
     return render(request, "news/home.html", {"page": page, "blocks": blocks})
 
 
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = paginate(request, selectors.list_articles_in_section(section), per_page=PER_PAGE)
+    share_page(request, lists=True, counters_of=[a.pk for a in page.object_list])
     return render(request, "news/section_detail.html", {"section": section, "page": page})
 
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, selectors.list_articles_with_tag(tag), per_page=PER_PAGE)
+    share_page(request, lists=True, counters_of=[a.pk for a in page.object_list])
     return render(request, "news/tag_detail.html", {"tag": tag, "page": page})
 
 
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, selectors.list_articles_by_author(author), per_page=PER_PAGE)
+    share_page(request, lists=True, counters_of=[a.pk for a in page.object_list])
     return render(request, "news/author_detail.html", {"author": author, "page": page})
 
 
 def article_detail(request, slug):
     article = access_article_for_reading(request.user, slug=slug)
+    if article.is_live():
+        share_page(request, article_id=article.pk)
     return render_article(request, article)
 
 
