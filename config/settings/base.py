@@ -127,6 +127,8 @@ if DATABASE_REPLICA_URL:
         "TEST": {"MIRROR": "default"},
     }
     DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+    # Before the session is read: a reader who just wrote reads from the primary.
+    MIDDLEWARE.insert(1, "config.db_router.PinToPrimaryMiddleware")
 # MINBAR_PIN_TO_PRIMARY_SECONDS: after a write, that reader's reads stay on the primary this long.
 MINBAR_PIN_TO_PRIMARY_SECONDS = 5
 FORMS_URLFIELD_ASSUME_HTTPS = True
