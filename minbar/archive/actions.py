@@ -95,8 +95,10 @@ def do_import_archive(document: ArchiveDocument, *, editor=None) -> ImportReport
     """
     report = ImportReport()
     authors = _comment_authors(document, report=report)
-    articles = _write_articles(document, editor=editor, report=report)
-    _write_comments(document, articles=articles, authors=authors, report=report)
+    articles, created = _write_articles(document, editor=editor, report=report)
+    _write_comments(
+        document, articles=articles, authors=authors, report=report, new_articles=created
+    )
     report.article_ids = [articles[entry.slug].pk for entry in document.articles]
     return report
 
@@ -233,7 +235,10 @@ def _article_fields(entry: ArticleEntry, *, section: Section) -> dict:
     }
 
 
-def _write_articles(document: ArchiveDocument, *, editor, report: ImportReport) -> dict:
+def _write_articles(
+    document: ArchiveDocument, *, editor, report: ImportReport
+) -> tuple[dict[str, Article], set[int]]:
+    """Create or update every article; returns them by slug, and the ids of the new ones."""
     slugs = [entry.slug for entry in document.articles]
     existing: dict[str, Article] = {}
     for chunk in _chunks(slugs):
@@ -258,6 +263,7 @@ def _write_articles(document: ArchiveDocument, *, editor, report: ImportReport) 
     names = _Names()
     now = timezone.now()
     articles: dict[str, Article] = {}
+    created: set[int] = set()
     touched: list[Article] = []
     for entry in document.articles:
         fields = _article_fields(entry, section=names.section(entry.section))
@@ -271,6 +277,7 @@ def _write_articles(document: ArchiveDocument, *, editor, report: ImportReport) 
                 **fields,
             )
             article.save(force_insert=True)
+            created.add(article.pk)
             changed: list[str] = ["*"]
             report.articles_created += 1
         else:
@@ -316,7 +323,7 @@ def _write_articles(document: ArchiveDocument, *, editor, report: ImportReport) 
     changed_ids = [article.pk for article in touched]
     if changed_ids:
         transaction.on_commit(lambda: _announce_articles(changed_ids))
-    return articles
+    return articles, created
 
 
 def _announce_articles(article_ids: list[int]) -> None:
@@ -381,9 +388,10 @@ def _write_comments(
     articles: dict[str, Article],
     authors: dict[str, int],
     report: ImportReport,
+    new_articles: set[int],
 ) -> None:
     stored = _existing_comments(
-        [articles[entry.slug].pk for entry in document.articles if articles[entry.slug].pk]
+        [a.pk for a in (articles[e.slug] for e in document.articles) if a.pk not in new_articles]
     )
     new: list[_Planned] = []
     matched: list[_Planned] = []
@@ -434,9 +442,11 @@ def _write_comments(
     for article_id, count in newly_visible.items():
         Article.objects.filter(pk=article_id).update(comment_count=F("comment_count") + count)
 
+    # A new article's article_changed already says that everything on its pages is new.
     announce: dict[int, list[int]] = defaultdict(list)
     for plan in new:
-        announce[plan.comment.article_id].append(plan.comment.pk)
+        if plan.comment.article_id not in new_articles:
+            announce[plan.comment.article_id].append(plan.comment.pk)
     for plan in matched:
         if plan.comment.pk in changed_ids:
             announce[plan.comment.article_id].append(plan.comment.pk)

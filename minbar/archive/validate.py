@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minbar.archive import policy
 from minbar.core.text import clean_user_text
@@ -38,6 +39,16 @@ _SLUG = re.compile(r"[-\w]+")
 # NUL and lone surrogates (which JSON escapes can produce) cannot be stored by either database.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+
+# Messages for wrong types, translated only when an error is reported: the checks run for every
+# field of every comment, and a translation lookup each time would double the time they take.
+MUST_BE_OBJECT = gettext_lazy("Must be an object, not %(found)s.")
+MUST_BE_STRING = gettext_lazy("Must be a string, not %(found)s.")
+MUST_BE_TIME = gettext_lazy("Must be a time as a string, not %(found)s.")
+MUST_BE_LIST = gettext_lazy("Must be a list, not %(found)s.")
+MUST_BE_PARENT = gettext_lazy(
+    "Must be the id of an earlier comment (a string) or null, not %(found)s."
+)
 
 DOCUMENT_KEYS = {"format", "version", "site", "articles"}
 SITE_KEYS = {"name", "time_zone"}
@@ -202,14 +213,14 @@ class _Checker:
 
     # -- shapes --
 
-    def _expect(self, value: Any, pointer: str, kind: type, message: str) -> bool:
+    def _expect(self, value: Any, pointer: str, kind: type, message) -> bool:
         ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
         if not ok:
             self.error(pointer, message % {"found": _json_type(value)})
         return ok
 
     def obj(self, value: Any, pointer: str, keys: set[str]) -> bool:
-        if not self._expect(value, pointer, dict, _("Must be an object, not %(found)s.")):
+        if not self._expect(value, pointer, dict, MUST_BE_OBJECT):
             return False
         for key in getattr(value, "duplicates", ()):
             self.error(f"{pointer}/{_escape(key)}", _("This field appears twice."))
@@ -240,7 +251,7 @@ class _Checker:
                 self.error(at, _("This field is required."))
                 return None
             return default
-        if not self._expect(value, at, str, _("Must be a string, not %(found)s.")):
+        if not self._expect(value, at, str, MUST_BE_STRING):
             return None
         if _UNSTORABLE.search(value):
             self.error(at, _unstorable())
@@ -261,7 +272,7 @@ class _Checker:
         if value is None:
             return None
         at = f"{pointer}/{key}"
-        if not self._expect(value, at, str, _("Must be a time as a string, not %(found)s.")):
+        if not self._expect(value, at, str, MUST_BE_TIME):
             return None
         try:
             parsed = dt.datetime.fromisoformat(value)
@@ -317,12 +328,12 @@ class _Checker:
         if value is _MISSING or value is None:
             return ()
         at = f"{pointer}/{key}"
-        if not self._expect(value, at, list, _("Must be a list, not %(found)s.")):
+        if not self._expect(value, at, list, MUST_BE_LIST):
             return ()
         names: list[str] = []
         for index, item in enumerate(value):
             item_at = f"{at}/{index}"
-            if not self._expect(item, item_at, str, _("Must be a string, not %(found)s.")):
+            if not self._expect(item, item_at, str, MUST_BE_STRING):
                 continue
             name = item.strip()
             if _UNSTORABLE.search(name):
@@ -361,7 +372,7 @@ class _Checker:
         if articles_value is _MISSING:
             self.error("/articles", _("This field is required."))
             return None
-        if not self._expect(articles_value, "/articles", list, _("Must be a list, not %(found)s.")):
+        if not self._expect(articles_value, "/articles", list, MUST_BE_LIST):
             return None
         articles: list[ArticleEntry] = []
         slugs: dict[str, str] = {}
@@ -496,7 +507,7 @@ class _Checker:
     def comments(self, value: Any, pointer: str) -> tuple[CommentEntry, ...]:
         if value is _MISSING or value is None:
             return ()
-        if not self._expect(value, pointer, list, _("Must be a list, not %(found)s.")):
+        if not self._expect(value, pointer, list, MUST_BE_LIST):
             return ()
         entries: list[CommentEntry] = []
         # id -> (pointer, depth, root id) of every comment met so far, valid or not, so that a
@@ -533,7 +544,7 @@ class _Checker:
                 parent,
                 f"{pointer}/parent",
                 str,
-                _("Must be the id of an earlier comment (a string) or null, not %(found)s."),
+                MUST_BE_PARENT,
             ):
                 parent = None
             elif parent == ident:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from minbar.discussion.models import Comment, CommentVote
 from minbar.news.models import Article, ArticleRevision, Author, Section, Tag
@@ -116,7 +117,8 @@ def run_import(content: dict | str | bytes, *, tmp_path: Path) -> Outcome:
     path.write_bytes(content)
     out, err = io.StringIO(), io.StringIO()
     try:
-        call_command("import_archive", str(path), stdout=out, stderr=err)
+        with translation.override("en"):  # the assertions read the English messages
+            call_command("import_archive", str(path), stdout=out, stderr=err)
     except CommandError as error:
         err.write(f"CommandError: {error}\n")
         return Outcome(False, out.getvalue(), err.getvalue())

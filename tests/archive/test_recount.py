@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from minbar.discussion import actions as discussion
 from minbar.discussion.models import Comment
@@ -19,7 +20,8 @@ pytestmark = pytest.mark.django_db
 def recount(*args: str) -> tuple[bool, str]:
     out = io.StringIO()
     try:
-        call_command("recount", *args, stdout=out)
+        with translation.override("en"):
+            call_command("recount", *args, stdout=out)
     except CommandError as error:
         return False, out.getvalue() + str(error)
     return True, out.getvalue()
