@@ -41,6 +41,8 @@ from minbar.discussion.policy import best_rank
 from minbar.news import actions as news
 from minbar.news.models import Article, ArticleRevision, Author, Section, Tag
 
+TagLink = Article.tags.through
+AuthorLink = Article.authors.through
 # Rows per INSERT/UPDATE and names per IN (…): well under SQLite's limit on bound variables.
 BATCH = 500
 VISIBLE = Comment.Status.VISIBLE
@@ -265,6 +267,8 @@ def _write_articles(
     articles: dict[str, Article] = {}
     created: set[int] = set()
     touched: list[Article] = []
+    new_tags: list = []
+    new_authors: list = []
     for entry in document.articles:
         fields = _article_fields(entry, section=names.section(entry.section))
         article = existing.get(entry.slug)
@@ -295,12 +299,19 @@ def _write_articles(
                 changed.append("updated_at")
             if changed:
                 article.save(update_fields=changed)
-        if set(entry.tags) != current_tags[article.pk]:
-            article.tags.set([names.tag(name) for name in entry.tags])
-            changed.append("tags")
-        if set(entry.authors) != current_authors[article.pk]:
-            article.authors.set([names.author(name) for name in entry.authors])
-            changed.append("authors")
+        if article.pk in created:
+            # A new article has no tags or authors yet: their rows go in below, all at once.
+            new_tags.extend(TagLink(article_id=article.pk, tag=names.tag(n)) for n in entry.tags)
+            new_authors.extend(
+                AuthorLink(article_id=article.pk, author=names.author(n)) for n in entry.authors
+            )
+        else:
+            if set(entry.tags) != current_tags[article.pk]:
+                article.tags.set([names.tag(name) for name in entry.tags])
+                changed.append("tags")
+            if set(entry.authors) != current_authors[article.pk]:
+                article.authors.set([names.author(name) for name in entry.authors])
+                changed.append("authors")
         if changed and entry.slug in existing:
             report.articles_updated += 1
         elif not changed:
@@ -309,6 +320,8 @@ def _write_articles(
             touched.append(article)
         articles[entry.slug] = article
 
+    TagLink.objects.bulk_create(new_tags, batch_size=BATCH)
+    AuthorLink.objects.bulk_create(new_authors, batch_size=BATCH)
     # A revision for each article the import created or changed, as every newsroom save has.
     summary = _("Imported from an archive")
     ArticleRevision.objects.bulk_create(
