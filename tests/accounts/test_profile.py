@@ -120,14 +120,16 @@ def test_profile_query_count_does_not_grow_with_comments(client, django_assert_m
     with CaptureQueriesContext(connection) as one_comment:
         assert client.get("/readers/reem_k/").status_code == 200
 
-    for n in range(30):
-        comment = make_comment(make_article() if n % 3 else article, author=reader)
-        vote(comment, +1, times=1)
+    articles = [article, make_article(), make_article()]
+    for n in range(20):
+        comment = make_comment(articles[n % 3], author=reader)
+        if n % 4 == 0:
+            vote(comment, +1, times=1)
 
     # The reader, one aggregate, one short list; the site's header may add its own.
     with django_assert_max_num_queries(len(one_comment)):
         html = page(client.get("/readers/reem_k/"))
-    assert html.text("dd", class_="profile__count") == "31"
+    assert html.text("dd", class_="profile__count") == "21"
     assert len(html.all("li", class_="card profile__comment")) == 10
 
 
