@@ -24,6 +24,7 @@ class Page(HTMLParser):
         self.comments: list[int] = []
         self.links: list[str] = []
         self.tags: list[str] = []
+        self.attributes: set[str] = set()
         self.marks: list[str] = []
         self.count = ""
         self.status_texts: list[str] = []
@@ -33,6 +34,7 @@ class Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         self.tags.append(tag)
+        self.attributes.update(attrs)
         if "data-article" in attrs:
             self.articles.append(int(attrs["data-article"]))
         if "data-comment" in attrs and tag == "li":

@@ -42,7 +42,7 @@ _ALPHABET = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(_ALPHABET, max_size=40).map("".join))
 def test_fast_indexing_matches_the_analyser_on_any_text(text):
     expected = " ".join(t[:MAX_TERM_LENGTH] for t in analyse_to_text(text).split())
