@@ -1,0 +1,523 @@
+"""`make bench`: Minbar at news-day load, against the limits of this machine.
+
+Starts the real servers on loopback (127.0.0.1 only, every run bounded in time), builds the
+bench database (SQLite under var/bench/, and PostgreSQL when 127.0.0.1:5432 answers), and
+prints for the 200-comment article page: requests/s, p50 and p99 for
+
+  nginx static      nginx serving the page's bytes as a file (the limit)
+  bare WSGI         gunicorn, 2 workers, returning the same bytes from memory (the ceiling)
+  Minbar + nginx    through deploy/nginx/minbar.conf (plain http, temporary paths)
+  Minbar anonymous  gunicorn direct, no session cookie
+  Minbar signed-in  gunicorn direct, readers' session cookies
+  plain Django      bench/plain_django, the reference
+
+then the 10,000-comment article's first page, comments posted per second (many readers, every
+check) with exact counts verified, the ratios against the targets, and peak RSS per worker.
+
+    python bench/run.py [--seconds 8] [--connections 16] [--only sqlite|postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+VAR = ROOT / "var" / "bench"
+HOST = "127.0.0.1"
+PORTS = {"static": 18180, "bare": 18181, "minbar": 18182, "proxy": 18183, "plain": 18184}
+REDIS_PORT = 18190
+WORKERS = 2
+PG_URL = "postgres://postgres@127.0.0.1:5432/minbar_bench"
+
+TARGETS = [
+    ("anonymous direct / bare WSGI", "anon", "bare", 0.6),
+    ("via nginx / nginx static", "proxy", "static", 0.7),
+    ("signed-in / plain Django", "signed", "plain", 5.0),
+]
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def port_open(port: int, host: str = HOST) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.3):
+            return True
+    except OSError:
+        return False
+
+
+def wait_for(url: str, *, timeout: float = 30, headers: dict | None = None) -> bytes:
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        try:
+            request = urllib.request.Request(url, headers=headers or {})
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.read()
+        except Exception as exc:  # not up yet
+            last = exc
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer: {last}")
+
+
+class Servers:
+    """Processes this run started; each is stopped by its own pid, never by name."""
+
+    def __init__(self) -> None:
+        self.procs: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, cmd: list[str], *, env: dict | None = None, log: Path) -> None:
+        self.stop(name)
+        handle = open(log, "ab")  # noqa: SIM115 (closed with the process)
+        self.procs[name] = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def pid(self, name: str) -> int:
+        return self.procs[name].pid
+
+    def stop(self, name: str) -> None:
+        proc = self.procs.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+    def stop_all(self) -> None:
+        for name in list(self.procs):
+            self.stop(name)
+
+
+# --- wrk ---------------------------------------------------------------------------------------
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([0-9.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(url: str, *, seconds: int, connections: int, script: Path | None = None) -> dict:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    if script:
+        cmd += ["-s", str(script)]
+    out = subprocess.run(
+        [*cmd, url], capture_output=True, text=True, timeout=seconds + 30, check=True
+    ).stdout
+    result = {
+        "rps": float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1)),
+        "p50": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),
+        "p99": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),
+        "requests": int(re.search(r"([0-9]+) requests in", out).group(1)),
+        "bad": int(m.group(1))
+        if (m := re.search(r"Non-2xx or 3xx responses: ([0-9]+)", out))
+        else 0,
+        "errors": sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) ([0-9]+)", out))
+        if "Socket errors" in out
+        else 0,
+        "statuses": {int(k): int(v) for k, v in re.findall(r"STATUS ([0-9]+) ([0-9]+)", out)},
+    }
+    return result
+
+
+def lua_sessions(path: Path, sessions: list[dict]) -> list[str]:
+    return [
+        "local sessions = {",
+        *(f'  {{"{s["sessionid"]}", "{s["csrf"]}"}},' for s in sessions),
+        "}",
+    ]
+
+
+def write_signed_in_script(path: Path, sessions: list[dict]) -> Path:
+    lines = [
+        *lua_sessions(path, sessions),
+        "local n = 0",
+        "request = function()",
+        "  n = n + 1",
+        "  local s = sessions[(n % #sessions) + 1]",
+        '  wrk.headers["Cookie"] = "sessionid=" .. s[1] .. "; csrftoken=" .. s[2]',
+        "  return wrk.format(nil)",
+        "end",
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def write_posting_script(path: Path, sessions: list[dict], *, target: str) -> Path:
+    text = urllib.parse.quote_plus(
+        "تعليق من اختبار الحمل، **بتنسيق** ورابط https://example.org رقم "
+    )
+    lines = [
+        *lua_sessions(path, sessions),
+        "local threads = {}",
+        "function setup(thread) table.insert(threads, thread) end",
+        "statuses = {}",
+        "local n = 0",
+        "local me = 0",
+        "function init(args) me = math.random(1000000) end",
+        "request = function()",
+        "  n = n + 1",
+        "  local s = sessions[math.random(#sessions)]",
+        f'  local body = "csrfmiddlewaretoken=" .. s[2] .. "&text={text}" .. me .. "-" .. n',
+        "  local headers = {",
+        '    ["Cookie"] = "sessionid=" .. s[1] .. "; csrftoken=" .. s[2],',
+        '    ["Content-Type"] = "application/x-www-form-urlencoded",',
+        "  }",
+        f'  return wrk.format("POST", "{target}", headers, body)',
+        "end",
+        "response = function(status, headers, body)",
+        "  statuses[status] = (statuses[status] or 0) + 1",
+        "end",
+        "done = function(summary, latency, requests)",
+        "  local total = {}",
+        "  for _, t in ipairs(threads) do",
+        '    for k, v in pairs(t:get("statuses")) do total[k] = (total[k] or 0) + v end',
+        "  end",
+        '  for k, v in pairs(total) do io.write(string.format("STATUS %d %d\\n", k, v)) end',
+        "end",
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+# --- servers -----------------------------------------------------------------------------------
+
+
+NGINX_MAIN = """
+worker_processes {workers};
+daemon off;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+{body}
+}}
+"""
+
+
+def nginx_static_conf(tmp: Path, docroot: Path) -> str:
+    body = f"""
+    server {{
+        listen {HOST}:{PORTS["static"]};
+        location / {{ root {docroot}; default_type text/html; }}
+    }}"""
+    return NGINX_MAIN.format(workers=WORKERS, tmp=tmp, body=body)
+
+
+def nginx_proxy_conf(tmp: Path) -> str:
+    """deploy/nginx/minbar.conf, adapted: loopback port, plain http, temporary paths."""
+    conf = (ROOT / "deploy" / "nginx" / "minbar.conf").read_text()
+    conf = re.sub(r"# --- plain http.*?# --- end of plain http[^\n]*\n", "", conf, flags=re.S)
+    replacements = [
+        (r"listen 443 ssl http2;", f"listen {HOST}:{PORTS['proxy']};"),
+        (r"\n\s*listen \[::\]:443 ssl http2;", ""),
+        (r"\n\s*ssl_[a-z_]+ [^\n]*;", ""),
+        (r"server 127\.0\.0\.1:8000;", f"server {HOST}:{PORTS['minbar']};"),
+        (r"/var/cache/nginx/minbar", str(tmp / "cache")),
+        (r"/srv/minbar/staticfiles/", str(ROOT / "staticfiles") + "/"),
+        (r"server_name minbar\.example;", "server_name _;"),
+    ]
+    for pattern, replacement in replacements:
+        conf, count = re.subn(pattern, replacement, conf)
+        assert count, f"deploy/nginx/minbar.conf no longer has {pattern!r}"
+    return NGINX_MAIN.format(workers=WORKERS, tmp=tmp, body=conf)
+
+
+def start_nginx(servers: Servers, name: str, conf: str, tmp: Path) -> None:
+    tmp.mkdir(parents=True, exist_ok=True)
+    (tmp / "nginx.conf").write_text(conf)
+    subprocess.run(["nginx", "-t", "-q", "-p", str(tmp), "-c", str(tmp / "nginx.conf")], check=True)
+    servers.start(
+        name, ["nginx", "-p", str(tmp), "-c", str(tmp / "nginx.conf")], log=tmp / "out.log"
+    )
+
+
+def gunicorn_env(database_url: str, *, settings: str = "bench.settings") -> dict:
+    return {
+        "DJANGO_SETTINGS_MODULE": settings,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": f"redis://{HOST}:{REDIS_PORT}/0",
+        "WORKERS": str(WORKERS),
+        "GUNICORN_ACCESS_LOG": "",
+        "DJANGO_LOG_LEVEL": "ERROR",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def start_minbar(servers: Servers, database_url: str, log: Path) -> None:
+    env = {**gunicorn_env(database_url), "PORT": str(PORTS["minbar"])}
+    servers.start(
+        "minbar", [PY, "-m", "gunicorn", "--config", "config/gunicorn.py"], env=env, log=log
+    )
+    wait_for(f"http://{HOST}:{PORTS['minbar']}/healthz")
+
+
+def start_plain(servers: Servers, database_url: str, log: Path) -> None:
+    env = gunicorn_env(database_url, settings="bench.plain_django.settings")
+    cmd = [
+        PY, "-m", "gunicorn", "django.core.wsgi:get_wsgi_application()",
+        "--bind", f"{HOST}:{PORTS['plain']}", "--workers", str(WORKERS), "--preload",
+    ]  # fmt: skip
+    servers.start("plain", cmd, env=env, log=log)
+
+
+def worker_peak_rss_mb(master_pid: int) -> list[float]:
+    """VmHWM (peak resident set) of each worker of a gunicorn master."""
+    peaks = []
+    for child in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
+        status = Path(f"/proc/{child}/status").read_text()
+        kb = int(re.search(r"VmHWM:\s+([0-9]+) kB", status).group(1))
+        peaks.append(round(kb / 1024, 1))
+    return peaks
+
+
+# --- databases ---------------------------------------------------------------------------------
+
+
+def postgres_reachable() -> bool:
+    return port_open(5432)
+
+
+def reset_postgres() -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+        c.execute("DROP DATABASE IF EXISTS minbar_bench WITH (FORCE)")
+        c.execute("CREATE DATABASE minbar_bench")
+
+
+def build(database_url: str, out: Path, log: Path) -> dict:
+    env = {**os.environ, **gunicorn_env(database_url)}
+    with open(log, "ab") as handle:
+        subprocess.run(
+            [PY, "bench/build.py", str(out)], cwd=ROOT, env=env, check=True,
+            stdout=handle, stderr=subprocess.STDOUT, timeout=600,
+        )  # fmt: skip
+    return json.loads(out.read_text())
+
+
+def manage(database_url: str, *args: str, log: Path) -> int:
+    env = {**os.environ, **gunicorn_env(database_url)}
+    with open(log, "ab") as handle:
+        return subprocess.run(
+            [PY, "manage.py", *args], cwd=ROOT, env=env, stdout=handle,
+            stderr=subprocess.STDOUT, timeout=300,
+        ).returncode  # fmt: skip
+
+
+def count_comments(database_url: str, article_id: int) -> tuple[int, int]:
+    """(comments stored on the article, its comment_count)."""
+    code = (
+        "import django; django.setup();"
+        "from minbar.discussion.models import Comment; from minbar.news.models import Article;"
+        f"print(Comment.objects.filter(article_id={article_id}).count(),"
+        f" Article.objects.get(pk={article_id}).comment_count)"
+    )
+    env = {**os.environ, **gunicorn_env(database_url)}
+    out = subprocess.run(
+        [PY, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    return int(out[0]), int(out[1])
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def row(name: str, result: dict) -> str:
+    flags = ""
+    if result.get("bad") or result.get("errors"):
+        flags = f"  (non-2xx/3xx {result['bad']}, socket errors {result['errors']})"
+    return (
+        f"  {name:<26} {result['rps']:>10.0f} req/s   p50 {result['p50']:>8.2f} ms"
+        f"   p99 {result['p99']:>8.2f} ms{flags}"
+    )
+
+
+def bench_backend(label: str, database_url: str, args, servers: Servers, work: Path) -> dict:
+    say(f"\n== {label}: building the bench database ==")
+    data = build(database_url, work / "data.json", work / "build.log")
+    say(f"  built in {data['build_seconds']} s: 200-comment and 10,000-comment articles, "
+        f"{len(data['sessions'])} readers")  # fmt: skip
+    start_minbar(servers, database_url, work / "minbar.log")
+    base = f"http://{HOST}:{PORTS['minbar']}"
+    page = wait_for(base + data["a200"])
+    page = wait_for(base + data["a200"])  # the second answer comes from the page cache
+    (work / "page200.html").write_bytes(page)
+    results: dict[str, dict] = {"page_kb": round(len(page) / 1024, 1)}
+    say(f"  the 200-comment page: {results['page_kb']} KB")
+    seconds, conns = args.seconds, args.connections
+    signed = write_signed_in_script(work / "signed_in.lua", data["sessions"])
+
+    def measure(key: str, name: str, url: str, script: Path | None = None) -> None:
+        wrk(url, seconds=1, connections=conns, script=script)  # warm up
+        results[key] = wrk(url, seconds=seconds, connections=conns, script=script)
+        say(row(name, results[key]))
+
+    if label == "SQLite":
+        docroot = work / "docroot"
+        docroot.mkdir(exist_ok=True)
+        shutil.copy(work / "page200.html", docroot / "page.html")
+        os.chmod(docroot, 0o755)
+        os.chmod(docroot / "page.html", 0o644)
+        start_nginx(servers, "static", nginx_static_conf(work / "nginx-static", docroot),
+                    work / "nginx-static")  # fmt: skip
+        wait_for(f"http://{HOST}:{PORTS['static']}/page.html")
+        measure("static", "nginx static", f"http://{HOST}:{PORTS['static']}/page.html")
+        servers.stop("static")
+
+        env = {"BENCH_PAGE": str(work / "page200.html"), "PYTHONPATH": str(ROOT)}
+        cmd = [PY, "-m", "gunicorn", "bench.bare_wsgi:application", "--bind",
+               f"{HOST}:{PORTS['bare']}", "--workers", str(WORKERS)]  # fmt: skip
+        servers.start("bare", cmd, env=env, log=work / "bare.log")
+        wait_for(f"http://{HOST}:{PORTS['bare']}/")
+        measure("bare", "bare WSGI (gunicorn)", f"http://{HOST}:{PORTS['bare']}/")
+        servers.stop("bare")
+
+        start_nginx(servers, "proxy", nginx_proxy_conf(work / "nginx-proxy"), work / "nginx-proxy")
+        wait_for(f"http://{HOST}:{PORTS['proxy']}{data['a200']}")
+        measure("proxy", "Minbar via nginx", f"http://{HOST}:{PORTS['proxy']}{data['a200']}")
+        servers.stop("proxy")
+
+    measure("anon", "Minbar anonymous", base + data["a200"])
+    measure("signed", "Minbar signed-in", base + data["a200"], signed)
+    measure("signed10k", "Minbar signed-in, 10k", base + data["a10k"], signed)
+    measure("anon10k", "Minbar anonymous, 10k", base + data["a10k"])
+
+    start_plain(servers, database_url, work / "plain.log")
+    plain_url = f"http://{HOST}:{PORTS['plain']}/articles/{urllib.parse.quote(data['a200_slug'])}/"
+    wait_for(plain_url)
+    measure("plain", "plain Django (signed-in)", plain_url, signed)
+    servers.stop("plain")
+
+    # Posting: many readers, every check, for a sustained stretch.
+    before, _count = count_comments(database_url, data["posting_id"])
+    post_script = write_posting_script(
+        work / "post.lua", data["sessions"], target=data["posting"] + "comments/"
+    )
+    posted = wrk(base + data["posting"], seconds=args.post_seconds, connections=conns,
+                 script=post_script)  # fmt: skip
+    results["post"] = posted
+    ok = posted["statuses"].get(302, 0)
+    after, counter = count_comments(database_url, data["posting_id"])
+    results["post_ok"] = ok
+    results["post_rps"] = ok / args.post_seconds
+    results["post_exact"] = (after - before == ok) and (counter == after)
+    recount = manage(database_url, "recount", log=work / "recount.log")
+    results["recount_ok"] = recount == 0
+    say(
+        f"  posting: {results['post_rps']:.0f} comments/s sustained over {args.post_seconds} s "
+        f"({ok} answered 302; statuses {posted['statuses']}); stored {after - before}, "
+        f"counter {counter}: {'exact' if results['post_exact'] else 'NOT EXACT'}; "
+        f"recount {'finds every count exact' if recount == 0 else 'found mismatches'}"
+    )
+    results["rss"] = worker_peak_rss_mb(servers.pid("minbar"))
+    say(f"  peak RSS per Minbar worker: {results['rss']} MB")
+    servers.stop("minbar")
+    return results
+
+
+def report(sqlite: dict, pg: dict | None) -> None:
+    say("\n== Ratios against the targets (200-comment page, SQLite) ==")
+    for name, a, b, target in TARGETS:
+        ratio = sqlite[a]["rps"] / sqlite[b]["rps"]
+        say(f"  {name:<32} {ratio:6.2f}x   target >= {target}x   "
+            f"{'met' if ratio >= target else 'MISSED'}")  # fmt: skip
+    for label, res in (("SQLite", sqlite), ("PostgreSQL", pg)):
+        if not res:
+            continue
+        ratio = res["signed10k"]["p50"] / res["signed"]["p50"]
+        say(f"  10k first page / 200 page p50 ({label:<10}) {ratio:6.2f}x   target <= 1.5x   "
+            f"{'met' if ratio <= 1.5 else 'MISSED'}")  # fmt: skip
+        say(f"  comments posted/s ({label:<10})       {res['post_rps']:6.0f}    target >= 300 "
+            f"{'met' if res['post_rps'] >= 300 and res['post_exact'] and res['recount_ok'] else 'MISSED'}")  # fmt: skip # noqa: E501
+        peak = max(res["rss"])
+        say(f"  peak worker RSS ({label:<10})         {peak:6.1f} MB target < 150 MB "
+            f"{'met' if peak < 150 else 'MISSED'}")  # fmt: skip
+    if pg:
+        say(
+            f"  signed-in / plain Django (PostgreSQL) {pg['signed']['rps'] / pg['plain']['rps']:6.2f}x"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run")
+    parser.add_argument("--post-seconds", type=int, default=10, help="length of the posting run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--only", choices=["sqlite", "postgres"])
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx", "redis-server"):
+        if not shutil.which(tool):
+            sys.exit(f"bench needs {tool} (apt-get install wrk nginx redis-server)")
+    if any(port_open(p) for p in [*PORTS.values(), REDIS_PORT]):
+        sys.exit(f"a bench port is taken: {sorted(PORTS.values())} {REDIS_PORT}")
+    VAR.mkdir(parents=True, exist_ok=True)
+    work_root = Path(tempfile.mkdtemp(prefix="run-", dir=VAR))
+    os.chmod(work_root, 0o755)
+    servers = Servers()
+    try:
+        say(f"Minbar bench: {os.cpu_count()} cores, {WORKERS} gunicorn workers per server, "
+            f"wrk -t2 -c{args.connections}, {args.seconds} s per run; logs in {work_root}")  # fmt: skip
+        servers.start("redis", ["redis-server", "--port", str(REDIS_PORT), "--bind", HOST,
+                                "--save", "", "--appendonly", "no"], log=work_root / "redis.log")  # fmt: skip
+        env = {**os.environ, **gunicorn_env("sqlite:///" + str(work_root / "unused.sqlite3"))}
+        subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
+                       check=True)  # fmt: skip
+        sqlite = pg = None
+        if args.only in (None, "sqlite"):
+            work = work_root / "sqlite"
+            work.mkdir()
+            sqlite = bench_backend("SQLite", f"sqlite:///{work / 'bench.sqlite3'}", args,
+                                   servers, work)  # fmt: skip
+        if args.only in (None, "postgres"):
+            if postgres_reachable():
+                reset_postgres()
+                work = work_root / "postgres"
+                work.mkdir()
+                pg = bench_backend("PostgreSQL", PG_URL, args, servers, work)
+            else:
+                say("\nPostgreSQL is not reachable on 127.0.0.1:5432: skipped.")
+        if sqlite:
+            report(sqlite, pg)
+        (work_root / "results.json").write_text(json.dumps({"sqlite": sqlite, "postgres": pg}))
+    finally:
+        servers.stop_all()
+
+
+if __name__ == "__main__":
+    main()
