@@ -138,3 +138,40 @@ def test_reader_sees_the_sign_in_page_in_arabic(client):
     assert html.all("html", lang="ar", dir="rtl")
     assert html.text("h1") == "تسجيل الدخول"
     assert html.text("label", for_="id_login") == "اسم المستخدم أو البريد الإلكتروني:"
+
+
+ANONYMOUS_PAGES = [
+    "accounts/login/",
+    "accounts/signup/",
+    "accounts/password/reset/",
+    "accounts/password/reset/done/",
+    "accounts/password/reset/key/done/",
+    "accounts/inactive/",
+    "accounts/confirm-email/",
+    "accounts/confirm-email/not-a-key/",
+    "accounts/password/reset/key/1-not-a-key/",
+]
+READER_PAGES = [
+    "accounts/settings/",
+    "accounts/password/change/",
+    "accounts/email/",
+    "accounts/logout/",
+    "readers/reem_k/",
+]
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_reader_meets_every_account_page_in_the_site_layout(client, language):
+    prefix = "/" if language == "ar" else "/en/"
+    direction = "rtl" if language == "ar" else "ltr"
+    reader = make_user("reem_k")
+    for signed_in, paths in ((False, ANONYMOUS_PAGES), (True, READER_PAGES)):
+        if signed_in:
+            client.force_login(reader)
+        for path in paths:
+            response = client.get(prefix + path)
+            assert response.status_code == 200, path
+            html = page(response)
+            assert html.all("html", lang=language, dir=direction), path
+            assert html.all("header", class_="site-header"), path
+            assert len(html.all("h1")) == 1, path
