@@ -31,6 +31,7 @@ from minbar.archive.validate import (
     ArchiveInvalid,
     ArticleEntry,
     CommentEntry,
+    document_order,
     parse_archive,
 )
 from minbar.core.signals import article_changed, discussion_changed
@@ -85,7 +86,16 @@ class ImportReport:
 def check_import_archive(raw: bytes | str, *, editor=None) -> ImportReport:
     """Parse and check a file's content, then import it; raises ArchiveInvalid with every error
     (the site is then unchanged)."""
-    return do_import_archive(parse_archive(raw), editor=editor)
+    try:
+        document = parse_archive(raw)
+    except ArchiveInvalid as invalid:
+        # The account checks too, so that one run names every error of the file.
+        _found, _accounts, more = _check_authors(invalid.authors)
+        if not more:
+            raise
+        errors = sorted([*invalid.errors, *more], key=lambda e: document_order(e.pointer))
+        raise ArchiveInvalid(errors) from None
+    return do_import_archive(document, editor=editor)
 
 
 @transaction.atomic
@@ -124,18 +134,22 @@ def _username_message(problems: list[str]) -> str:
     return _("Not an acceptable username: %(problems)s") % {"problems": " ".join(messages)}
 
 
-def _comment_authors(document: ArchiveDocument, *, report: ImportReport) -> dict[str, int]:
-    """Username → user id for every comment author, creating inactive accounts (no usable
-    password) for unknown names. An unknown name that is not allowed, or that folds to the key
-    of an account with another name, is an error at each comment that uses it."""
-    User = get_user_model()
+def _author_pointers(document: ArchiveDocument) -> dict[str, list[str]]:
     pointers: dict[str, list[str]] = {}
-    order: dict[str, int] = {}
     for article in document.articles:
         for comment in article.comments:
-            at = f"{comment.pointer}/author"
-            pointers.setdefault(comment.author, []).append(at)
-            order[at] = len(order)
+            pointers.setdefault(comment.author, []).append(f"{comment.pointer}/author")
+    return pointers
+
+
+def _check_authors(pointers: dict[str, list[str]]) -> tuple[dict[str, int], list, list]:
+    """Read-only: (ids of the accounts that exist, accounts to create, errors).
+
+    An unknown name gets an inactive account without a usable password; one that is not
+    allowed, or that folds to the key of another name (an account's or the file's), is an
+    error at each comment that uses it.
+    """
+    User = get_user_model()
     names = list(pointers)
     found: dict[str, int] = {}
     for chunk in _chunks(names):
@@ -176,10 +190,16 @@ def _comment_authors(document: ArchiveDocument, *, report: ImportReport) -> dict
             )
             continue
         errors.extend(ArchiveError(at, message) for at in pointers[name])
+    return found, accounts, sorted(errors, key=lambda error: document_order(error.pointer))
+
+
+def _comment_authors(document: ArchiveDocument, *, report: ImportReport) -> dict[str, int]:
+    """Username → user id for every comment author, creating the accounts of unknown names."""
+    found, accounts, errors = _check_authors(_author_pointers(document))
     if errors:
-        raise ArchiveInvalid(sorted(errors, key=lambda error: order[error.pointer]))
+        raise ArchiveInvalid(errors)
     # User.save() computes username_key; bulk_create does not call save(), hence the key above.
-    _insert(User, accounts)
+    _insert(get_user_model(), accounts)
     found.update((user.username, user.pk) for user in accounts)
     report.accounts_created = len(accounts)
     return found

@@ -70,11 +70,21 @@ class ArchiveError:
 
 
 class ArchiveInvalid(Exception):
-    """The document breaks the format; `errors` lists every problem, in document order."""
+    """The document breaks the format; `errors` lists every problem, in document order.
 
-    def __init__(self, errors: list[ArchiveError]):
+    `authors` maps each comment author's username to the pointers of its uses, so that the
+    checks only the site can make (accounts) still run on a document with other errors.
+    """
+
+    def __init__(self, errors: list[ArchiveError], *, authors: dict[str, list[str]] | None = None):
         super().__init__(f"{len(errors)} error(s) in the archive")
         self.errors = errors
+        self.authors = authors or {}
+
+
+def document_order(pointer: str) -> tuple[int, ...]:
+    """A sort key that keeps errors in the order of the things they are about."""
+    return tuple(int(token) for token in pointer.split("/") if token.isdigit())
 
 
 @dataclass(frozen=True)
@@ -175,7 +185,7 @@ def validate_archive(data: Any) -> ArchiveDocument:
     checker = _Checker()
     document = checker.document(data)
     if checker.errors:
-        raise ArchiveInvalid(checker.errors)
+        raise ArchiveInvalid(checker.errors, authors=checker.authors)
     assert document is not None
     return document
 
@@ -207,6 +217,7 @@ _MISSING = object()
 class _Checker:
     def __init__(self) -> None:
         self.errors: list[ArchiveError] = []
+        self.authors: dict[str, list[str]] = {}
 
     def error(self, pointer: str, message: str) -> None:
         self.errors.append(ArchiveError(pointer, message))
@@ -588,6 +599,7 @@ class _Checker:
         if author:
             # One spelling of a name: the site compares and stores usernames in NFC.
             author = unicodedata.normalize("NFC", author)
+            self.authors.setdefault(author, []).append(f"{pointer}/author")
         created_at = self.time(value, "created_at", pointer)
         if value.get("created_at", None) is None:
             self.error(f"{pointer}/created_at", _("This field is required."))

@@ -275,6 +275,8 @@ def test_editor_can_see_every_error_of_a_file_at_once(site_with_content, tmp_pat
     doc["articles"][1]["comments_open"] = "no"
     del doc["articles"][1]["body"]
     doc["articles"][1]["comments"][0]["score"] = "3"
+    # Checked against the accounts even though the file is already known to be broken.
+    doc["articles"][1]["comments"][0]["author"] = "SAMIR"
     outcome = run_import(doc, tmp_path=tmp_path)
     assert not outcome.ok
     assert outcome.pointers() == [
@@ -285,9 +287,10 @@ def test_editor_can_see_every_error_of_a_file_at_once(site_with_content, tmp_pat
         "/articles/1/body",
         "/articles/1/comments_open",
         "/articles/1/comments/0/score",
+        "/articles/1/comments/0/author",
         "CommandError",
     ]
-    assert "7 errors: nothing was imported." in outcome.stderr
+    assert "8 errors: nothing was imported." in outcome.stderr
     assert site_state() == before
 
 
