@@ -4,6 +4,7 @@ leaves, and that a file with any error changes nothing and names every error."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,7 +15,7 @@ from minbar.core.signals import article_changed, discussion_changed
 from minbar.discussion import actions as discussion
 from minbar.discussion.models import Comment
 from minbar.news.models import Article, ArticleRevision
-from tests.archive.helpers import document, run_import, shown_score, site_state
+from tests.archive.helpers import document, run_export, run_import, shown_score, site_state
 from tests.factories import make_article, make_comment, make_user
 
 pytestmark = pytest.mark.django_db
@@ -316,3 +317,27 @@ def test_editor_cannot_import_a_missing_file(tmp_path):
 
     with translation.override("en"), pytest.raises(CommandError, match="Cannot read"):
         call_command("import_archive", str(tmp_path / "nowhere.json"))
+
+
+def test_editor_can_change_scores_and_votes_cast_here_stay_on_top(tmp_path):
+    """docs/decisions/0003-archive-scores.md, the branch where the file's score is new."""
+    assert run_import(document(), tmp_path=tmp_path).ok
+    c1 = comment("kashmir-talks", "c1")
+    native = make_comment(c1.article, author=make_user("reader_here"), text="من هنا")
+    for target in (c1, native):
+        discussion.do_cast_vote(target, voter=make_user(), value=1)
+        discussion.do_cast_vote(target, voter=make_user(), value=1)
+
+    exported = json.loads(run_export())
+    comments = next(a for a in exported["articles"] if a["slug"] == "kashmir-talks")["comments"]
+    by_id = {c["id"]: c for c in comments}
+    assert (by_id["c1"]["score"], by_id[f"c{native.pk}"]["score"]) == (7, 2)
+    by_id["c1"]["score"] = 10  # the old platform's score moved on
+    by_id[f"c{native.pk}"]["score"] = 5  # someone edited our own export
+    assert run_import(exported, tmp_path=tmp_path).ok
+
+    c1.refresh_from_db()
+    native.refresh_from_db()
+    assert (c1.imported_score, c1.score) == (10, 12)
+    assert (native.imported_score, native.score) == (3, 5)
+    assert Comment.objects.filter(article=c1.article).count() == 5  # nothing doubled
