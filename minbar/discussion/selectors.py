@@ -11,6 +11,7 @@ from minbar.discussion import policy
 from minbar.discussion.models import Comment, CommentVote
 from minbar.moderation.selectors import comments_are_open
 from minbar.news.models import Article
+from minbar.serving.fragments import find_comment_list
 
 VISIBLE = Comment.Status.VISIBLE
 DELETED = Comment.Status.DELETED
@@ -45,6 +46,9 @@ class Discussion:
     # The article's flag and the automatic closing (moderation.policy), as of this request.
     is_open: bool = True
     is_auto_closed: bool = False
+    # The comment list already rendered for this version of the discussion (minbar/serving):
+    # then `items` and `featured` come from it and {% comment_items %} reuses its HTML.
+    shared: object | None = None
 
     @property
     def count(self) -> int:
@@ -114,19 +118,26 @@ def get_discussion(request, *, article: Article) -> Discussion:
     """The page of the discussion that the request asks for (`?order=`, `?page=`)."""
     user = request.user
     order = policy.parse_order(request.GET.get("order"))
-    page = paginate(
-        request, list_threads(article, order=order, user=user), per_page=policy.THREADS_PER_PAGE
-    )
-    roots = list(page.object_list)
-    replies: list[Comment] = []
-    if roots:
-        replies = list(
-            Comment.objects.filter(root_id__in=[r.pk for r in roots])
-            .filter(_shown_statuses(user))
-            .select_related("author")
-            .order_by("created_at", "pk")
+    is_open = comments_are_open(article)
+    shared = find_comment_list(request, article=article, order=order, is_open=is_open)
+    if shared is not None:
+        page, items = shared.page(), shared.shown()
+    else:
+        page = paginate(
+            request,
+            list_threads(article, order=order, user=user),
+            per_page=policy.THREADS_PER_PAGE,
         )
-    items = _flatten(roots, replies, first_number=page.start_index() or 1, user=user)
+        roots = list(page.object_list)
+        replies: list[Comment] = []
+        if roots:
+            replies = list(
+                Comment.objects.filter(root_id__in=[r.pk for r in roots])
+                .filter(_shown_statuses(user))
+                .select_related("author")
+                .order_by("created_at", "pk")
+            )
+        items = _flatten(roots, replies, first_number=page.start_index() or 1, user=user)
     my_votes: dict[int, int] = {}
     if user.is_authenticated and items:
         my_votes = dict(
@@ -140,9 +151,10 @@ def get_discussion(request, *, article: Article) -> Discussion:
         page=page,
         items=items,
         my_votes=my_votes,
-        featured=list_featured(article),
-        is_open=comments_are_open(article),
-        is_auto_closed=article.comments_open and not comments_are_open(article),
+        featured=list(shared.featured) if shared is not None else list_featured(article),
+        is_open=is_open,
+        is_auto_closed=article.comments_open and not is_open,
+        shared=shared,
     )
 
 

@@ -37,7 +37,7 @@ PERSONAL_COOKIES = frozenset({"messages", "minbar_primary"})
 # Keys this module puts in the WSGI environ (which is request.META inside Django).
 KEY = "minbar.pagecache.key"
 DEPS = "minbar.pagecache.deps"
-UNTIL = "minbar.pagecache.until"
+STARTED = "minbar.started"  # when this request reached Django, before any read
 ENTRY_PREFIX = "p:"
 VARY_OK = frozenset({"cookie", "accept-language"})
 NOT_STORED_HEADERS = frozenset(
@@ -349,7 +349,7 @@ class PageCacheMiddleware:
                 entry = find(key)
                 if entry is not None:
                     return answer_django(entry, request)
-        started = time.time()
+        started = meta[STARTED] = time.time()
         response = self.get_response(request)
         if key is not None and DEPS in meta and _storable(request, response):
             entry = versions.available() and _make_entry(

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.core.cache import caches
 
-from minbar.serving import pagecache, versions
+from minbar.serving import fragments, pagecache, versions
 
 
 @pytest.fixture
@@ -18,9 +18,11 @@ def page_cache(settings):
     settings.MINBAR_FRAGMENT_CACHE = True
     caches["pages"].clear()
     pagecache.clear_local()
+    fragments.clear_local()
     versions.reset_breaker()
     yield
     pagecache.clear_local()
+    fragments.clear_local()
     with contextlib.suppress(Exception):  # a test pointed "pages" at a store that is down
         caches["pages"].clear()
 
