@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -21,17 +24,14 @@ from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minbar.news.models import Article
+from minbar.discussion.models import Comment
 from minbar.search.arabic.analyser import ANALYSER_VERSION, tokenise
-from minbar.search.backends import ArticleText, CommentText, get_backend
+from minbar.search.backends import get_backend
 from minbar.search.documents import (
-    COMMENT_COLUMNS,
     INDEXED_STATUSES,
-    article_text,
-    comment_texts,
     indexable_articles,
     indexable_comments,
-    is_indexable_article,
+    tag_names,
 )
 from minbar.search.models import (
     PROTECTED_WORD_MAX,
@@ -41,6 +41,14 @@ from minbar.search.models import (
     ProtectedWord,
 )
 from minbar.search.selectors import forget_protected_words, get_protected_words
+from minbar.search.texts import (
+    ARTICLE_COLUMNS,
+    COMMENT_COLUMNS,
+    ArticleText,
+    CommentText,
+    article_texts,
+    comment_texts,
+)
 
 STATE = "main"
 
@@ -75,19 +83,29 @@ def _note_state() -> None:
     )
 
 
-def _article_texts(articles: Iterable[Article], *, extra: frozenset[str]) -> list[ArticleText]:
-    return [
-        article_text(a, tag_names=[t.name for t in a.tags.all()], extra_protected=extra)
-        for a in articles
-    ]
+def _write_articles(texts: Sequence[ArticleText]) -> int:
+    """Replace these articles' entries by `texts`."""
+    ArticleEntry.objects.filter(article_id__in=[t.article_id for t in texts]).delete()
+    get_backend().add_articles(_free_keys(texts, ArticleEntry))
+    return len(texts)
+
+
+def _write_comments(texts: Sequence[CommentText]) -> int:
+    """Replace these comments' entries by `texts`."""
+    CommentEntry.objects.filter(comment_id__in=[t.comment_id for t in texts]).delete()
+    get_backend().add_comments(_free_keys(texts, CommentEntry))
+    return len(texts)
+
+
+def _replace_articles(rows: Sequence[tuple], *, extra: frozenset[str]) -> int:
+    """Index articles given as ARTICLE_COLUMNS rows, replacing their old entries."""
+    tags = tag_names(row[0] for row in rows)
+    return _write_articles(article_texts(rows, tags=tags, extra_protected=extra))
 
 
 def _replace_comments(rows: Sequence[tuple], *, extra: frozenset[str]) -> int:
     """Index comments given as COMMENT_COLUMNS rows, replacing their old entries."""
-    CommentEntry.objects.filter(comment_id__in=[row[0] for row in rows]).delete()
-    texts: list[CommentText] = _free_keys(comment_texts(rows, extra_protected=extra), CommentEntry)
-    get_backend().add_comments(texts)
-    return len(texts)
+    return _write_comments(comment_texts(rows, extra_protected=extra))
 
 
 def _reindex_comments_of(article_id: int, *, extra: frozenset[str]) -> None:
@@ -106,18 +124,15 @@ def do_index_article(*, article_id: int) -> None:
     """
     _note_state()
     extra = get_protected_words()
-    article = Article.objects.filter(pk=article_id).prefetch_related("tags").first()
+    row = indexable_articles().filter(pk=article_id).values_list(*ARTICLE_COLUMNS).first()
     old = ArticleEntry.objects.filter(article_id=article_id).values("date", "section_id").first()
-    if article is None or not is_indexable_article(
-        status=article.status, published_at=article.published_at
-    ):
+    if row is None:  # gone, or a draft again
         ArticleEntry.objects.filter(article_id=article_id).delete()
         CommentEntry.objects.filter(article_id=article_id).delete()
         return
-    ArticleEntry.objects.filter(article_id=article_id).delete()
-    texts = _free_keys(_article_texts([article], extra=extra), ArticleEntry)
-    get_backend().add_articles(texts)
-    if old != {"date": article.published_at, "section_id": article.section_id}:
+    _replace_articles([row], extra=extra)
+    _pk, section_id, published_at, *_text = row
+    if old != {"date": published_at, "section_id": section_id}:
         _reindex_comments_of(article_id, extra=extra)
 
 
@@ -157,29 +172,71 @@ class RebuildReport:
         return self.comments / self.comment_seconds if self.comment_seconds else 0.0
 
 
-def _batches_by_pk(queryset, *, size: int, columns: tuple[str, ...] | None = None):
-    """Rows of `queryset` in pk order, `size` at a time, without OFFSET (keyset pagination)."""
+def _batches_by_pk(queryset, *, size: int, columns: tuple[str, ...]):
+    """`columns` rows of `queryset` (pk first) in pk order, `size` at a time, by keyset."""
     last = 0
     while True:
-        page = queryset.filter(pk__gt=last).order_by("pk")
-        page = list(page.values_list(*columns)[:size] if columns else page[:size])
+        page = list(queryset.filter(pk__gt=last).order_by("pk").values_list(*columns)[:size])
         if not page:
             return
         yield page
-        last = page[-1][0] if columns else page[-1].pk
+        last = page[-1][0]
+
+
+class _Analysis:
+    """Runs the analysis of batch n+1 in another process while this one writes batch n.
+
+    Analysis is pure Python and writing is mostly the database's work, so on two cores the two
+    overlap. The worker starts only when there is a second batch (small rebuilds, tests, stay in
+    one process) and is spawned, not forked: it imports only `search.texts`, never Django.
+    """
+
+    def __init__(self, *, workers: int) -> None:
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: deque[Future] = deque()
+        self.batches = 0
+
+    def submit(self, function: Callable, *args, **kwargs) -> None:
+        self.batches += 1
+        if self.workers > 0 and self.batches > 1 and self.pool is None:
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
+            )
+        if self.pool is None:
+            done: Future = Future()
+            done.set_result(function(*args, **kwargs))
+            self.pending.append(done)
+        else:
+            self.pending.append(self.pool.submit(function, *args, **kwargs))
+
+    def ready(self):
+        """Results in order: each one as soon as enough later batches are queued behind it."""
+        while len(self.pending) > max(1, self.workers):
+            yield self.pending.popleft().result()
+
+    def rest(self):
+        while self.pending:
+            yield self.pending.popleft().result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
 
 def do_rebuild_index(
     *,
     batch_size: int = 1000,
     clear: bool = False,
+    workers: int = 1,
     progress: Callable[[str, int], None] | None = None,
 ) -> RebuildReport:
     """Index every indexable article and comment again, then drop entries that should not be.
 
     Batches commit one by one, so readers keep searching (old and new entries side by side)
     and writers wait at most one batch. `clear` empties the index first (faster when most
-    entries are stale anyway, but searches find less until the rebuild ends).
+    entries are stale anyway, but searches find less until the rebuild ends). `workers`
+    processes analyse text while this one writes (0: all in this process).
     """
     backend = get_backend()
     extra = get_protected_words()
@@ -187,32 +244,43 @@ def do_rebuild_index(
         with transaction.atomic():
             backend.clear()
 
-    started = time.perf_counter()
-    articles = 0
-    live = indexable_articles().prefetch_related("tags")
-    for batch in _batches_by_pk(live, size=batch_size):
+    def write(kind: str, texts: list, writer: Callable[[Sequence], int], done: int) -> int:
         with transaction.atomic():
-            ArticleEntry.objects.filter(article_id__in=[a.pk for a in batch]).delete()
-            backend.add_articles(_free_keys(_article_texts(batch, extra=extra), ArticleEntry))
-        articles += len(batch)
+            done += writer(texts)
         if progress:
-            progress("articles", articles)
-    with transaction.atomic():
-        removed_articles, _detail = ArticleEntry.objects.filter(
-            ~Q(article__status__in=INDEXED_STATUSES) | Q(article__published_at__isnull=True)
-        ).delete()
-    article_seconds = time.perf_counter() - started
+            progress(kind, done)
+        return done
 
     started = time.perf_counter()
-    comments = 0
-    for rows in _batches_by_pk(indexable_comments(), size=batch_size, columns=COMMENT_COLUMNS):
+    articles = 0
+    analysis = _Analysis(workers=workers)
+    try:
+        for rows in _batches_by_pk(indexable_articles(), size=batch_size, columns=ARTICLE_COLUMNS):
+            tags = tag_names(row[0] for row in rows)
+            analysis.submit(article_texts, rows, tags=tags, extra_protected=extra)
+            for texts in analysis.ready():
+                articles = write("articles", texts, _write_articles, articles)
+        for texts in analysis.rest():
+            articles = write("articles", texts, _write_articles, articles)
         with transaction.atomic():
-            comments += _replace_comments(rows, extra=extra)
-        if progress:
-            progress("comments", comments)
+            removed_articles, _detail = ArticleEntry.objects.filter(
+                ~Q(article__status__in=INDEXED_STATUSES) | Q(article__published_at__isnull=True)
+            ).delete()
+        article_seconds = time.perf_counter() - started
+
+        started = time.perf_counter()
+        comments = 0
+        for rows in _batches_by_pk(indexable_comments(), size=batch_size, columns=COMMENT_COLUMNS):
+            analysis.submit(comment_texts, rows, extra_protected=extra)
+            for texts in analysis.ready():
+                comments = write("comments", texts, _write_comments, comments)
+        for texts in analysis.rest():
+            comments = write("comments", texts, _write_comments, comments)
+    finally:
+        analysis.close()
     with transaction.atomic():
         removed_comments, _detail = CommentEntry.objects.filter(
-            ~Q(comment__status="visible")
+            ~Q(comment__status=Comment.Status.VISIBLE)
             | ~Q(article__status__in=INDEXED_STATUSES)
             | Q(article__published_at__isnull=True)
         ).delete()

@@ -21,10 +21,10 @@ from minbar.discussion.models import Comment
 from minbar.news.models import Article, Section
 from minbar.search import policy
 from minbar.search.backends import Window, get_backend
-from minbar.search.documents import plain_text
 from minbar.search.highlight import Marker, best_snippet, highlight
 from minbar.search.models import ArticleEntry
 from minbar.search.query import Query
+from minbar.search.texts import plain_text
 
 PROTECTED_WORDS_CACHE_KEY = "search:protected-words"
 # The cache is cleared on every change; the timeout only bounds a missed clear (another cache).

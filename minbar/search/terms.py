@@ -12,8 +12,6 @@ query always meet on the same terms.
 
 from __future__ import annotations
 
-import functools
-
 from minbar.search.arabic.analyser import analyse
 
 # Longer terms are cut on both sides (PostgreSQL will not index a lexeme over 2 KB, and nothing
@@ -23,28 +21,43 @@ MAX_TERM_LENGTH = 64
 _CACHED_CHUNK_MAX = 48
 
 
-@functools.lru_cache(maxsize=200_000)
-def _chunk_terms(chunk: str, extra_protected: frozenset[str]) -> tuple[str, ...]:
-    return _analyse_chunk(chunk, extra_protected)
+# Remembered chunks, per set of protected words; emptied when full (news text keeps a working
+# set far below this, and pasted junk must not grow memory without bound).
+_CACHE_MAX = 200_000
+_caches: dict[frozenset[str], dict[str, tuple[str, ...]]] = {}
 
 
 def _analyse_chunk(chunk: str, extra_protected: frozenset[str]) -> tuple[str, ...]:
     return tuple(term[:MAX_TERM_LENGTH] for term in analyse(chunk, extra_protected=extra_protected))
 
 
+def _cache_for(extra_protected: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    cache = _caches.get(extra_protected)
+    if cache is None:
+        if len(_caches) > 8:  # protected words changed several times: drop the old sets
+            _caches.clear()
+        cache = _caches.setdefault(extra_protected, {})
+    return cache
+
+
 def index_terms(
     text: str, *, extra_protected: frozenset[str] = frozenset(), limit: int | None = None
 ) -> list[str]:
     """The analysed terms of `text`, in order; at most `limit` of them when given."""
+    cache = _cache_for(extra_protected)
+    get = cache.get
     terms: list[str] = []
+    extend = terms.extend  # this loop runs once per word of the archive: kept lean
     for chunk in text.split():
-        if len(chunk) <= _CACHED_CHUNK_MAX:
-            terms.extend(_chunk_terms(chunk, extra_protected))
-        else:
-            terms.extend(_analyse_chunk(chunk, extra_protected))
-        if limit is not None and len(terms) >= limit:
-            return terms[:limit]
-    return terms
+        found = get(chunk)
+        if found is None:
+            found = _analyse_chunk(chunk, extra_protected)
+            if len(chunk) <= _CACHED_CHUNK_MAX:
+                if len(cache) >= _CACHE_MAX:
+                    cache.clear()
+                cache[chunk] = found
+        extend(found)
+    return terms if limit is None else terms[:limit]
 
 
 def shadow_text(
@@ -56,6 +69,5 @@ def shadow_text(
 
 def word_terms(word: str, *, extra_protected: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """The terms of one displayed word (for highlighting); remembered like any chunk."""
-    if len(word) <= _CACHED_CHUNK_MAX:
-        return _chunk_terms(word, extra_protected)
-    return _analyse_chunk(word, extra_protected)
+    found = _cache_for(extra_protected).get(word)
+    return found if found is not None else tuple(index_terms(word, extra_protected=extra_protected))

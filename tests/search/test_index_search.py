@@ -153,6 +153,16 @@ def test_operator_can_rebuild_the_index_from_scratch(client, committed):
     assert ArticleEntry.objects.count() == 1 and CommentEntry.objects.count() == 1
 
 
+def test_operator_can_rebuild_with_text_analysed_in_another_process(client):
+    articles = [make_article(body=f"الطاقة رقم {n}") for n in range(3)]
+    comments = [make_comment(a, text="الطاقة") for a in articles]
+    out = StringIO()
+    call_command("rebuild_search_index", "--batch-size", "1", "--workers", "1", stdout=out)
+    assert "Indexed 3 articles" in out.getvalue() and "Indexed 3 comments" in out.getvalue()
+    assert sorted(found_articles(client, "الطاقة")) == sorted(a.pk for a in articles)
+    assert sorted(found_comments(client, "الطاقة")) == sorted(c.pk for c in comments)
+
+
 def _search_warnings() -> set[str]:
     return {m.id for m in checks.run_checks(tags=["search"]) if m.id.startswith("search.")}
 

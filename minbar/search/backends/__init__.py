@@ -23,30 +23,7 @@ from django.db import connections
 
 from minbar.search.policy import Match
 from minbar.search.query import Query
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleText:
-    """An article as the index stores it: keys and filters, and each field's shadow text."""
-
-    key: int
-    article_id: int
-    section_id: int
-    date: object  # aware datetime
-    title: str
-    standfirst: str
-    tags: str
-    body: str
-
-
-@dataclass(frozen=True, slots=True)
-class CommentText:
-    key: int
-    comment_id: int
-    article_id: int
-    section_id: int
-    date: object  # aware datetime
-    body: str
+from minbar.search.texts import ArticleText, CommentText
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 
 from django.db import connections
 
-from minbar.search.backends import ArticleText, CommentText, Window
+from minbar.search.backends import Window
 from minbar.search.policy import FIELD_WEIGHTS, Match
 from minbar.search.query import Clause, Query
+from minbar.search.texts import ArticleText, CommentText
 
 _TERM = re.compile(r"[^\W_]+")
 # Article fields by tsvector weight; comments are one field, left at the default (D).

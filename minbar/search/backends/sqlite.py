@@ -7,9 +7,10 @@ from collections.abc import Sequence
 
 from django.db import connections
 
-from minbar.search.backends import ArticleText, CommentText, Window
+from minbar.search.backends import Window
 from minbar.search.policy import FIELD_WEIGHTS, Match
 from minbar.search.query import Clause, Query
+from minbar.search.texts import ArticleText, CommentText
 
 ARTICLE_FTS = "search_article_fts"
 COMMENT_FTS = "search_comment_fts"
@@ -54,6 +55,9 @@ class SqliteBackend:
     def add_articles(self, texts: Sequence[ArticleText]) -> None:
         if not texts:
             return
+        # FTS5 keeps pending rows in memory only while rowids ascend; a smaller rowid flushes
+        # them to a new segment, which makes bulk inserts several times slower.
+        texts = sorted(texts, key=lambda t: t.key)
         adapt = self.connection.ops.adapt_datetimefield_value
         with self.connection.cursor() as cursor:
             cursor.executemany(
@@ -70,6 +74,7 @@ class SqliteBackend:
     def add_comments(self, texts: Sequence[CommentText]) -> None:
         if not texts:
             return
+        texts = sorted(texts, key=lambda t: t.key)  # see add_articles
         adapt = self.connection.ops.adapt_datetimefield_value
         with self.connection.cursor() as cursor:
             cursor.executemany(

@@ -18,12 +18,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=1000, help="rows per transaction")
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="processes analysing text while this one writes (0: none)",
+        )
+        parser.add_argument(
             "--clear",
             action="store_true",
             help="empty the index first (faster; searches find less until the end)",
         )
 
-    def handle(self, *args, batch_size: int, clear: bool, **options):
+    def handle(self, *args, batch_size: int, workers: int, clear: bool, **options):
         last = {"at": time.perf_counter()}
 
         def progress(kind: str, done: int) -> None:
@@ -32,7 +38,9 @@ class Command(BaseCommand):
                 last["at"] = time.perf_counter()
                 self.stdout.write(f"  … {done} {kind}")
 
-        report = do_rebuild_index(batch_size=max(1, batch_size), clear=clear, progress=progress)
+        report = do_rebuild_index(
+            batch_size=max(1, batch_size), workers=max(0, workers), clear=clear, progress=progress
+        )
         self.stdout.write(
             f"Indexed {report.articles} articles in {report.article_seconds:.1f} s "
             f"({report.articles_per_second:.0f} /s), removed {report.removed_articles} stale."
