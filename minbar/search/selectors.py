@@ -141,20 +141,19 @@ def search(
     backend = get_backend(using=router.db_for_read(ArticleEntry))
     window = filters.window(now=now)
     limit = policy.MAX_RESULTS + 1
-    ranked = sort == "relevance"
-    articles = backend.match_articles(
-        query, window=window, limit=limit, ranked=ranked and show == "articles"
-    )
-    comments = backend.match_comments(
-        query, window=window, limit=limit, ranked=ranked and show == "comments"
-    )
-    results.more_articles = len(articles) > policy.MAX_RESULTS
-    results.more_comments = len(comments) > policy.MAX_RESULTS
-    articles, comments = articles[: policy.MAX_RESULTS], comments[: policy.MAX_RESULTS]
-    results.article_count, results.comment_count = len(articles), len(comments)
-
-    shown = articles if show == "articles" else comments
-    if ranked:
+    other: Show = "comments" if show == "articles" else "articles"
+    # The shown kind: its MAX_RESULTS newest matches, ordered here. The other: only counted.
+    shown = backend.match(show, query, window=window, limit=limit, ranked=sort == "relevance")
+    counts = {
+        show: len(shown),
+        other: backend.count(other, query, window=window, limit=limit),
+    }
+    results.article_count = min(counts["articles"], policy.MAX_RESULTS)
+    results.comment_count = min(counts["comments"], policy.MAX_RESULTS)
+    results.more_articles = counts["articles"] > policy.MAX_RESULTS
+    results.more_comments = counts["comments"] > policy.MAX_RESULTS
+    shown = shown[: policy.MAX_RESULTS]
+    if sort == "relevance":
         shown = policy.order_by_relevance(shown, now_seconds=policy.epoch_seconds(now))
     else:
         shown = policy.order_by_date(shown)

@@ -137,18 +137,22 @@ def test_every_query_of_the_table_finds_exactly_its_documents(client, corpus):
         query = parse_query(q)
         window = _filters(sections, spec).window(now=now)
         for ranked in (True, False):
-            got_articles = backend.match_articles(
-                query, window=window, limit=policy.MAX_RESULTS, ranked=ranked
+            got_articles = backend.match(
+                "articles", query, window=window, limit=policy.MAX_RESULTS, ranked=ranked
             )
-            got_comments = backend.match_comments(
-                query, window=window, limit=policy.MAX_RESULTS, ranked=ranked
+            got_comments = backend.match(
+                "comments", query, window=window, limit=policy.MAX_RESULTS, ranked=ranked
             )
             got = (
                 {article_label[m.object_id] for m in got_articles},
                 {comment_label[m.object_id] for m in got_comments},
             )
-            if got != (want_articles, want_comments):
-                wrong.append((backend.vendor, q, spec, ranked, got))
+            counted = (
+                backend.count("articles", query, window=window, limit=policy.MAX_RESULTS),
+                backend.count("comments", query, window=window, limit=policy.MAX_RESULTS),
+            )
+            if got != (want_articles, want_comments) or counted != tuple(map(len, got)):
+                wrong.append((backend.vendor, q, spec, ranked, got, counted))
     assert not wrong, "\n".join(map(str, wrong))
 
     for q, spec, want_articles, _want_comments in CASES:
@@ -158,8 +162,8 @@ def test_every_query_of_the_table_finds_exactly_its_documents(client, corpus):
 
     # Relevance order is deterministic; on a tie of relevance the newer comes first.
     window = Filters().window(now=NOW)
-    matches = backend.match_articles(
-        parse_query("الانتخابات"), window=window, limit=100, ranked=True
+    matches = backend.match(
+        "articles", parse_query("الانتخابات"), window=window, limit=100, ranked=True
     )
     now = policy.epoch_seconds(NOW)
     first = policy.order_by_relevance(matches, now_seconds=now)

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from django.db import connections
 
 from minbar.search.policy import Match
 from minbar.search.query import Query
 from minbar.search.texts import ArticleText, CommentText
+
+Kind = Literal["articles", "comments"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +46,11 @@ class Backend(Protocol):
 
     def clear(self) -> None: ...
 
-    def match_articles(
-        self, query: Query, *, window: Window, limit: int, ranked: bool
+    def match(
+        self, kind: Kind, query: Query, *, window: Window, limit: int, ranked: bool
     ) -> list[Match]: ...
 
-    def match_comments(
-        self, query: Query, *, window: Window, limit: int, ranked: bool
-    ) -> list[Match]: ...
+    def count(self, kind: Kind, query: Query, *, window: Window, limit: int) -> int: ...
 
 
 def get_backend(*, using: str = "default") -> Backend:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from django.db import connections
 
-from minbar.search.backends import Window
+from minbar.search.backends import Kind, Window
 from minbar.search.policy import FIELD_WEIGHTS, Match
 from minbar.search.query import Clause, Query
 from minbar.search.texts import ArticleText, CommentText
@@ -24,6 +24,16 @@ RANK_WEIGHTS = (
     + "}"
 )
 
+
+# kind: (entry table, id column, relevance expression)
+_TABLES = {
+    "articles": (
+        "search_articleentry",
+        "article_id",
+        f"ts_rank_cd('{RANK_WEIGHTS}'::float4[], e.document, q)",
+    ),
+    "comments": ("search_commententry", "comment_id", "ts_rank_cd(e.document, q)"),
+}
 
 _ARTICLE_VECTOR = " || ".join(
     f"setweight(to_tsvector('simple', %s), '{label}')" for label in ARTICLE_LABELS
@@ -107,40 +117,38 @@ class PostgresBackend:
             cursor.execute("DELETE FROM search_commententry")
             cursor.execute("DELETE FROM search_articleentry")
 
-    def match_articles(
-        self, query: Query, *, window: Window, limit: int, ranked: bool
+    def match(
+        self, kind: Kind, query: Query, *, window: Window, limit: int, ranked: bool
     ) -> list[Match]:
-        rank = f"ts_rank_cd('{RANK_WEIGHTS}'::float4[], e.document, q)" if ranked else "0.0"
-        return self._match(
-            tsquery_text(query, labels=ARTICLE_LABELS),
-            entries="search_articleentry", id_column="article_id", rank=rank, window=window,
-            limit=limit,
-        )  # fmt: skip
-
-    def match_comments(
-        self, query: Query, *, window: Window, limit: int, ranked: bool
-    ) -> list[Match]:
-        rank = "ts_rank_cd(e.document, q)" if ranked else "0.0"
-        return self._match(
-            tsquery_text(query), entries="search_commententry", id_column="comment_id",
-            rank=rank, window=window, limit=limit,
-        )  # fmt: skip
-
-    def _match(
-        self, tsquery: str, *, entries: str, id_column: str, rank: str, window: Window, limit: int
-    ) -> list[Match]:
-        params: list[object] = [tsquery, window.low, window.high]
-        section = ""
-        if window.section_id is not None:
-            section = "AND e.section_id = %s "
-            params.append(window.section_id)
-        params.append(limit)
+        """The `limit` newest matches of `kind` in `window`, with ts_rank_cd if `ranked`."""
+        entries, id_column, rank = _TABLES[kind]
+        where, params = self._where(kind, query, window)
         sql = (
-            f"SELECT e.id, e.{id_column}, {rank} "
+            f"SELECT e.id, e.{id_column}, {rank if ranked else '0.0'} "
             f"FROM {entries} AS e, to_tsquery('simple', %s) AS q "
-            f"WHERE e.document @@ q AND e.id BETWEEN %s AND %s {section}"
-            "ORDER BY e.id DESC LIMIT %s"
+            f"WHERE {where} ORDER BY e.id DESC LIMIT %s"
         )
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, [*params, limit])
             return [Match(key, object_id, float(score)) for key, object_id, score in cursor]
+
+    def count(self, kind: Kind, query: Query, *, window: Window, limit: int) -> int:
+        """How many documents of `kind` match in `window`, counting no further than `limit`."""
+        entries, _id_column, _rank = _TABLES[kind]
+        where, params = self._where(kind, query, window)
+        sql = (
+            f"SELECT count(*) FROM (SELECT 1 FROM {entries} AS e, "
+            f"to_tsquery('simple', %s) AS q WHERE {where} LIMIT %s) AS found"
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit])
+            return cursor.fetchone()[0]
+
+    def _where(self, kind: Kind, query: Query, window: Window) -> tuple[str, list[object]]:
+        labels = ARTICLE_LABELS if kind == "articles" else ()
+        where = "e.document @@ q AND e.id BETWEEN %s AND %s"
+        params: list[object] = [tsquery_text(query, labels=labels), window.low, window.high]
+        if window.section_id is not None:
+            where += " AND e.section_id = %s"
+            params.append(window.section_id)
+        return where, params

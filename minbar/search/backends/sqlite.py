@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from django.db import connections
 
-from minbar.search.backends import Window
+from minbar.search.backends import Kind, Window
 from minbar.search.policy import FIELD_WEIGHTS, Match
 from minbar.search.query import Clause, Query
 from minbar.search.texts import ArticleText, CommentText
@@ -21,6 +21,11 @@ _TERM = re.compile(r"[^\W_]+")
 _BM25_ARTICLE = "bm25({t}, {title}, {standfirst}, {tags}, {body})".format(
     t=ARTICLE_FTS, **FIELD_WEIGHTS
 )
+# kind: (FTS table, entry table, id column, relevance expression)
+_TABLES = {
+    "articles": (ARTICLE_FTS, "search_articleentry", "article_id", _BM25_ARTICLE),
+    "comments": (COMMENT_FTS, "search_commententry", "comment_id", f"bm25({COMMENT_FTS})"),
+}
 
 
 def quote_term(term: str) -> str:
@@ -95,48 +100,39 @@ class SqliteBackend:
             cursor.execute("DELETE FROM search_commententry")
             cursor.execute("DELETE FROM search_articleentry")
 
-    def match_articles(
-        self, query: Query, *, window: Window, limit: int, ranked: bool
+    def match(
+        self, kind: Kind, query: Query, *, window: Window, limit: int, ranked: bool
     ) -> list[Match]:
-        return self._match(
-            query, table=ARTICLE_FTS, entries="search_articleentry", id_column="article_id",
-            rank=_BM25_ARTICLE if ranked else "0.0", window=window, limit=limit,
-        )  # fmt: skip
-
-    def match_comments(
-        self, query: Query, *, window: Window, limit: int, ranked: bool
-    ) -> list[Match]:
-        return self._match(
-            query, table=COMMENT_FTS, entries="search_commententry", id_column="comment_id",
-            rank=f"bm25({COMMENT_FTS})" if ranked else "0.0", window=window, limit=limit,
-        )  # fmt: skip
-
-    def _match(
-        self,
-        query: Query,
-        *,
-        table: str,
-        entries: str,
-        id_column: str,
-        rank: str,
-        window: Window,
-        limit: int,
-    ) -> list[Match]:
-        # FTS5 walks the matches newest first (rowid = key, descending) and stops at `limit`,
-        # so the cost is bounded however common the words are.
-        params: list[object] = [fts5_match(query), window.low, window.high]
-        section = ""
-        if window.section_id is not None:
-            section = "AND e.section_id = %s "
-            params.append(window.section_id)
-        params.append(limit)
+        """The `limit` newest matches of `kind` in `window`, with bm25 relevance if `ranked`."""
+        table, entries, id_column, bm25 = _TABLES[kind]
+        where, params = self._where(kind, query, window)
         sql = (
-            f"SELECT {table}.rowid, e.{id_column}, {rank} "
+            f"SELECT {table}.rowid, e.{id_column}, {bm25 if ranked else '0.0'} "
             f"FROM {table} JOIN {entries} AS e ON e.id = {table}.rowid "
-            f"WHERE {table} MATCH %s AND {table}.rowid BETWEEN %s AND %s {section}"
-            f"ORDER BY {table}.rowid DESC LIMIT %s"
+            f"WHERE {where} ORDER BY {table}.rowid DESC LIMIT %s"
         )
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            # FTS5 walks the matches newest first (rowid = key, descending) and stops at
+            # `limit`, so the cost is bounded however common the words are.
+            cursor.execute(sql, [*params, limit])
             # bm25() is negative, more negative for better matches.
             return [Match(key, object_id, -score) for key, object_id, score in cursor.fetchall()]
+
+    def count(self, kind: Kind, query: Query, *, window: Window, limit: int) -> int:
+        """How many documents of `kind` match in `window`, counting no further than `limit`."""
+        table, entries, _id_column, _bm25 = _TABLES[kind]
+        where, params = self._where(kind, query, window)
+        join = f"JOIN {entries} AS e ON e.id = {table}.rowid " if window.section_id else ""
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} {join}WHERE {where} LIMIT %s)"
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit])
+            return cursor.fetchone()[0]
+
+    def _where(self, kind: Kind, query: Query, window: Window) -> tuple[str, list[object]]:
+        table = _TABLES[kind][0]
+        where = f"{table} MATCH %s AND {table}.rowid BETWEEN %s AND %s"
+        params: list[object] = [fts5_match(query), window.low, window.high]
+        if window.section_id is not None:
+            where += " AND e.section_id = %s"
+            params.append(window.section_id)
+        return where, params
