@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,6 +72,15 @@ def _free_keys(texts: Sequence, model: type[Model]) -> list:
     return result
 
 
+def _add(texts: Sequence, model: type[Model], add: Callable[[Sequence], None]) -> None:
+    """Insert `texts`; only if a key is taken (rare) look for free keys and insert again."""
+    try:
+        with transaction.atomic():
+            add(texts)
+    except IntegrityError:
+        add(_free_keys(texts, model))
+
+
 def _note_state() -> None:
     """Record the analyser of an index built one change at a time, if none is recorded yet."""
     IndexState.objects.get_or_create(
@@ -83,17 +92,19 @@ def _note_state() -> None:
     )
 
 
-def _write_articles(texts: Sequence[ArticleText]) -> int:
-    """Replace these articles' entries by `texts`."""
-    ArticleEntry.objects.filter(article_id__in=[t.article_id for t in texts]).delete()
-    get_backend().add_articles(_free_keys(texts, ArticleEntry))
+def _write_articles(texts: Sequence[ArticleText], *, replace: bool = True) -> int:
+    """Replace these articles' entries by `texts` (`replace=False`: they have none)."""
+    if replace:
+        ArticleEntry.objects.filter(article_id__in=[t.article_id for t in texts]).delete()
+    _add(texts, ArticleEntry, get_backend().add_articles)
     return len(texts)
 
 
-def _write_comments(texts: Sequence[CommentText]) -> int:
-    """Replace these comments' entries by `texts`."""
-    CommentEntry.objects.filter(comment_id__in=[t.comment_id for t in texts]).delete()
-    get_backend().add_comments(_free_keys(texts, CommentEntry))
+def _write_comments(texts: Sequence[CommentText], *, replace: bool = True) -> int:
+    """Replace these comments' entries by `texts` (`replace=False`: they have none)."""
+    if replace:
+        CommentEntry.objects.filter(comment_id__in=[t.comment_id for t in texts]).delete()
+    _add(texts, CommentEntry, get_backend().add_comments)
     return len(texts)
 
 
@@ -244,9 +255,10 @@ def do_rebuild_index(
         with transaction.atomic():
             backend.clear()
 
-    def write(kind: str, texts: list, writer: Callable[[Sequence], int], done: int) -> int:
+    def write(kind: str, texts: list, writer: Callable[..., int], done: int) -> int:
         with transaction.atomic():
-            done += writer(texts)
+            # After `clear` nothing is indexed: no old entries to look for.
+            done += writer(texts, replace=not clear)
         if progress:
             progress(kind, done)
         return done

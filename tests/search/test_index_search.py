@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from io import StringIO
@@ -16,8 +17,11 @@ from minbar.discussion.models import Comment
 from minbar.news import actions as news
 from minbar.search import actions as search_actions
 from minbar.search import selectors
+from minbar.search.backends import get_backend
 from minbar.search.models import ArticleEntry, CommentEntry, IndexState, ProtectedWord
+from minbar.search.policy import search_key
 from minbar.search.query import parse_query
+from minbar.search.texts import article_texts
 from tests.factories import make_article, make_comment, make_editor, make_section
 from tests.search.helpers import found_articles, found_comments
 
@@ -224,3 +228,23 @@ def test_staff_can_manage_protected_words_in_the_admin(client, committed):
             },
         )
     assert selectors.get_protected_words() == frozenset()
+
+
+def test_two_documents_dated_the_same_second_with_clashing_keys_are_both_found(client, committed):
+    when = timezone.now() - dt.timedelta(hours=1)
+    with committed():
+        squatter = make_article(body="مكتبة المدينة", published_at=when)
+        article = make_article(body="مكتبة الجامعة", published=False)
+    # Give the squatter the key the article is about to get (ids equal modulo 2**22).
+    key = search_key(when, article.pk)
+    ArticleEntry.objects.filter(article=squatter).delete()
+    texts = article_texts(
+        [(squatter.pk, squatter.section_id, when, squatter.title, "", squatter.body_html)],
+        tags={},
+        extra_protected=frozenset(),
+    )
+    get_backend().add_articles([dataclasses.replace(texts[0], key=key)])
+    with committed():
+        news.do_publish_article(article, at=when)
+    assert ArticleEntry.objects.get(article=article).id == key + 1
+    assert sorted(found_articles(client, "مكتبة")) == sorted([squatter.pk, article.pk])
