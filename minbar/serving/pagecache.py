@@ -17,6 +17,7 @@ and stores what the view rendered. Signed-in readers bypass it and get `private,
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -29,6 +30,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from minbar.serving import versions
+
+log = logging.getLogger(__name__)
 
 ALLOWED_QUERY = frozenset({"page", "order"})
 MAX_QUERY = 64
@@ -381,6 +384,7 @@ class PageCacheMiddleware:
 
         if isinstance(exception, OperationalError | InterfaceError):
             # The database is restarting or unreachable: say so, and when to come back.
+            log.warning("database unavailable: %s", exception)
             response = HttpResponse(
                 _("The site is busy for a moment. Please try again in a few seconds."),
                 status=503,
