@@ -17,6 +17,7 @@ the epoch moves, since stamps set meanwhile were lost.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterable
@@ -33,6 +34,108 @@ PREFIX = "v:"
 _lock = threading.Lock()
 _down_until = 0.0
 _was_down = False
+
+
+class Mirror:
+    """This worker's copy of the stamps, kept current by the store's publications.
+
+    With Redis, every change of a stamp is also published; a thread in each worker listens and
+    keeps the newest value of each stamp it has seen, so checking a cached page needs no round
+    trip. Stamps only grow, so merging is `max` and order does not matter. Values read from the
+    store are merged only if the subscription was live before the read began (a change after
+    that is sure to be delivered). While the subscription is down, readers ask the store.
+    """
+
+    def __init__(self) -> None:
+        self.stamps: dict[str, float] = {}
+        self.live = False
+        self.generation = 0
+        self.pid = 0
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        if self.pid == os.getpid():
+            return
+        self.pid = os.getpid()  # after a fork: a thread of our own, a copy of our own
+        with self.lock:
+            self.stamps, self.live = {}, False
+        threading.Thread(target=self._listen, name="minbar-stamps", daemon=True).start()
+
+    def merge(self, values: dict[str, float], *, generation: int | None = None) -> None:
+        with self.lock:
+            if generation is not None and (generation != self.generation or not self.live):
+                return
+            for name, value in values.items():
+                if value > self.stamps.get(name, float("-inf")):
+                    self.stamps[name] = value
+
+    def known(self, names: list[str]) -> dict[str, float] | None:
+        with self.lock:
+            if not self.live:
+                return None
+            try:
+                return {name: self.stamps[name] for name in names}
+            except KeyError:
+                return None
+
+    def _listen(self) -> None:
+        pid = self.pid
+        while pid == os.getpid():
+            try:
+                from django_redis import get_redis_connection
+
+                pubsub = get_redis_connection(settings.MINBAR_PAGE_CACHE_ALIAS).pubsub()
+                pubsub.subscribe(channel())
+                for message in pubsub.listen():
+                    if message["type"] == "subscribe":
+                        with self.lock:
+                            self.stamps, self.live = {}, True
+                            self.generation += 1
+                    elif message["type"] == "message":
+                        self.merge(decode(message["data"]))
+            except Exception as exc:
+                log.info("stamp subscription lost, asking the store meanwhile: %s", exc)
+            with self.lock:
+                self.stamps, self.live = {}, False
+            time.sleep(1.0)
+
+
+mirror = Mirror()
+
+
+def channel() -> str:
+    location = str(settings.CACHES[settings.MINBAR_PAGE_CACHE_ALIAS].get("LOCATION", ""))
+    return "minbar-stamps:" + location
+
+
+def encode(values: dict[str, float]) -> str:
+    return ";".join(f"{name}={value!r}" for name, value in values.items())
+
+
+def decode(data) -> dict[str, float]:
+    if isinstance(data, bytes):
+        data = data.decode()
+    values = {}
+    for pair in data.split(";"):
+        name, _, value = pair.partition("=")
+        if name:
+            values[name] = float(value)
+    return values
+
+
+def _shared_by_redis() -> bool:
+    backend = settings.CACHES[settings.MINBAR_PAGE_CACHE_ALIAS]["BACKEND"]
+    return backend.startswith("django_redis.")
+
+
+def _publish(values: dict[str, float]) -> None:
+    """Tell every worker's mirror (Redis only); the store already holds the values."""
+    if not values or not _shared_by_redis():
+        return
+    from django_redis import get_redis_connection
+
+    get_redis_connection(settings.MINBAR_PAGE_CACHE_ALIAS).publish(channel(), encode(values))
+    mirror.merge(values)
 
 
 def article(article_id: int) -> str:
@@ -68,7 +171,9 @@ def _recovered() -> None:
             return
         _was_down = False
     try:
-        store().set(PREFIX + EPOCH, time.time(), timeout=None)
+        now = time.time()
+        store().set(PREFIX + EPOCH, now, timeout=None)
+        _publish({EPOCH: now})
     except Exception as exc:  # still shaky: try again later
         failed(exc)
 
@@ -81,7 +186,15 @@ def read(names: Iterable[str]) -> dict[str, float] | None:
     """
     if not available():
         return None
-    keys = [PREFIX + EPOCH, *(PREFIX + name for name in names)]
+    wanted = [EPOCH, *names]
+    mirrored = _shared_by_redis()
+    if mirrored:
+        mirror.start()
+        known = mirror.known(wanted)
+        if known is not None:
+            return known
+        generation = mirror.generation
+    keys = [PREFIX + name for name in wanted]
     try:
         cache = store()
         found = cache.get_many(keys)
@@ -91,13 +204,17 @@ def read(names: Iterable[str]) -> dict[str, float] | None:
             for key in missing:
                 cache.add(key, now, timeout=None)
             found.update(missing)
+            _publish({key[len(PREFIX) :]: now for key in missing})
     except Exception as exc:
         failed(exc)
         return None
     if _was_down:
         _recovered()
         return None
-    return {key[len(PREFIX) :]: value for key, value in found.items()}
+    stamps = {key[len(PREFIX) :]: value for key, value in found.items()}
+    if mirrored:
+        mirror.merge(stamps, generation=generation)
+    return stamps
 
 
 def bump(*names: str) -> None:
@@ -107,6 +224,7 @@ def bump(*names: str) -> None:
     now = time.time()
     try:
         store().set_many({PREFIX + name: now for name in names}, timeout=None)
+        _publish(dict.fromkeys(names, now))
     except Exception as exc:
         failed(exc)
 
@@ -137,8 +255,10 @@ def ensure(names: Iterable[str], *, since: float) -> None:
         cache = store()
         found = cache.get_many(keys)
         stamp = since - settings.MINBAR_PAGE_CACHE_CLOCK_SKEW
+        added = {}
         for key in keys:
-            if key not in found:
-                cache.add(key, stamp, timeout=None)
+            if key not in found and cache.add(key, stamp, timeout=None):
+                added[key[len(PREFIX) :]] = stamp
+        _publish(added)
     except Exception as exc:
         failed(exc)

@@ -307,3 +307,60 @@ def test_readers_posts_answered_with_success_survive_a_postgres_restart(tmp_path
             stop(server)
         cluster.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_anonymous_readers_can_see_a_new_comment_at_once_from_every_worker(tmp_path):
+    """Two workers, each with its own copy of the page: a comment posted through one shows on
+    the next request to either (the stamps reach every worker through Redis)."""
+    if not shutil.which("redis-server"):
+        service_missing("redis-server is not installed")
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from tests.factories import make_user
+
+    article = make_article(title="خبر تتابعه الصفحات")
+    make_comment(article, text="أول تعليق")
+    writer = make_user()
+    session = SessionStore()
+    session[SESSION_KEY] = str(writer.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = writer.get_session_auth_hash()
+    session.save()
+    redis_port = free_port()
+    redis = start_redis(redis_port)
+    server, port = start_gunicorn(
+        database_url=sqlite_or_postgres_url(),
+        redis_url=f"redis://127.0.0.1:{redis_port}/0",
+        log=tmp_path / "gunicorn.log",
+    )
+    path = article.get_absolute_url()
+    try:
+        states = set()
+        for _ in range(12):  # each worker renders once, then answers from its copy
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", path, headers={"Host": "127.0.0.1"})
+            response = conn.getresponse()
+            response.read()
+            states.add(response.getheader("X-Minbar-Cache"))
+            conn.close()
+        assert "hit" in states
+        csrf = "a" * 32
+        status, _ = request(
+            port,
+            "POST",
+            path + "comments/",
+            headers={
+                "Cookie": f"sessionid={session.session_key}; csrftoken={csrf}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            body=urllib.parse.urlencode({"text": "تعليق جديد للتو", "csrfmiddlewaretoken": csrf}),
+        )
+        assert status == 302
+        pages = [request(port, "GET", path)[1].decode() for _ in range(12)]
+        assert all("تعليق جديد للتو" in page for page in pages)
+    finally:
+        stop(server)
+        stop(redis)
