@@ -9,7 +9,8 @@ article's version stamp is older than its rendering, like the page cache (versio
 What differs per reader is then cheap: the CSRF token is put in by one string replacement,
 the reader's own comments (edit/delete links, no vote buttons) are rendered for them alone,
 and their votes come from `data-my-votes` (static/js/minbar.js). A reader with a comment of
-their own awaiting review, and the newsroom staff, get the list rendered for them alone.
+their own awaiting review (the list knows who has one), and the newsroom staff, get the list
+rendered for them alone.
 
 `find_comment_list` is called by discussion.selectors.get_discussion before it reads the
 comments; `render_comment_items` (the `{% comment_items %}` tag) renders or reuses the list.
@@ -84,6 +85,8 @@ class SharedList:
     expires: float
     deps: tuple[str, ...]
     featured: tuple = ()
+    # Readers with a comment awaiting review on the article: they get a list of their own.
+    pending_authors: frozenset = frozenset()
 
     def page(self):
         paginator = Paginator(range(self.threads), self.per_page, allow_empty_first_page=True)
@@ -134,12 +137,14 @@ def _variant(user) -> str | None:
     return "reader"
 
 
-def _has_own_pending(article, user) -> bool:
+def _pending_authors(article_id: int) -> frozenset:
     from minbar.discussion.models import Comment
 
-    return Comment.objects.filter(
-        article=article, author_id=user.pk, status=Comment.Status.PENDING
-    ).exists()
+    return frozenset(
+        Comment.objects.filter(article_id=article_id, status=Comment.Status.PENDING)
+        .values_list("author_id", flat=True)
+        .distinct()
+    )
 
 
 def find_comment_list(request, *, article, order: str, is_open: bool) -> SharedList | None:
@@ -155,8 +160,6 @@ def find_comment_list(request, *, article, order: str, is_open: bool) -> SharedL
         return None
     variant = _variant(request.user)
     if variant is None:
-        return None
-    if variant == "reader" and _has_own_pending(article, request.user):
         return None
     key = "|".join(
         (
@@ -187,6 +190,9 @@ def find_comment_list(request, *, article, order: str, is_open: bool) -> SharedL
         return None
     if not local:
         _local.put(entry)
+    if variant == "reader" and request.user.pk in entry.pending_authors:
+        del request.META[LOOKUP]  # their own pending comment: render for them, store nothing
+        return None
     return entry
 
 
@@ -203,6 +209,12 @@ def render_comment_items(context) -> str:
     reader = context.get("user")
     shared = getattr(discussion, "shared", None)
     lookup = request.META.get(LOOKUP) if request is not None else None
+    member = reader is not None and reader.is_authenticated
+    pending = frozenset()
+    if shared is None and lookup is not None and member:
+        pending = _pending_authors(discussion.article.pk)
+        if reader.pk in pending:
+            lookup = None  # the list shows their comment awaiting review: not to be shared
     if shared is None and lookup is None:
         # No sharing for this request (staff, pending comment of one's own, cache off).
         csrf = context.get("csrf_token")
@@ -212,9 +224,10 @@ def render_comment_items(context) -> str:
                 for item in discussion.items
             )
         )
-    member = reader is not None and reader.is_authenticated
     if shared is None:
-        shared = _render_and_store(template, context, discussion, lookup, member=member)
+        shared = _render_and_store(
+            template, context, discussion, lookup, member=member, pending=pending
+        )
     token = get_token(request) if member else ""
     me = reader.pk if member else None
     parts = [
@@ -229,7 +242,9 @@ def render_comment_items(context) -> str:
     return mark_safe(html)
 
 
-def _render_and_store(template, context, discussion, lookup, *, member: bool) -> SharedList:
+def _render_and_store(
+    template, context, discussion, lookup, *, member: bool, pending: frozenset
+) -> SharedList:
     key, started, dep = lookup
     reader = NEUTRAL if member else context.get("user")
     csrf = CSRF_MARK if member else ""
@@ -251,6 +266,7 @@ def _render_and_store(template, context, discussion, lookup, *, member: bool) ->
         expires=started + settings.MINBAR_PAGE_CACHE_SECONDS,
         deps=(dep,),
         featured=tuple(getattr(discussion, "featured", ())),
+        pending_authors=pending,
     )
     versions.ensure(shared.deps, since=started)
     _local.put(shared)

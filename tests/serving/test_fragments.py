@@ -105,3 +105,20 @@ def test_signed_in_reader_can_see_a_deletion_and_a_rejection_at_once():
     discussion.do_change_comment_status(hidden, status="rejected")
     page = reader.get(article.get_absolute_url()).content.decode()
     assert "سيُرفض" not in page and comment_count_shown(page) == 0
+
+
+@pytest.mark.parametrize("first", ["writer", "other"])
+def test_signed_in_reader_cannot_see_anothers_comment_awaiting_review(first):
+    article = make_article()
+    make_comment(article, text="تعليق ظاهر")
+    writer, other = make_user(), make_user()
+    make_comment(article, author=writer, text="ينتظر المراجعة", status="pending")
+    clients = {"writer": _signed_in(writer), "other": _signed_in(other)}
+    order = [first, "other" if first == "writer" else "writer"]
+    pages = {}
+    for _ in range(2):  # fill the shared list, then read from it
+        for name in order:
+            pages[name] = clients[name].get(article.get_absolute_url()).content.decode()
+    assert "ينتظر المراجعة" in pages["writer"]
+    assert "ينتظر المراجعة" not in pages["other"]
+    assert "تعليق ظاهر" in pages["other"] and "تعليق ظاهر" in pages["writer"]
