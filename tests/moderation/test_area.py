@@ -337,3 +337,27 @@ def test_site_settings_changed_in_the_area_apply_at_once(client, staff, article,
         "visible",
         "pending",
     ]
+
+
+def test_the_moderators_group_holds_moderation_rights_and_not_staff_ones(db):
+    from django.contrib.auth.models import Group
+
+    perms = set(
+        Group.objects.get(name="moderators").permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+    for wanted in ("moderate_comments", "sanction_readers", "change_wordlistentry"):
+        assert ("moderation", wanted) in perms
+    for staff_only in ("change_sitesettings", "view_auditentry"):
+        assert ("moderation", staff_only) not in perms
+
+
+def test_the_demo_moderator_can_work_in_the_area(client, db):
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+    demo = type(old_reader("placeholder")).objects.get(username="moderator")
+    client.force_login(demo)
+    assert client.get(reverse("moderation:queue", args=["pending"])).status_code == 200
+    assert client.get(reverse("moderation:settings")).status_code == 403

@@ -120,14 +120,14 @@ def posted(client, article):
     return authors
 
 
-def test_payloads_in_comments_and_names_are_inert_on_the_article_page(
-    client, article, posted, moderator
+def test_payloads_are_inert_on_the_article_page_and_in_the_moderation_area(
+    client, article, posted, moderator, staff
 ):
+    # The article page: comments, names, the featured strip.
     anonymous = client.get(article.get_absolute_url())
-    make_comment(article, author=moderator, text="للتمييز")
-    featured = Comment.objects.filter(article=article).order_by("pk")[:5]
-    for comment in featured:
-        client.force_login(moderator)
+    comments = list(Comment.objects.filter(article=article).order_by("pk"))
+    client.force_login(moderator)
+    for comment in comments[:5]:
         client.post(reverse("moderation:feature", args=[comment.pk]), {"featured": "1"})
     client.force_login(posted[0])
     signed_in = client.get(article.get_absolute_url())
@@ -138,11 +138,7 @@ def test_payloads_in_comments_and_names_are_inert_on_the_article_page(
     assert {squash(name) for name in NAMES} <= shown_names
     assert len(page(signed_in).find("li", cls="featured-comment")) == 5
 
-
-def test_payloads_are_inert_in_the_moderation_queues_and_pages(
-    client, article, posted, moderator, staff
-):
-    comments = list(Comment.objects.filter(article=article).order_by("pk"))
+    # Report texts, rejection and ban reasons, in the queues, the pages and the log.
     reporter = old_reader("xss_reporter")
     client.force_login(reporter)
     for comment, payload in zip(comments, PAYLOADS, strict=True):
@@ -163,7 +159,6 @@ def test_payloads_are_inert_in_the_moderation_queues_and_pages(
         "rejected": client.get(reverse("moderation:queue", args=["rejected"])),
         "comment": client.get(reverse("moderation:comment", args=[comments[0].pk])),
         "reader": client.get(reverse("moderation:reader", args=[posted[half].pk])),
-        "report page": None,
     }
     client.force_login(reporter)
     responses["report page"] = client.get(reverse("moderation:report", args=[comments[-1].pk]))
