@@ -126,6 +126,7 @@ _local = _Local()
 
 def clear_local() -> None:
     _local.clear()
+    _articles.clear()
 
 
 def _variant(user) -> str | None:
@@ -275,3 +276,69 @@ def _render_and_store(
     except Exception as exc:
         versions.failed(exc)
     return shared
+
+
+# --- the article itself -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SharedArticle:
+    article: object
+    started: float
+    expires: float
+    deps: tuple[str, ...]
+
+
+_articles: OrderedDict[str, SharedArticle] = OrderedDict()
+ARTICLE_PREFIX = "fa:"
+
+
+def find_article(request, *, slug: str):
+    """The live article at `slug` as last read (with its section, tags and authors), while its
+    version stamp says it has not changed; None otherwise (then read it, and `keep_article`)."""
+    if not settings.MINBAR_FRAGMENT_CACHE or not versions.available():
+        return None
+    now = time.time()
+    entry = _articles.get(slug)
+    local = entry is not None and entry.expires > now
+    if not local:
+        try:
+            entry = versions.store().get(ARTICLE_PREFIX + slug)
+        except Exception as exc:
+            versions.failed(exc)
+            return None
+        if entry is None or entry.expires <= now:
+            return None
+    stamps = versions.read(entry.deps)
+    if stamps is None or not versions.fresh(stamps, names=entry.deps, since=entry.started):
+        return None
+    if not entry.article.is_live():
+        return None
+    if not local:
+        _articles[slug] = entry
+        while len(_articles) > LOCAL_ENTRIES:
+            _articles.popitem(last=False)
+    return entry.article
+
+
+def keep_article(request, article) -> None:
+    """Remember a live article just read for this request, for the next ones."""
+    if not settings.MINBAR_FRAGMENT_CACHE or not versions.available() or not article.is_live():
+        return
+    started = request.META.get(STARTED)
+    if started is None:
+        return
+    entry = SharedArticle(
+        article=article,
+        started=started,
+        expires=started + settings.MINBAR_PAGE_CACHE_SECONDS,
+        deps=(versions.article(article.pk),),
+    )
+    versions.ensure(entry.deps, since=started)
+    _articles[article.slug] = entry
+    try:
+        versions.store().set(
+            ARTICLE_PREFIX + article.slug, entry, timeout=settings.MINBAR_PAGE_CACHE_SECONDS
+        )
+    except Exception as exc:
+        versions.failed(exc)

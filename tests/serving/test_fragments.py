@@ -122,3 +122,17 @@ def test_signed_in_reader_cannot_see_anothers_comment_awaiting_review(first):
     assert "ينتظر المراجعة" in pages["writer"]
     assert "ينتظر المراجعة" not in pages["other"]
     assert "تعليق ظاهر" in pages["other"] and "تعليق ظاهر" in pages["writer"]
+
+
+def test_signed_in_reader_can_see_an_article_edit_at_once():
+    from minbar.news import actions as news
+
+    article = make_article(title="العنوان الأول")
+    reader = _signed_in(make_user())
+    reader.get(article.get_absolute_url())
+    assert "العنوان الأول" in reader.get(article.get_absolute_url()).content.decode()
+    news.do_update_article(article, title="العنوان المعدّل")
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "العنوان المعدّل" in page and "العنوان الأول" not in page
+    news.do_unpublish_article(article)
+    assert reader.get(article.get_absolute_url()).status_code == 404
