@@ -29,6 +29,8 @@ from minbar.search.arabic.analyser import ANALYSER_VERSION, tokenise
 from minbar.search.backends import get_backend
 from minbar.search.documents import (
     INDEXED_STATUSES,
+    article_batches,
+    comment_batches,
     indexable_articles,
     indexable_comments,
     tag_names,
@@ -40,6 +42,7 @@ from minbar.search.models import (
     IndexState,
     ProtectedWord,
 )
+from minbar.search.policy import epoch_seconds, key_seconds
 from minbar.search.selectors import forget_protected_words, get_protected_words
 from minbar.search.texts import (
     ARTICLE_COLUMNS,
@@ -136,14 +139,17 @@ def do_index_article(*, article_id: int) -> None:
     _note_state()
     extra = get_protected_words()
     row = indexable_articles().filter(pk=article_id).values_list(*ARTICLE_COLUMNS).first()
-    old = ArticleEntry.objects.filter(article_id=article_id).values("date", "section_id").first()
+    old = ArticleEntry.objects.filter(article_id=article_id).values("id", "section_id").first()
     if row is None:  # gone, or a draft again
         ArticleEntry.objects.filter(article_id=article_id).delete()
         CommentEntry.objects.filter(article_id=article_id).delete()
         return
     _replace_articles([row], extra=extra)
     _pk, section_id, published_at, *_text = row
-    if old != {"date": published_at, "section_id": section_id}:
+    moved = old is None or (
+        key_seconds(old["id"]) != epoch_seconds(published_at) or old["section_id"] != section_id
+    )
+    if moved:
         _reindex_comments_of(article_id, extra=extra)
 
 
@@ -181,17 +187,6 @@ class RebuildReport:
     @property
     def comments_per_second(self) -> float:
         return self.comments / self.comment_seconds if self.comment_seconds else 0.0
-
-
-def _batches_by_pk(queryset, *, size: int, columns: tuple[str, ...]):
-    """`columns` rows of `queryset` (pk first) in pk order, `size` at a time, by keyset."""
-    last = 0
-    while True:
-        page = list(queryset.filter(pk__gt=last).order_by("pk").values_list(*columns)[:size])
-        if not page:
-            return
-        yield page
-        last = page[-1][0]
 
 
 class _Analysis:
@@ -255,25 +250,43 @@ def do_rebuild_index(
         with transaction.atomic():
             backend.clear()
 
+    # An empty index (after `clear`, or never built) has no old entries to look for.
+    replace = {
+        "articles": not clear and ArticleEntry.objects.exists(),
+        "comments": not clear and CommentEntry.objects.exists(),
+    }
+
     def write(kind: str, texts: list, writer: Callable[..., int], done: int) -> int:
         with transaction.atomic():
-            # After `clear` nothing is indexed: no old entries to look for.
-            done += writer(texts, replace=not clear)
+            done += writer(texts, replace=replace[kind])
         if progress:
             progress(kind, done)
         return done
 
-    started = time.perf_counter()
-    articles = 0
-    analysis = _Analysis(workers=workers)
-    try:
-        for rows in _batches_by_pk(indexable_articles(), size=batch_size, columns=ARTICLE_COLUMNS):
-            tags = tag_names(row[0] for row in rows)
-            analysis.submit(article_texts, rows, tags=tags, extra_protected=extra)
-            for texts in analysis.ready():
-                articles = write("articles", texts, _write_articles, articles)
-        for texts in analysis.rest():
-            articles = write("articles", texts, _write_articles, articles)
+    def run(batches, analyse: Callable, writer: Callable[..., int], kind: str, kw=None) -> int:
+        """Analyse batch n+1 (maybe elsewhere) while writing batch n; how many were written."""
+        done = 0
+        analysis = _Analysis(workers=workers)
+        try:
+            for rows in batches:
+                analysis.submit(analyse, rows, extra_protected=extra, **kw(rows) if kw else {})
+                for texts in analysis.ready():
+                    done = write(kind, texts, writer, done)
+            for texts in analysis.rest():
+                done = write(kind, texts, writer, done)
+        finally:
+            analysis.close()
+        return done
+
+    with backend.bulk():
+        started = time.perf_counter()
+        articles = run(
+            article_batches(size=batch_size),
+            article_texts,
+            _write_articles,
+            "articles",
+            kw=lambda rows: {"tags": tag_names(row[0] for row in rows)},
+        )
         with transaction.atomic():
             removed_articles, _detail = ArticleEntry.objects.filter(
                 ~Q(article__status__in=INDEXED_STATUSES) | Q(article__published_at__isnull=True)
@@ -281,22 +294,19 @@ def do_rebuild_index(
         article_seconds = time.perf_counter() - started
 
         started = time.perf_counter()
-        comments = 0
-        for rows in _batches_by_pk(indexable_comments(), size=batch_size, columns=COMMENT_COLUMNS):
-            analysis.submit(comment_texts, rows, extra_protected=extra)
-            for texts in analysis.ready():
-                comments = write("comments", texts, _write_comments, comments)
-        for texts in analysis.rest():
-            comments = write("comments", texts, _write_comments, comments)
-    finally:
-        analysis.close()
-    with transaction.atomic():
-        removed_comments, _detail = CommentEntry.objects.filter(
-            ~Q(comment__status=Comment.Status.VISIBLE)
-            | ~Q(article__status__in=INDEXED_STATUSES)
-            | Q(article__published_at__isnull=True)
-        ).delete()
-    comment_seconds = time.perf_counter() - started
+        comments = run(
+            comment_batches(size=batch_size),
+            comment_texts,
+            _write_comments,
+            "comments",
+        )
+        with transaction.atomic():
+            removed_comments, _detail = CommentEntry.objects.filter(
+                ~Q(comment__status=Comment.Status.VISIBLE)
+                | ~Q(article__status__in=INDEXED_STATUSES)
+                | Q(article__published_at__isnull=True)
+            ).delete()
+        comment_seconds = time.perf_counter() - started
 
     IndexState.objects.update_or_create(
         name=STATE,

@@ -2,10 +2,12 @@
 
 An entry's primary key is its *search key*: the document's date in seconds, shifted left by
 `KEY_SHIFT` bits, with the low bits taken from the article's or comment's own id (see
-`documents.search_key`). Keys therefore sort by date, which lets both engines walk matches newest
-first, cut date ranges and the "not yet published" boundary as a key range, and break ties the
-same way. The analysed text itself lives beside these rows: in FTS5 tables on SQLite, in a
-`document tsvector` column of the same tables on PostgreSQL (both made by migration 0001).
+`policy.search_key`); the date is not stored again. For a comment the date is when it became
+readable: the later of its posting and its article's publication. Keys therefore sort by date,
+which lets both engines walk matches newest first, cut date ranges and the "not yet published"
+boundary as a key range, and break ties the same way. The analysed text itself lives beside
+these rows: in FTS5 tables on SQLite, in a `document tsvector` column of the same tables on
+PostgreSQL (made by migrations 0001 and 0002).
 """
 
 from __future__ import annotations
@@ -72,7 +74,6 @@ class ArticleEntry(models.Model):
     id = models.BigIntegerField(primary_key=True)  # the search key
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="+")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+", db_index=False)
-    date = models.DateTimeField()  # the article's publication time
 
     class Meta:
         verbose_name = _("indexed article")
@@ -89,8 +90,6 @@ class CommentEntry(models.Model):
     comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="+")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+", db_index=False)
-    # When it became readable: the later of its posting and its article's publication.
-    date = models.DateTimeField()
 
     class Meta:
         verbose_name = _("indexed comment")

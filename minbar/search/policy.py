@@ -25,8 +25,9 @@ KEY_LOW_MASK = (1 << KEY_SHIFT) - 1
 MAX_QUERY_LENGTH = 200
 # Words and phrases used from one query; the rest are ignored (with a note).
 MAX_CLAUSES = 12
-# A prefix (`word*`) must keep at least this many letters after analysis, or it is a plain word.
-MIN_PREFIX_LENGTH = 2
+# A prefix (`word*`) must keep at least this many letters after analysis, or it is a plain word
+# (FTS5 keeps a prefix index of this length: shorter prefixes would match most of the index).
+MIN_PREFIX_LENGTH = 3
 # The newest matches a search ranks and shows; the count says "more than" beyond it.
 MAX_RESULTS = 1000
 RESULTS_PER_PAGE = 10

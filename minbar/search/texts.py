@@ -30,10 +30,9 @@ COMMENT_COLUMNS = (
 class ArticleText:
     """An article as the index stores it: keys and filters, and each field's shadow text."""
 
-    key: int
+    key: int  # carries the publication time
     article_id: int
     section_id: int
-    date: dt.datetime
     title: str
     standfirst: str
     tags: str
@@ -42,11 +41,10 @@ class ArticleText:
 
 @dataclass(frozen=True, slots=True)
 class CommentText:
-    key: int
+    key: int  # carries the time it became readable
     comment_id: int
     article_id: int
     section_id: int
-    date: dt.datetime
     body: str
 
 
@@ -73,7 +71,6 @@ def article_texts(
             key=search_key(published_at, pk),
             article_id=pk,
             section_id=section_id,
-            date=published_at,
             title=shadow(title, "title"),
             standfirst=shadow(standfirst, "standfirst"),
             tags=shadow(" ".join(tags.get(pk, ())), "tags"),
@@ -94,7 +91,6 @@ def comment_texts(rows: Iterable[tuple], *, extra_protected: frozenset[str]) -> 
                 comment_id=pk,
                 article_id=article_id,
                 section_id=section_id,
-                date=date,
                 body=shadow_text(
                     plain_text(body_html),
                     extra_protected=extra_protected,

@@ -16,6 +16,7 @@ query text is built from analysed terms that the builders quote themselves.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -43,6 +44,8 @@ class Backend(Protocol):
     def add_articles(self, texts: Sequence[ArticleText]) -> None: ...
 
     def add_comments(self, texts: Sequence[CommentText]) -> None: ...
+
+    def bulk(self) -> AbstractContextManager[None]: ...
 
     def clear(self) -> None: ...
 

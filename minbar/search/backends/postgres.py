@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import connections
 
@@ -91,11 +92,10 @@ class PostgresBackend:
             return
         with self.connection.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO search_articleentry (id, article_id, section_id, date, document) "
-                f"VALUES (%s, %s, %s, %s, {_ARTICLE_VECTOR})",
+                "INSERT INTO search_articleentry (id, article_id, section_id, document) "
+                f"VALUES (%s, %s, %s, {_ARTICLE_VECTOR})",
                 [
-                    (t.key, t.article_id, t.section_id, t.date, t.title, t.standfirst, t.tags,
-                     t.body)
+                    (t.key, t.article_id, t.section_id, t.title, t.standfirst, t.tags, t.body)
                     for t in texts
                 ],
             )  # fmt: skip
@@ -106,10 +106,22 @@ class PostgresBackend:
         with self.connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_commententry "
-                "(id, comment_id, article_id, section_id, date, document) "
-                "VALUES (%s, %s, %s, %s, %s, to_tsvector('simple', %s))",
-                [(t.key, t.comment_id, t.article_id, t.section_id, t.date, t.body) for t in texts],
+                "(id, comment_id, article_id, section_id, document) "
+                "VALUES (%s, %s, %s, %s, to_tsvector('simple', %s))",
+                [(t.key, t.comment_id, t.article_id, t.section_id, t.body) for t in texts],
             )
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """A rebuild's session: commits need not wait for the disk (a crash loses at most the
+        last batches, and the rebuild can run again)."""
+        with self.connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+        try:
+            yield
+        finally:
+            with self.connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
 
     def clear(self) -> None:
         with self.connection.cursor() as cursor:

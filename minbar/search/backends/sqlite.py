@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import connections
 
@@ -14,6 +15,8 @@ from minbar.search.texts import ArticleText, CommentText
 
 ARTICLE_FTS = "search_article_fts"
 COMMENT_FTS = "search_comment_fts"
+# Page cache of a rebuild, in KiB (negative: a size, not a page count), i.e. 128 MiB.
+BULK_CACHE_KIB = -131072
 # Index terms are runs of letters and digits; anything else never gets into a MATCH string.
 _TERM = re.compile(r"[^\W_]+")
 
@@ -63,12 +66,10 @@ class SqliteBackend:
         # FTS5 keeps pending rows in memory only while rowids ascend; a smaller rowid flushes
         # them to a new segment, which makes bulk inserts several times slower.
         texts = sorted(texts, key=lambda t: t.key)
-        adapt = self.connection.ops.adapt_datetimefield_value
         with self.connection.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO search_articleentry (id, article_id, section_id, date) "
-                "VALUES (%s, %s, %s, %s)",
-                [(t.key, t.article_id, t.section_id, adapt(t.date)) for t in texts],
+                "INSERT INTO search_articleentry (id, article_id, section_id) VALUES (%s, %s, %s)",
+                [(t.key, t.article_id, t.section_id) for t in texts],
             )
             cursor.executemany(
                 f"INSERT INTO {ARTICLE_FTS} (rowid, title, standfirst, tags, body) "
@@ -80,17 +81,29 @@ class SqliteBackend:
         if not texts:
             return
         texts = sorted(texts, key=lambda t: t.key)  # see add_articles
-        adapt = self.connection.ops.adapt_datetimefield_value
         with self.connection.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO search_commententry (id, comment_id, article_id, section_id, date) "
-                "VALUES (%s, %s, %s, %s, %s)",
-                [(t.key, t.comment_id, t.article_id, t.section_id, adapt(t.date)) for t in texts],
+                "INSERT INTO search_commententry (id, comment_id, article_id, section_id) "
+                "VALUES (%s, %s, %s, %s)",
+                [(t.key, t.comment_id, t.article_id, t.section_id) for t in texts],
             )
             cursor.executemany(
                 f"INSERT INTO {COMMENT_FTS} (rowid, body) VALUES (%s, %s)",
                 [(t.key, t.body) for t in texts],
             )
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """A rebuild's session: a page cache big enough for FTS5's merges (this connection)."""
+        with self.connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            (before,) = cursor.fetchone()
+            cursor.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
     def clear(self) -> None:
         with self.connection.cursor() as cursor:
