@@ -184,10 +184,10 @@ else:
     }
 
 # --- Serving (minbar/serving, docs/decisions/0005-page-cache.md) ---------------------------
-# MINBAR_PAGE_CACHE caches whole pages for anonymous readers.
-MINBAR_PAGE_CACHE = env_bool("MINBAR_PAGE_CACHE", True)
-# MINBAR_FRAGMENT_CACHE keeps each discussion version's rendered comment list for signed-in readers.
-MINBAR_FRAGMENT_CACHE = env_bool("MINBAR_FRAGMENT_CACHE", True)
+# MINBAR_PAGE_CACHE caches whole pages for anonymous readers (off with DEBUG: templates change).
+MINBAR_PAGE_CACHE = env_bool("MINBAR_PAGE_CACHE", not DEBUG)
+# MINBAR_FRAGMENT_CACHE keeps each discussion version's comment list for signed-in readers.
+MINBAR_FRAGMENT_CACHE = env_bool("MINBAR_FRAGMENT_CACHE", not DEBUG)
 # MINBAR_PAGE_CACHE_ALIAS names the cache of shared pages, fragments and version stamps.
 MINBAR_PAGE_CACHE_ALIAS = "pages"
 # MINBAR_PAGE_CACHE_SECONDS bounds a cached page's life (for what no signal announces).
