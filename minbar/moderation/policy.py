@@ -100,6 +100,20 @@ def is_new_account(*, joined_at: dt.datetime, now: dt.datetime) -> bool:
     return now - joined_at < NEW_ACCOUNT_AGE
 
 
+_NOT_LETTERS = re.compile(r"[\W_]+")
+_RUNS = re.compile(r"(.)\1+")
+
+
+def letters_key(folded: str) -> str:
+    """Letters and digits of an already folded text, runs squeezed to one: "ك.لللب" → "كلب".
+
+    If a word-list entry matches a text (search.arabic.normalise.find_words), the key of the
+    entry is a substring of the key of the text: separators, stretched letters and attached
+    prefixes only add to or repeat what is around it. So the substring test is a cheap filter
+    that never drops a real match, run before the regular expressions."""
+    return _RUNS.sub(r"\1", _NOT_LETTERS.sub("", folded))
+
+
 def duplicate_key(text: str) -> str:
     """Two comments are "identical" when they differ only in spacing."""
     return " ".join(text.split())

@@ -46,8 +46,10 @@ def get_site_settings() -> SiteSettings:
 
 @dataclass(frozen=True)
 class WordLists:
-    banned: tuple[str, ...] = ()
-    suspect: tuple[str, ...] = ()
+    """Each entry as typed, with its `policy.letters_key` for the quick filter."""
+
+    banned: tuple[tuple[str, str], ...] = ()
+    suspect: tuple[tuple[str, str], ...] = ()
 
 
 def get_word_lists() -> WordLists:
@@ -55,8 +57,9 @@ def get_word_lists() -> WordLists:
     if isinstance(found, WordLists):
         return found
     banned, suspect = [], []
-    for word, kind in WordListEntry.objects.values_list("word", "kind"):
-        (banned if kind == WordListEntry.Kind.BANNED else suspect).append(word)
+    for word, folded, kind in WordListEntry.objects.values_list("word", "folded", "kind"):
+        entry = (word, policy.letters_key(folded))
+        (banned if kind == WordListEntry.Kind.BANNED else suspect).append(entry)
     found = WordLists(banned=tuple(banned), suspect=tuple(suspect))
     cache.set(WORDS_KEY, found, CACHE_SECONDS)
     return found

@@ -167,3 +167,52 @@ def test_links_are_counted(text, links):
 @pytest.mark.parametrize(("visible", "new"), [(0, True), (1, True), (2, False), (10, False)])
 def test_a_reader_is_new_until_two_comments_were_shown(visible, new):
     assert policy.is_new_reader(visible_comments=visible, required=2) is new
+
+
+# --- the quick filter in front of the word lists ------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from minbar.search.arabic.normalise import find_words, fold_for_matching  # noqa: E402
+
+
+def key(text: str) -> str:
+    return policy.letters_key(fold_for_matching(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ك.لللب", "كلب"),
+        ("يا ك ل ب، اسكت", "ياكلباسكت"),
+        ("غـــبي", "غبي"),
+        ("You IDIOT!!", "youidiot"),
+        ("١٢٣ abc", "123abc"),
+    ],
+)
+def test_letters_key_keeps_only_squeezed_letters_and_digits(text, expected):
+    assert key(text) == expected
+
+
+LETTERS = "كلبغيحمقاأإآىةهو"
+NOISE = " .،؛؟-_\u0640\u064e\u200b"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    entry=st.text(alphabet=LETTERS, min_size=2, max_size=5),
+    text=st.text(alphabet=LETTERS + NOISE, max_size=40),
+)
+def test_the_quick_filter_never_drops_a_real_match(entry, text):
+    if find_words(text, words=[entry]):
+        assert key(entry) in key(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["والكلب", "كلللللب", "ك - ل - ب", "بالكلب؟", "ﻛﻠﺐ", "کلب", "ك\u200bلب", "يا ابن   كلب"],
+)
+def test_the_quick_filter_passes_every_disguise(text):
+    assert find_words(text, words=["كلب"]) == ["كلب"]
+    assert key("كلب") in key(text)
