@@ -126,7 +126,8 @@ _local = _Local()
 
 def clear_local() -> None:
     _local.clear()
-    _articles.clear()
+    with _articles_lock:
+        _articles.clear()
 
 
 def _variant(user) -> str | None:
@@ -290,16 +291,22 @@ class SharedArticle:
 
 
 _articles: OrderedDict[str, SharedArticle] = OrderedDict()
+_articles_lock = threading.Lock()
 ARTICLE_PREFIX = "fa:"
 
 
 def find_article(request, *, slug: str):
     """The live article at `slug` as last read (with its section, tags and authors), while its
-    version stamp says it has not changed; None otherwise (then read it, and `keep_article`)."""
+    version stamp says it has not changed; None otherwise (then read it, and `keep_article`).
+
+    Only live articles are kept, and a live article is readable by everyone: that is all
+    news.access.access_article_for_reading decides for them today. Keep the two in step.
+    """
     if not settings.MINBAR_FRAGMENT_CACHE or not versions.available():
         return None
     now = time.time()
-    entry = _articles.get(slug)
+    with _articles_lock:
+        entry = _articles.get(slug)
     local = entry is not None and entry.expires > now
     if not local:
         try:
@@ -315,10 +322,16 @@ def find_article(request, *, slug: str):
     if not entry.article.is_live():
         return None
     if not local:
+        _remember(slug, entry)
+    return entry.article
+
+
+def _remember(slug: str, entry: SharedArticle) -> None:
+    with _articles_lock:
         _articles[slug] = entry
+        _articles.move_to_end(slug)
         while len(_articles) > LOCAL_ENTRIES:
             _articles.popitem(last=False)
-    return entry.article
 
 
 def keep_article(request, article) -> None:
@@ -335,7 +348,7 @@ def keep_article(request, article) -> None:
         deps=(versions.article(article.pk),),
     )
     versions.ensure(entry.deps, since=started)
-    _articles[article.slug] = entry
+    _remember(article.slug, entry)
     try:
         versions.store().set(
             ARTICLE_PREFIX + article.slug, entry, timeout=settings.MINBAR_PAGE_CACHE_SECONDS
