@@ -9,6 +9,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from unittest import mock
 
@@ -28,6 +29,9 @@ ROOT = Path(settings.BASE_DIR)
 PYTHON = sys.executable
 
 
+EMPTY_DB = Path(tempfile.gettempdir()) / f"minbar-deploy-check-{os.getpid()}.sqlite3"
+
+
 def prod_env(**extra) -> dict[str, str]:
     env = {
         k: v
@@ -36,6 +40,9 @@ def prod_env(**extra) -> dict[str, str]:
     }
     return {
         **env,
+        # An empty database: the checks here are about settings, not about whatever data (an
+        # unbuilt search index, say) the development database happens to hold.
+        "DATABASE_URL": f"sqlite:///{EMPTY_DB}",
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "minbar.example",
@@ -44,9 +51,13 @@ def prod_env(**extra) -> dict[str, str]:
 
 
 def run(args, **env):
-    return subprocess.run(
-        [PYTHON, *args], cwd=ROOT, env=prod_env(**env), capture_output=True, text=True, timeout=120
-    )
+    try:
+        return subprocess.run(
+            [PYTHON, *args], cwd=ROOT, env=prod_env(**env), capture_output=True, text=True,
+            timeout=120,
+        )  # fmt: skip
+    finally:
+        EMPTY_DB.unlink(missing_ok=True)
 
 
 def test_a_weak_secret_key_is_the_only_thing_check_deploy_would_flag():
