@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Two test workers by default (each with its own database); `PYTEST_ARGS=` runs in one process.
+PYTEST_ARGS ?= -n 2
 WORKERS ?= $(shell echo $$((2 * $$(nproc))))
 STAMP := $(VENV)/.installed
 
