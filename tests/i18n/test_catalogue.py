@@ -15,6 +15,10 @@ from django.utils import translation
 ROOT = Path(__file__).resolve().parents[2]
 # Strings that read the same in Arabic (brand names, formats).
 SAME_IN_ARABIC: set[str] = {"RSS", "Atom", "English", "العربية"}
+CATALOGUES = [
+    ROOT / "locale/ar/LC_MESSAGES/django.po",
+    *sorted(ROOT.glob("minbar/*/locale/ar/LC_MESSAGES/django.po")),
+]
 
 
 def extracted_entries(tmp_path: Path) -> list[polib.POEntry]:
