@@ -292,6 +292,7 @@ def start_plain(servers: Servers, database_url: str, log: Path) -> None:
     cmd = [
         PY, "-m", "gunicorn", "django.core.wsgi:get_wsgi_application()",
         "--bind", f"{HOST}:{PORTS['plain']}", "--workers", str(WORKERS), "--preload",
+        "--no-control-socket",
     ]  # fmt: skip
     servers.start("plain", cmd, env=env, log=log)
 
@@ -395,8 +396,8 @@ def bench_backend(label: str, database_url: str, args, servers: Servers, work: P
         start_nginx(servers, "static", nginx_static_conf(work / "nginx-static", docroot),
                     work / "nginx-static")  # fmt: skip
         env = {"BENCH_PAGE": str(work / "page200.html"), "PYTHONPATH": str(ROOT)}
-        cmd = [PY, "-m", "gunicorn", "bench.bare_wsgi:application", "--bind",
-               f"{HOST}:{PORTS['bare']}", "--workers", str(WORKERS)]  # fmt: skip
+        cmd = [PY, "-m", "gunicorn", "bench.bare_wsgi:application", "--no-control-socket",
+               "--bind", f"{HOST}:{PORTS['bare']}", "--workers", str(WORKERS)]  # fmt: skip
         servers.start("bare", cmd, env=env, log=work / "bare.log")
         start_nginx(servers, "proxy", nginx_proxy_conf(work / "nginx-proxy"), work / "nginx-proxy")
         runs += [

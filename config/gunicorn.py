@@ -28,6 +28,9 @@ max_requests_jitter = 2000
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
+# systemd reloads with HUP; a control socket at one fixed path per user would only make several
+# gunicorns on one machine (bench, tests) fight over it.
+control_socket_disable = True
 
 # Behind the TLS-terminating proxy: only these addresses may say the request came over https
 # (X-Forwarded-Proto) and for whom (X-Forwarded-For). Django trusts X-Forwarded-Proto itself
