@@ -7,16 +7,14 @@ first", a date range and "already published" are all key ranges, which both engi
 without sorting. Two documents collide only when they share a second and their ids are equal
 modulo 2**22; the indexer then moves the later one up by one (see `free_key`).
 
-Results: both engines return the `MAX_RESULTS` newest matches (with their relevance); the
-order shown is decided here, the same way for both. Relevance sorting is engine relevance
-(bm25 on SQLite, ts_rank_cd on PostgreSQL) times a freshness boost; ties go to the newer key.
+Results: both engines consider only the `MAX_RESULTS` newest matches of a search, and order
+them the same way: by date (key), or by engine relevance (bm25 on SQLite, ts_rank_cd on
+PostgreSQL) times `freshness_boost`, ties going to the newer key.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 KEY_SHIFT = 22
 KEY_LOW_MASK = (1 << KEY_SHIFT) - 1
@@ -78,25 +76,6 @@ def key_seconds(key: int) -> int:
 
 
 def freshness_boost(*, key: int, now_seconds: int) -> float:
+    """The factor relevance is multiplied by (the engines compute the same in SQL)."""
     age_days = max(0, now_seconds - key_seconds(key)) / 86_400
     return 1.0 + FRESHNESS_WEIGHT * FRESHNESS_DAYS / (FRESHNESS_DAYS + age_days)
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One matching document as an engine returns it."""
-
-    key: int
-    object_id: int  # the article's or the comment's id
-    relevance: float  # engine relevance, >= 0, larger is better
-
-
-def order_by_relevance(matches: Iterable[Match], *, now_seconds: int) -> list[Match]:
-    return sorted(
-        matches,
-        key=lambda m: (-m.relevance * freshness_boost(key=m.key, now_seconds=now_seconds), -m.key),
-    )
-
-
-def order_by_date(matches: Iterable[Match]) -> list[Match]:
-    return sorted(matches, key=lambda m: -m.key)

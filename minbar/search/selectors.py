@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from minbar.discussion.models import Comment
 from minbar.news.models import Article, Section
 from minbar.search import policy
-from minbar.search.backends import Window, get_backend
+from minbar.search.backends import Hit, Window, get_backend
 from minbar.search.highlight import Marker, best_snippet, highlight
 from minbar.search.models import ArticleEntry
 from minbar.search.query import Query
@@ -114,8 +114,28 @@ class Results:
         return self.more_articles if self.show == "articles" else self.more_comments
 
 
-def _page(matches: list, *, number: str | int) -> Page:
-    paginator = Paginator(matches, policy.RESULTS_PER_PAGE, allow_empty_first_page=True)
+class _Hits:
+    """The hits of one search as the paginator sees them: a length, and slices fetched from
+    the engine one page at a time (only the page shown is ever read)."""
+
+    def __init__(self, fetch, *, count: int) -> None:
+        self.fetch = fetch
+        self.total = count
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice) -> list[Hit]:
+        start = window.start or 0
+        stop = self.total if window.stop is None else min(window.stop, self.total)
+        return self.fetch(offset=start, size=max(0, stop - start))
+
+
+def _page(hits: _Hits, *, number: str | int) -> Page:
+    paginator = Paginator(hits, policy.RESULTS_PER_PAGE, allow_empty_first_page=True)
     try:
         return paginator.page(number)
     except (PageNotAnInteger, EmptyPage) as exc:
@@ -140,30 +160,26 @@ def search(
     # Reads may go to a replica (config's database router), like the ORM reads below.
     backend = get_backend(using=router.db_for_read(ArticleEntry))
     window = filters.window(now=now)
-    limit = policy.MAX_RESULTS + 1
-    other: Show = "comments" if show == "articles" else "articles"
-    # The shown kind: its MAX_RESULTS newest matches, ordered here. The other: only counted.
-    shown = backend.match(show, query, window=window, limit=limit, ranked=sort == "relevance")
-    counts = {
-        show: len(shown),
-        other: backend.count(other, query, window=window, limit=limit),
-    }
-    results.article_count = min(counts["articles"], policy.MAX_RESULTS)
-    results.comment_count = min(counts["comments"], policy.MAX_RESULTS)
-    results.more_articles = counts["articles"] > policy.MAX_RESULTS
-    results.more_comments = counts["comments"] > policy.MAX_RESULTS
-    shown = shown[: policy.MAX_RESULTS]
-    if sort == "relevance":
-        shown = policy.order_by_relevance(shown, now_seconds=policy.epoch_seconds(now))
-    else:
-        shown = policy.order_by_date(shown)
-    results.page = _page(shown, number=page)
+    cap = policy.MAX_RESULTS
+    counts = {kind: backend.count(kind, query, window=window, limit=cap + 1) for kind in SHOWS}
+    results.article_count = min(counts["articles"], cap)
+    results.comment_count = min(counts["comments"], cap)
+    results.more_articles = counts["articles"] > cap
+    results.more_comments = counts["comments"] > cap
+
+    def fetch(*, offset: int, size: int) -> list[Hit]:
+        return backend.page(
+            show, query, window=window, candidates=cap, sort=sort,
+            now_seconds=policy.epoch_seconds(now), offset=offset, size=size,
+        )  # fmt: skip
+
+    results.page = _page(_Hits(fetch, count=results.count), number=page)
     marker = Marker(
         terms=query.highlight_terms(),
         prefixes=query.highlight_prefixes(),
         extra_protected=extra_protected,
     )
-    ids = [match.object_id for match in results.page.object_list]
+    ids = [object_id for _key, object_id in results.page.object_list]
     if show == "articles":
         results.hits = _article_hits(ids, marker=marker, now=now)
     else:
@@ -172,8 +188,10 @@ def search(
 
 
 def _article_hits(ids: list[int], *, marker: Marker, now: dt.datetime) -> list[ArticleHit]:
-    found = Article.objects.published(now=now).filter(pk__in=ids).select_related("section")
-    by_id = {article.pk: article for article in found}
+    # By primary key only, liveness checked here: with the published() filter in SQL, SQLite
+    # may walk its status index over every published article instead.
+    found = Article.objects.filter(pk__in=ids).select_related("section")
+    by_id = {article.pk: article for article in found if article.is_live(now=now)}
     hits = []
     for article_id in ids:
         article = by_id.get(article_id)
@@ -192,13 +210,14 @@ def _article_hits(ids: list[int], *, marker: Marker, now: dt.datetime) -> list[A
 
 
 def _comment_hits(ids: list[int], *, marker: Marker, now: dt.datetime) -> list[CommentHit]:
-    found = (
-        Comment.objects.visible()
-        .filter(pk__in=ids)
-        .filter(article__in=Article.objects.published(now=now))
-        .select_related("article", "article__section", "author")
+    found = Comment.objects.filter(pk__in=ids).select_related(
+        "article", "article__section", "author"
     )
-    by_id = {comment.pk: comment for comment in found}
+    by_id = {
+        comment.pk: comment
+        for comment in found
+        if comment.is_visible and comment.article.is_live(now=now)
+    }
     hits = []
     for comment_id in ids:
         comment = by_id.get(comment_id)

@@ -234,3 +234,11 @@ def test_republishing_keeps_results_in_step(client, committed):
         news.do_unpublish_article(article)
         news.do_publish_article(article)
     assert found_articles(client, "الكتاب") == [article.pk]
+
+
+def test_section_tokens_of_the_index_are_not_words_a_reader_can_find(client, committed):
+    section = make_section("تقنية")
+    with committed():
+        make_article(body="خبر عادي", section=section)
+    assert found_articles(client, f"s{section.pk}") == []
+    assert found_articles(client, "عادي", section=section.slug) != []

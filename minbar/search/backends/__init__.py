@@ -22,11 +22,25 @@ from typing import Literal, Protocol
 
 from django.db import connections
 
-from minbar.search.policy import Match
+from minbar.search import policy
 from minbar.search.query import Query
 from minbar.search.texts import ArticleText, CommentText
 
 Kind = Literal["articles", "comments"]
+Sort = Literal["relevance", "date"]
+# A hit as an engine returns it: (search key, article or comment id).
+Hit = tuple[int, int]
+
+
+def boost_params(now_seconds: int) -> list[object]:
+    """Parameters of the engines' freshness expression, in its order:
+    relevance × (1 + W·D / (D + age_days)), age_days = max(0, now − key >> SHIFT) / 86400."""
+    return [
+        policy.FRESHNESS_WEIGHT * policy.FRESHNESS_DAYS,
+        policy.FRESHNESS_DAYS,
+        now_seconds,
+        policy.KEY_SHIFT,
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +63,18 @@ class Backend(Protocol):
 
     def clear(self) -> None: ...
 
-    def match(
-        self, kind: Kind, query: Query, *, window: Window, limit: int, ranked: bool
-    ) -> list[Match]: ...
+    def page(
+        self,
+        kind: Kind,
+        query: Query,
+        *,
+        window: Window,
+        candidates: int,
+        sort: Sort,
+        now_seconds: int,
+        offset: int,
+        size: int,
+    ) -> list[Hit]: ...
 
     def count(self, kind: Kind, query: Query, *, window: Window, limit: int) -> int: ...
 

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 
 from django.db import connections
 
-from minbar.search.backends import Kind, Window
-from minbar.search.policy import FIELD_WEIGHTS, Match
+from minbar.search.backends import Hit, Kind, Sort, Window, boost_params
+from minbar.search.policy import FIELD_WEIGHTS
 from minbar.search.query import Clause, Query
 from minbar.search.texts import ArticleText, CommentText
 
@@ -129,20 +129,41 @@ class PostgresBackend:
             cursor.execute("DELETE FROM search_commententry")
             cursor.execute("DELETE FROM search_articleentry")
 
-    def match(
-        self, kind: Kind, query: Query, *, window: Window, limit: int, ranked: bool
-    ) -> list[Match]:
-        """The `limit` newest matches of `kind` in `window`, with ts_rank_cd if `ranked`."""
+    def page(
+        self,
+        kind: Kind,
+        query: Query,
+        *,
+        window: Window,
+        candidates: int,
+        sort: Sort,
+        now_seconds: int,
+        offset: int,
+        size: int,
+    ) -> list[Hit]:
+        """(key, id) of the hits at [offset, offset + size) in `sort` order, among the
+        `candidates` newest matches; relevance is ts_rank_cd times the freshness boost, ties go
+        to the newer key (the same rules as the SQLite engine)."""
         entries, id_column, rank = _TABLES[kind]
         where, params = self._where(kind, query, window)
-        sql = (
-            f"SELECT e.id, e.{id_column}, {rank if ranked else '0.0'} "
-            f"FROM {entries} AS e, to_tsquery('simple', %s) AS q "
-            f"WHERE {where} ORDER BY e.id DESC LIMIT %s"
+        newest = (
+            f"FROM {entries} AS e, to_tsquery('simple', %s) AS q WHERE {where} ORDER BY e.id DESC"
         )
+        if sort == "date":
+            sql = f"SELECT e.id, e.{id_column} {newest} LIMIT %s OFFSET %s"
+            params += [min(size, max(0, candidates - offset)), offset]
+        else:
+            sql = (
+                f"SELECT k, object_id FROM (SELECT e.id AS k, e.{id_column} AS object_id, "
+                f"({rank})::float8 AS relevance {newest} LIMIT %s) AS candidates "
+                "ORDER BY relevance * (1.0::float8 + %s::float8 / (%s::float8 + "
+                "GREATEST(0, %s::bigint - (k >> %s))::float8 / 86400.0::float8)) DESC, "
+                "k DESC LIMIT %s OFFSET %s"
+            )
+            params += [candidates, *boost_params(now_seconds), size, offset]
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit])
-            return [Match(key, object_id, float(score)) for key, object_id, score in cursor]
+            cursor.execute(sql, params)
+            return [(key, object_id) for key, object_id in cursor.fetchall()]
 
     def count(self, kind: Kind, query: Query, *, window: Window, limit: int) -> int:
         """How many documents of `kind` match in `window`, counting no further than `limit`."""

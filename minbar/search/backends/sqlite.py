@@ -8,8 +8,8 @@ from contextlib import contextmanager
 
 from django.db import connections
 
-from minbar.search.backends import Kind, Window
-from minbar.search.policy import FIELD_WEIGHTS, Match
+from minbar.search.backends import Hit, Kind, Sort, Window, boost_params
+from minbar.search.policy import FIELD_WEIGHTS
 from minbar.search.query import Clause, Query
 from minbar.search.texts import ArticleText, CommentText
 
@@ -21,14 +21,26 @@ BULK_CACHE_KIB = -131072
 _TERM = re.compile(r"[^\W_]+")
 
 
-_BM25_ARTICLE = "bm25({t}, {title}, {standfirst}, {tags}, {body})".format(
+# Each FTS table ends with a `section` column holding one token, `s<section id>`, so that a
+# section filter is one more doclist for FTS5 to intersect rather than a join per match. The
+# reader's words are matched only in the text columns.
+_BM25_ARTICLE = "bm25({t}, {title}, {standfirst}, {tags}, {body}, 0.0)".format(
     t=ARTICLE_FTS, **FIELD_WEIGHTS
 )
-# kind: (FTS table, entry table, id column, relevance expression)
+# kind: (FTS table, entry table, id column, relevance expression, text columns)
 _TABLES = {
-    "articles": (ARTICLE_FTS, "search_articleentry", "article_id", _BM25_ARTICLE),
-    "comments": (COMMENT_FTS, "search_commententry", "comment_id", f"bm25({COMMENT_FTS})"),
-}
+    "articles": (
+        ARTICLE_FTS, "search_articleentry", "article_id", _BM25_ARTICLE,
+        "title standfirst tags body",
+    ),
+    "comments": (
+        COMMENT_FTS, "search_commententry", "comment_id", f"bm25({COMMENT_FTS}, 1.0, 0.0)", "body",
+    ),
+}  # fmt: skip
+
+
+def section_token(section_id: int) -> str:
+    return f"s{int(section_id)}"
 
 
 def quote_term(term: str) -> str:
@@ -72,9 +84,12 @@ class SqliteBackend:
                 [(t.key, t.article_id, t.section_id) for t in texts],
             )
             cursor.executemany(
-                f"INSERT INTO {ARTICLE_FTS} (rowid, title, standfirst, tags, body) "
-                "VALUES (%s, %s, %s, %s, %s)",
-                [(t.key, t.title, t.standfirst, t.tags, t.body) for t in texts],
+                f"INSERT INTO {ARTICLE_FTS} (rowid, title, standfirst, tags, body, section) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    (t.key, t.title, t.standfirst, t.tags, t.body, section_token(t.section_id))
+                    for t in texts
+                ],
             )
 
     def add_comments(self, texts: Sequence[CommentText]) -> None:
@@ -88,8 +103,8 @@ class SqliteBackend:
                 [(t.key, t.comment_id, t.article_id, t.section_id) for t in texts],
             )
             cursor.executemany(
-                f"INSERT INTO {COMMENT_FTS} (rowid, body) VALUES (%s, %s)",
-                [(t.key, t.body) for t in texts],
+                f"INSERT INTO {COMMENT_FTS} (rowid, body, section) VALUES (%s, %s, %s)",
+                [(t.key, t.body, section_token(t.section_id)) for t in texts],
             )
 
     @contextmanager
@@ -113,39 +128,59 @@ class SqliteBackend:
             cursor.execute("DELETE FROM search_commententry")
             cursor.execute("DELETE FROM search_articleentry")
 
-    def match(
-        self, kind: Kind, query: Query, *, window: Window, limit: int, ranked: bool
-    ) -> list[Match]:
-        """The `limit` newest matches of `kind` in `window`, with bm25 relevance if `ranked`."""
-        table, entries, id_column, bm25 = _TABLES[kind]
+    def page(
+        self,
+        kind: Kind,
+        query: Query,
+        *,
+        window: Window,
+        candidates: int,
+        sort: Sort,
+        now_seconds: int,
+        offset: int,
+        size: int,
+    ) -> list[Hit]:
+        """(key, id) of the hits at [offset, offset + size) in `sort` order.
+
+        Only the `candidates` newest matches are considered: FTS5 walks the matches newest first
+        (rowid = key, descending) and stops there, so the cost is bounded however common the
+        words are. Relevance is bm25 (negated: FTS5 returns it negative) times the freshness
+        boost of `policy`; ties go to the newer key.
+        """
+        table, entries, id_column, bm25, _columns = _TABLES[kind]
         where, params = self._where(kind, query, window)
-        sql = (
-            f"SELECT {table}.rowid, e.{id_column}, {bm25 if ranked else '0.0'} "
+        newest = (
             f"FROM {table} JOIN {entries} AS e ON e.id = {table}.rowid "
-            f"WHERE {where} ORDER BY {table}.rowid DESC LIMIT %s"
+            f"WHERE {where} ORDER BY {table}.rowid DESC"
         )
+        if sort == "date":
+            sql = f"SELECT {table}.rowid, e.{id_column} {newest} LIMIT %s OFFSET %s"
+            params += [min(size, max(0, candidates - offset)), offset]
+        else:
+            sql = (
+                f"SELECT k, object_id FROM (SELECT {table}.rowid AS k, e.{id_column} AS object_id, "
+                f"-{bm25} AS relevance {newest} LIMIT %s) "
+                "ORDER BY relevance * (1.0 + %s / (%s + max(0, %s - (k >> %s)) / 86400.0)) DESC, "
+                "k DESC LIMIT %s OFFSET %s"
+            )
+            params += [candidates, *boost_params(now_seconds), size, offset]
         with self.connection.cursor() as cursor:
-            # FTS5 walks the matches newest first (rowid = key, descending) and stops at
-            # `limit`, so the cost is bounded however common the words are.
-            cursor.execute(sql, [*params, limit])
-            # bm25() is negative, more negative for better matches.
-            return [Match(key, object_id, -score) for key, object_id, score in cursor.fetchall()]
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
     def count(self, kind: Kind, query: Query, *, window: Window, limit: int) -> int:
         """How many documents of `kind` match in `window`, counting no further than `limit`."""
-        table, entries, _id_column, _bm25 = _TABLES[kind]
+        table = _TABLES[kind][0]
         where, params = self._where(kind, query, window)
-        join = f"JOIN {entries} AS e ON e.id = {table}.rowid " if window.section_id else ""
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} {join}WHERE {where} LIMIT %s)"
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {where} LIMIT %s)"
         with self.connection.cursor() as cursor:
             cursor.execute(sql, [*params, limit])
             return cursor.fetchone()[0]
 
     def _where(self, kind: Kind, query: Query, window: Window) -> tuple[str, list[object]]:
-        table = _TABLES[kind][0]
-        where = f"{table} MATCH %s AND {table}.rowid BETWEEN %s AND %s"
-        params: list[object] = [fts5_match(query), window.low, window.high]
+        table, *_rest, columns = _TABLES[kind]
+        match = f"{{{columns}}} : ({fts5_match(query)})"
         if window.section_id is not None:
-            where += " AND e.section_id = %s"
-            params.append(window.section_id)
-        return where, params
+            match += f' AND section : "{section_token(window.section_id)}"'
+        where = f"{table} MATCH %s AND {table}.rowid BETWEEN %s AND %s"
+        return where, [match, window.low, window.high]
