@@ -170,13 +170,30 @@ def list_featured(article: Article) -> list[Comment]:
     )
 
 
+def _threads_before(root: Comment, *, order: str) -> Q:
+    """Top-level comments shown before `root` in `order` (the orderings above, as filters)."""
+    if order == "newest":
+        return Q(created_at__gt=root.created_at) | Q(created_at=root.created_at, pk__gt=root.pk)
+    if order == "best":
+        return (
+            Q(best_rank__gt=root.best_rank)
+            | Q(best_rank=root.best_rank, created_at__lt=root.created_at)
+            | Q(best_rank=root.best_rank, created_at=root.created_at, pk__lt=root.pk)
+        )
+    return Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
+
+
 def find_comment_page(comment: Comment, *, order: str = policy.DEFAULT_ORDER, user=None) -> int:
-    """The page of the discussion on which `comment` (or its thread) is shown."""
-    root = comment if comment.parent_id is None else Comment.objects.get(pk=comment.root_id)
-    threads = list_threads(comment.article, order=order, user=user).values_list("pk", flat=True)
-    ids = list(threads)
-    try:
-        position = ids.index(root.pk)
-    except ValueError:
+    """The page of the discussion on which `comment` (or its thread) is shown.
+
+    Counts the threads before it instead of listing them, so a post to an article with
+    thousands of comments costs the same as to one with ten.
+    """
+    root = Comment.objects.only("pk", "created_at", "best_rank").get(
+        pk=comment.root_id or comment.pk
+    )
+    threads = list_threads(comment.article, order=order, user=user).order_by()
+    if not threads.filter(pk=root.pk).exists():
         return 1
+    position = threads.filter(_threads_before(root, order=order)).count()
     return position // policy.THREADS_PER_PAGE + 1
