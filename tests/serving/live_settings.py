@@ -10,3 +10,10 @@ from config.settings.prod import *  # noqa: F403
 
 MINBAR_RATE_LIMITS = {}
 MINBAR_DUPLICATE_COMMENT_SECONDS = 0
+
+# The live servers answer pages without `collectstatic` having run on this checkout: plain
+# static storage, so `{% static %}` needs no manifest (a fresh clone in CI has none).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
