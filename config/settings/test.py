@@ -27,7 +27,10 @@ STORAGES = {
 # page and fragment caches are off unless a test (tests/serving) turns them on.
 MINBAR_PAGE_CACHE = False
 MINBAR_FRAGMENT_CACHE = False
-CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}}  # noqa: E501, F405
+CACHES = {
+    **CACHES,  # noqa: F405
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
 
 # Readers in tests post and vote faster than any limit allows: the limits and the repeated-comment
 # refusal are off unless a test turns them on (tests/moderation sets them).

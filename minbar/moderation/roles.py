@@ -24,16 +24,6 @@ MODERATOR_PERMISSIONS = [
 
 
 def ensure_moderators(using: str = "default", **_kwargs) -> None:
-    from django.contrib.auth.models import Group, Permission
+    from minbar.core.roles import ensure_group
 
-    group, _created = Group.objects.using(using).get_or_create(name=MODERATORS)
-    wanted = []
-    for app_label, codename in MODERATOR_PERMISSIONS:
-        perm = (
-            Permission.objects.using(using)
-            .filter(content_type__app_label=app_label, codename=codename)
-            .first()
-        )
-        if perm:
-            wanted.append(perm)
-    group.permissions.add(*wanted)
+    ensure_group(MODERATORS, permissions=MODERATOR_PERMISSIONS, using=using)

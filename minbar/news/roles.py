@@ -22,17 +22,7 @@ ROLE_PERMISSIONS = {AUTHORS: _AUTHOR_PERMS, EDITORS: _EDITOR_PERMS}
 
 
 def ensure_groups(using: str = "default", **_kwargs) -> None:
-    from django.contrib.auth.models import Group, Permission
+    from minbar.core.roles import ensure_group
 
     for name, perms in ROLE_PERMISSIONS.items():
-        group, _created = Group.objects.using(using).get_or_create(name=name)
-        wanted = []
-        for app_label, codename in perms:
-            perm = (
-                Permission.objects.using(using)
-                .filter(content_type__app_label=app_label, codename=codename)
-                .first()
-            )
-            if perm:
-                wanted.append(perm)
-        group.permissions.add(*wanted)
+        ensure_group(name, permissions=perms, using=using)
