@@ -249,14 +249,14 @@ def _insert(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> 
     cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
-def index(batch_size: int, workers: int):
+def index(batch_size: int, workers: int, clear: bool):
     from django.db import connection
 
     from minbar.search.actions import do_rebuild_index
 
     cpu = time.process_time()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    report = do_rebuild_index(batch_size=batch_size, workers=workers)
+    report = do_rebuild_index(batch_size=batch_size, workers=workers, clear=clear)
     cpu = time.process_time() - cpu
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     worker_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
@@ -364,11 +364,16 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--page-queries", type=int, default=200)
-    parser.add_argument("--batch-size", type=int, default=2000)
+    parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=1, help="analysis processes (0: none)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--reuse", action="store_true", help="keep a corpus of the same size")
-    parser.add_argument("--skip-index", action="store_true", help="with --reuse: only query")
+    parser.add_argument(
+        "--skip-index",
+        action="store_true",
+        help="with --reuse: only query (else the index is"
+        " emptied and rebuilt, as `rebuild_search_index --clear` does)",
+    )
     args = parser.parse_args()
     _setup_django(args)
 
@@ -384,7 +389,7 @@ def main() -> None:
         print(f"corpus: {args.articles:,} articles, {args.comments:,} comments in {seconds:.0f} s")
     print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     if not args.skip_index:
-        report = index(args.batch_size, args.workers)
+        report = index(args.batch_size, args.workers, clear=args.reuse)
         print(
             f"indexing: {report.articles:,} articles in {report.article_seconds:.1f} s = "
             f"{report.articles_per_second:,.0f} articles/s   (target ≥ 2,000)"

@@ -232,7 +232,7 @@ class _Analysis:
 
 def do_rebuild_index(
     *,
-    batch_size: int = 1000,
+    batch_size: int = 5000,
     clear: bool = False,
     workers: int = 1,
     progress: Callable[[str, int], None] | None = None,

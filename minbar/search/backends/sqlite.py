@@ -122,9 +122,14 @@ class SqliteBackend:
 
     def clear(self) -> None:
         with self.connection.cursor() as cursor:
-            # Text first: the entries' delete triggers then find nothing left to remove.
-            cursor.execute(f"DELETE FROM {COMMENT_FTS}")
-            cursor.execute(f"DELETE FROM {ARTICLE_FTS}")
+            # An FTS5 table deletes row by row (each row's terms taken out of the index): it is
+            # dropped and made again from its own definition instead. Text first: the entries'
+            # delete triggers then find nothing left to remove.
+            for table in (COMMENT_FTS, ARTICLE_FTS):
+                cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [table])
+                (definition,) = cursor.fetchone()
+                cursor.execute(f"DROP TABLE {table}")
+                cursor.execute(definition)
             cursor.execute("DELETE FROM search_commententry")
             cursor.execute("DELETE FROM search_articleentry")
 

@@ -16,7 +16,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch-size", type=int, default=1000, help="rows per transaction")
+        parser.add_argument("--batch-size", type=int, default=5000, help="rows per transaction")
         parser.add_argument(
             "--workers",
             type=int,
