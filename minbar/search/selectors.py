@@ -1,7 +1,8 @@
 """Reads for the search page: a parsed query in, a page of hits with marked snippets out.
 
-One search costs a fixed number of queries whatever it finds: one per engine call (articles
-and comments), one to load the page's articles or comments, and the protected words (cached).
+One search costs a fixed number of queries whatever it finds: two capped counts (articles,
+comments), one engine query for the page shown, one to load its articles or comments, and the
+protected words (cached).
 """
 
 from __future__ import annotations
