@@ -77,15 +77,9 @@ def test_reader_can_read_an_article_laid_out_as_the_spec_draws_it(client):
     assert "<strong>أولى</strong>" in html
     source = page.find("p", class_="article__source")[0][1]
     assert source.startswith("المصدر:") and "صحيفة الغد" in source
-    assert page.find("a", hreflang="en")[0][0]["href"] in {
-        "https://example.com/kashmir",
-        "/en" + article.get_absolute_url(),
-    }
-    assert any(
-        a["href"] == "https://example.com/kashmir"
-        for t, a, _ in page.elements
-        if t == "a" and "href" in a
-    )
+    source_html = html.split('class="article__source">', 1)[1].split("</p>", 1)[0]
+    source_links = [a["href"] for t, a, _ in Page(source_html).elements if t == "a"]
+    assert source_links == ["https://example.com/kashmir"]
     assert [text for _, text in page.find("a", rel="tag")] == ["كشمير"]
     assert [text for _, text in page.find("a", rel="author")] == ["سلمى الحداد"]
 
@@ -141,9 +135,7 @@ def test_reader_sees_the_arabic_plural_heading_for_every_count(client, count, he
         make_comment(article, author=author)
     page = Page(client.get(article.get_absolute_url()).content.decode())
     assert page.find("h2", id="comments")[0][1] == heading
-    counter_text = page.find("span", **{"data-comment-count": None})
-    assert str(count) in page.find("a", class_="comment-counter")[0][1]
-    assert counter_text is not None
+    assert page.find("a", class_="comment-counter")[0][1] == str(count)
 
 
 def test_english_reader_gets_english_plurals_and_a_way_back_to_arabic(client):
