@@ -10,3 +10,6 @@ from django.dispatch import Signal
 article_changed = Signal()
 # discussion_changed(article_id: int, comment_ids: list[int]): comments or votes changed.
 discussion_changed = Signal()
+# lists_changed(): something only list pages show changed (a section's position or
+# description, an author's biography); no article page changed.
+lists_changed = Signal()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from minbar.core.signals import article_changed
+from minbar.core.signals import article_changed, lists_changed
 from minbar.core.text import render_article_markdown
 from minbar.news.models import SLUG_MAX, TITLE_MAX, Article, ArticleRevision, Author, Section, Tag
 
@@ -234,3 +234,55 @@ def do_get_or_create_author(*, name: str, bio: str = "", user=None) -> Author:
     return Author.objects.create(
         name=name, slug=unique_slug(name, model=Author), bio=bio, user=user
     )
+
+
+# --- labels: sections, tags and authors as articles show them -----------------------------------
+
+
+def _articles_showing(label: Section | Tag | Author):
+    if isinstance(label, Section):
+        return Article.objects.filter(section=label)
+    return Article.objects.filter(**{"tags" if isinstance(label, Tag) else "authors": label})
+
+
+def _announce_articles(article_ids: list[int]) -> None:
+    """Every article page (and list) showing a label changes with it: the page cache and the
+    search index follow `article_changed`, sent after commit for each article."""
+
+    def send() -> None:
+        for article_id in article_ids:
+            article_changed.send(sender=Article, article_id=article_id)
+
+    if article_ids:
+        transaction.on_commit(send)
+
+
+@transaction.atomic
+def do_save_label(label: Section | Tag | Author) -> Section | Tag | Author:
+    """Save a section, tag or author (the admin's forms). A new name or slug is shown on every
+    article carrying it: those articles are announced, so cached pages and the search index
+    (tags are indexed) follow. Any other change (position, description, biography) shows only
+    on list pages, which are announced instead."""
+    before = type(label).objects.filter(pk=label.pk).first() if label.pk else None
+    label.save()
+    if before is None:  # new: no article shows it yet
+        return label
+    if (before.name, before.slug) != (label.name, label.slug):
+        _announce_articles(list(_articles_showing(label).values_list("pk", flat=True)))
+    else:
+        transaction.on_commit(lambda: lists_changed.send(sender=type(label)))
+    return label
+
+
+@transaction.atomic
+def do_delete_labels(labels: Iterable[Tag | Author]) -> int:
+    """Delete tags or authors (sections are protected while articles use them); the articles
+    that showed them are announced."""
+    article_ids: set[int] = set()
+    deleted = 0
+    for label in labels:
+        article_ids.update(_articles_showing(label).values_list("pk", flat=True))
+        label.delete()
+        deleted += 1
+    _announce_articles(sorted(article_ids))
+    return deleted

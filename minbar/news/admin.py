@@ -22,22 +22,36 @@ from minbar.news.models import Article, ArticleRevision, Author, Section, Tag
 DRAFT = Article.Status.DRAFT
 
 
+class LabelAdmin(admin.ModelAdmin):
+    """Sections, tags and authors are saved through the newsroom's actions, so that the pages
+    and the search entries of the articles showing them follow a rename."""
+
+    def save_model(self, request, obj, form, change):
+        actions.do_save_label(obj)
+
+    def delete_model(self, request, obj):
+        actions.do_delete_labels([obj])
+
+    def delete_queryset(self, request, queryset):
+        actions.do_delete_labels(list(queryset))
+
+
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(LabelAdmin):
     list_display = ("name", "slug", "position")
     list_editable = ("position",)
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(LabelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(LabelAdmin):
     list_display = ("name", "user")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}

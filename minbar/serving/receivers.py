@@ -6,7 +6,7 @@ import logging
 
 from django.dispatch import receiver
 
-from minbar.core.signals import article_changed, discussion_changed
+from minbar.core.signals import article_changed, discussion_changed, lists_changed
 from minbar.serving import versions
 
 log = logging.getLogger(__name__)
@@ -33,3 +33,8 @@ def on_discussion_changed(sender, *, article_id: int, comment_ids=(), **kwargs) 
         log.exception("could not compare the comment counter of article %s", article_id)
         names.append(versions.counter(article_id))
     versions.bump(*names)
+
+
+@receiver(lists_changed, dispatch_uid="serving-lists-changed")
+def on_lists_changed(sender, **kwargs) -> None:
+    versions.bump(versions.LISTS)
