@@ -15,10 +15,12 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import router
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minbar.discussion.models import Comment
+from minbar.discussion.policy import THREADS_PER_PAGE
 from minbar.news.models import Article, Section
 from minbar.search import policy
 from minbar.search.backends import Hit, Window, get_backend
@@ -210,6 +212,15 @@ def _article_hits(ids: list[int], *, marker: Marker, now: dt.datetime) -> list[A
     return hits
 
 
+def comment_hit_url(comment: Comment) -> str:
+    """Where a comment hit leads: `article#comment-ID` when the discussion fits on one page (it
+    cannot have more threads than visible comments, pending ones aside), else the comment's
+    permalink, which finds its page and redirects to `article?page=N#comment-ID`."""
+    if comment.article.comment_count <= THREADS_PER_PAGE:
+        return f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
+    return reverse("discussion:permalink", kwargs={"comment_id": comment.pk})
+
+
 def _comment_hits(ids: list[int], *, marker: Marker, now: dt.datetime) -> list[CommentHit]:
     found = Comment.objects.filter(pk__in=ids).select_related(
         "article", "article__section", "author"
@@ -228,7 +239,7 @@ def _comment_hits(ids: list[int], *, marker: Marker, now: dt.datetime) -> list[C
             CommentHit(
                 comment=comment,
                 article=comment.article,
-                url=f"{comment.article.get_absolute_url()}#comment-{comment.pk}",
+                url=comment_hit_url(comment),
                 snippet=best_snippet([plain_text(comment.body_html)], marker=marker),
             )
         )

@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from minbar.discussion.policy import THREADS_PER_PAGE
 from minbar.news import actions as news
 from minbar.search import policy
-from tests.factories import make_article, make_comment, make_section
+from tests.factories import make_article, make_comment, make_section, make_user
 from tests.search.conftest import page_of, text_of
 from tests.search.helpers import found_articles, found_comments, search
 
@@ -72,6 +73,24 @@ def test_reader_can_find_comments_and_jump_to_them(client, committed):
     assert f"{article.get_absolute_url()}#comment-{comment.pk}" in page.links
     assert page.marks == ["القطار"]
     assert "/search/?q=" in "".join(page.links)  # the tabs keep the query
+
+
+def test_comment_hits_beyond_the_first_page_of_threads_lead_to_their_page(client, committed):
+    article = make_article(title="نقاش طويل")
+    reader = make_user()
+    for n in range(THREADS_PER_PAGE):
+        make_comment(article, author=reader, text=f"رأي عابر رقم {n}")
+    with committed():
+        late = make_comment(article, text="القطار السريع وصل متأخرا")
+    response = search(client, "القطارات", show="comments")
+    page = page_of(response)
+    assert page.comments == [late.pk]
+    permalink = reverse("discussion:permalink", kwargs={"comment_id": late.pk})
+    assert permalink in page.links
+    assert f"#comment-{late.pk}" not in "".join(page.links)  # page 1 would not hold it
+    landing = client.get(permalink)
+    assert landing.status_code == 302
+    assert landing["Location"] == f"{article.get_absolute_url()}?page=2#comment-{late.pk}"
 
 
 def test_title_words_rank_above_body_words(client, committed):
