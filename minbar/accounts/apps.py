@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "minbar.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from minbar.accounts import permissions  # noqa: F401 - connects the cache's receivers
