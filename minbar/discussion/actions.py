@@ -22,10 +22,15 @@ VISIBLE = Comment.Status.VISIBLE
 DELETED = Comment.Status.DELETED
 
 
-def _announce(article_id: int, comment_ids: list[int]) -> None:
+def _announce(
+    article_id: int, comment_ids: list[int], *, counter_moved: bool | None = None
+) -> None:
     transaction.on_commit(
         lambda: discussion_changed.send(
-            sender=Comment, article_id=article_id, comment_ids=comment_ids
+            sender=Comment,
+            article_id=article_id,
+            comment_ids=comment_ids,
+            counter_moved=counter_moved,
         )
     )
 
@@ -124,7 +129,7 @@ def do_post_comment(
     )
     if status == VISIBLE:
         _move_count(article.pk, +1)
-    _announce(article.pk, [comment.pk])
+    _announce(article.pk, [comment.pk], counter_moved=status == VISIBLE)
     return comment
 
 
@@ -274,7 +279,7 @@ def _cast_vote_once(comment: Comment, *, voter, value: int) -> Tally:
             imported_score=fresh["imported_score"],
         )
         Comment.objects.filter(pk=comment.pk).update(best_rank=rank)
-        _announce(fresh["article_id"], [comment.pk])
+        _announce(fresh["article_id"], [comment.pk], counter_moved=False)
     return Tally(
         comment_id=comment.pk,
         score=fresh["imported_score"] + fresh["upvotes"] - fresh["downvotes"],

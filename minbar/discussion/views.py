@@ -63,7 +63,7 @@ def _article_with_error(request, article, form, error: DiscussionError, *, paren
 @require_POST
 @login_required
 def post_comment(request, slug):
-    article = access_article_for_reading(request.user, slug=slug)
+    article = access_article_for_reading(request.user, slug=slug, for_page=False)
     form = CommentForm(request.POST)
     if not form.is_valid():
         error = DiscussionError("invalid", form.errors.as_text())

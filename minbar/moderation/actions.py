@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -123,7 +124,7 @@ def _limited(action: str, *, ident: str, anchor: float = 0.0) -> ratelimit.Hits:
 
 def check_not_sanctioned(user) -> None:
     """Suspended and banned readers read, but do not post, vote or report."""
-    sanction = selectors.get_active_sanction(user)
+    sanction = selectors.find_active_sanction(user)
     if sanction is None:
         return
     if sanction.kind == Sanction.Kind.BAN:
@@ -234,8 +235,6 @@ def _check_words(text: str) -> list[str]:
 
 def _initial_status(*, article: Article, author, text: str) -> str:
     suspect = _check_words(text)
-    if _is_trusted(author):
-        return VISIBLE
     site = selectors.get_site_settings()
     mode = selectors.get_article_premoderation(article)
     links = policy.count_links(text)
@@ -252,7 +251,8 @@ def _initial_status(*, article: Article, author, text: str) -> str:
         max_links_for_new=site.new_reader_max_links,
         suspect_words=suspect,
     )
-    return PENDING if hold.held else VISIBLE
+    # Moderators and staff are never held; asked last, as it costs a look at their permissions.
+    return PENDING if hold.held and not _is_trusted(author) else VISIBLE
 
 
 def check_edit_allowed(comment: Comment, *, editor, text: str) -> str:
@@ -523,6 +523,10 @@ def do_lift_sanctions(reader, *, moderator, reason: str) -> int:
     )
     if lifted:
         _audit(AuditEntry.Action.LIFT, actor=moderator, reader=reader, reason=reason)
+        epoch = type(reader).objects.values_list("session_epoch", flat=True).get(pk=reader.pk)
+        key = selectors.sanction_key(reader.pk, epoch)
+        cache.delete(key)  # now, and again once committed (a read in between cached the old)
+        transaction.on_commit(lambda: cache.delete(key))
     return lifted
 
 
@@ -637,6 +641,9 @@ def do_set_article_discussion(
         changed = True
     if changed:
         article_id = article.pk
+        key = selectors.premoderation_key(article_id)
+        cache.delete(key)  # now, and again once committed (a read in between cached the old)
+        transaction.on_commit(lambda: cache.delete(key))
         transaction.on_commit(lambda: article_changed.send(sender=Article, article_id=article_id))
 
 

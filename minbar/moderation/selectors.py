@@ -86,12 +86,22 @@ def comments_are_open(article: Article, *, now: dt.datetime | None = None) -> bo
     )
 
 
+def premoderation_key(article_id: int) -> str:
+    return f"moderation:premoderation:{article_id}"
+
+
 def get_article_premoderation(article: Article) -> str:
-    override = (
-        ArticleModeration.objects.filter(article=article)
-        .values_list("premoderation", flat=True)
-        .first()
-    )
+    """The mode that applies to new comments on the article. Its own override is read on every
+    post, so it is cached (dropped by do_set_article_discussion, the one place it changes)."""
+    key = premoderation_key(article.pk)
+    override = cache.get(key)
+    if override is None:
+        override = (
+            ArticleModeration.objects.filter(article=article)
+            .values_list("premoderation", flat=True)
+            .first()
+        ) or ""
+        cache.set(key, override, CACHE_SECONDS)
     return policy.effective_mode(
         site_mode=get_site_settings().premoderation, article_mode=override or None
     )
@@ -99,6 +109,31 @@ def get_article_premoderation(article: Article) -> str:
 
 def count_visible_comments(user) -> int:
     return Comment.objects.filter(author=user, status=VISIBLE).count()
+
+
+_NO_SANCTION = "none"
+
+
+def sanction_key(user_id: int, session_epoch: int) -> str:
+    return f"moderation:sanction:{user_id}:{session_epoch}"
+
+
+def find_active_sanction(user, *, now: dt.datetime | None = None) -> Sanction | None:
+    """`get_active_sanction`, through the cache: asked on every post and vote.
+
+    The key names the reader's `session_epoch`, which every new sanction moves (it ends their
+    sessions), so a new sanction is never missed; lifting drops the key. A cached suspension
+    that has ended since answers None: it was the one that ends last, bans sort first.
+    """
+    now = now or timezone.now()
+    key = sanction_key(user.pk, user.session_epoch)
+    found = cache.get(key)
+    if found is None:
+        found = get_active_sanction(user, now=now) or _NO_SANCTION
+        cache.set(key, found, CACHE_SECONDS)
+    if found == _NO_SANCTION or (found.ends_at is not None and found.ends_at <= now):
+        return None
+    return found
 
 
 def get_active_sanction(user, *, now: dt.datetime | None = None) -> Sanction | None:

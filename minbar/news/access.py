@@ -14,14 +14,13 @@ def can_preview(user) -> bool:
     )
 
 
-def access_article_for_reading(user, *, slug: str) -> Article:
-    """The article at `slug` if this user may read it; 404 otherwise."""
-    article = (
-        Article.objects.select_related("section")
-        .prefetch_related("tags", "authors")
-        .filter(slug=slug)
-        .first()
-    )
+def access_article_for_reading(user, *, slug: str, for_page: bool = True) -> Article:
+    """The article at `slug` if this user may read it; 404 otherwise. `for_page=False` (a
+    comment being posted) skips fetching the tags and authors only its page shows."""
+    found = Article.objects.select_related("section")
+    if for_page:
+        found = found.prefetch_related("tags", "authors")
+    article = found.filter(slug=slug).first()
     if article is None:
         raise Http404
     if article.is_live():

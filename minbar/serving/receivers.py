@@ -20,10 +20,17 @@ def on_article_changed(sender, *, article_id: int, **kwargs) -> None:
 
 
 @receiver(discussion_changed, dispatch_uid="serving-discussion-changed")
-def on_discussion_changed(sender, *, article_id: int, comment_ids=(), **kwargs) -> None:
+def on_discussion_changed(
+    sender, *, article_id: int, comment_ids=(), counter_moved: bool | None = None, **kwargs
+) -> None:
     # A comment or a vote: the article's page; list pages only when the counter they show
-    # moved (a vote or an edit leaves them alone).
+    # moved (a vote or an edit leaves them alone). Posting and voting say whether it did.
     names = [versions.article(article_id)]
+    if counter_moved is not None:
+        if counter_moved:
+            names.append(versions.counter(article_id))
+        versions.bump(*names)
+        return
     try:
         from minbar.serving.selectors import counter_moved
 

@@ -97,6 +97,8 @@ def test_a_suspension_ends_sessions_and_lasts_until_lifted_or_over(
 ):
     reader_client = Client()
     reader_client.force_login(reader)
+    # Posting before: "no sanction" is what the cache remembers for this reader until now.
+    assert post_comment(reader_client, article, "قبل الإيقاف").status_code == 302
     client.force_login(moderator)
     response = client.post(
         reverse("moderation:suspend", args=[reader.pk]), {"days": 3, "reason": "تهدئة"}
