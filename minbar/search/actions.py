@@ -75,8 +75,14 @@ def _free_keys(texts: Sequence, model: type[Model]) -> list:
     return result
 
 
-def _add(texts: Sequence, model: type[Model], add: Callable[[Sequence], None]) -> None:
-    """Insert `texts`; only if a key is taken (rare) look for free keys and insert again."""
+def _add(
+    texts: Sequence, model: type[Model], add: Callable[[Sequence], None], *, guarded: bool = True
+) -> None:
+    """Insert `texts`; only if a key is taken (rare) look for free keys and insert again.
+    `guarded=False`: insert without the savepoint; the caller retries the whole transaction."""
+    if not guarded:
+        add(texts)
+        return
     try:
         with transaction.atomic():
             add(texts)
@@ -103,11 +109,13 @@ def _write_articles(texts: Sequence[ArticleText], *, replace: bool = True) -> in
     return len(texts)
 
 
-def _write_comments(texts: Sequence[CommentText], *, replace: bool = True) -> int:
+def _write_comments(
+    texts: Sequence[CommentText], *, replace: bool = True, guarded: bool = True
+) -> int:
     """Replace these comments' entries by `texts` (`replace=False`: they have none)."""
     if replace:
         CommentEntry.objects.filter(comment_id__in=[t.comment_id for t in texts]).delete()
-    _add(texts, CommentEntry, get_backend().add_comments)
+    _add(texts, CommentEntry, get_backend().add_comments, guarded=guarded)
     return len(texts)
 
 
@@ -117,10 +125,13 @@ def _replace_articles(rows: Sequence[tuple], *, extra: frozenset[str]) -> int:
     return _write_articles(article_texts(rows, tags=tags, extra_protected=extra))
 
 
-def _replace_comments(rows: Sequence[tuple], *, extra: frozenset[str], replace: bool = True) -> int:
+def _replace_comments(
+    rows: Sequence[tuple], *, extra: frozenset[str], replace: bool = True, guarded: bool = True
+) -> int:
     """Index comments given as COMMENT_COLUMNS rows, replacing their old entries (`replace=False`:
     the caller removed them)."""
-    return _write_comments(comment_texts(rows, extra_protected=extra), replace=replace)
+    texts = comment_texts(rows, extra_protected=extra)
+    return _write_comments(texts, replace=replace, guarded=guarded)
 
 
 def _reindex_comments_of(article_id: int, *, extra: frozenset[str]) -> None:
@@ -154,21 +165,30 @@ def do_index_article(*, article_id: int) -> None:
         _reindex_comments_of(article_id, extra=extra)
 
 
-@transaction.atomic
 def do_index_comments(*, article_id: int, comment_ids: Iterable[int]) -> None:
     """Index these comments as they now stand; those no longer visible leave the index.
 
-    The index's analyser is noted by `do_index_article` (a comment is found only with its
-    article): the discussion's hottest path stays at one read and three writes."""
+    This runs after every post and vote, so it stays at one read and three writes: the
+    analyser is noted by `do_index_article` (a comment is found only with its article), and
+    the rare taken key is handled by doing the whole transaction again rather than by a
+    savepoint around every insert."""
     comment_ids = list(comment_ids)
     if not comment_ids:
         return
+    try:
+        _index_comments(article_id, comment_ids, guarded=False)
+    except IntegrityError:
+        _index_comments(article_id, comment_ids, guarded=True)
+
+
+@transaction.atomic
+def _index_comments(article_id: int, comment_ids: list[int], *, guarded: bool) -> None:
     rows = list(
         indexable_comments([article_id]).filter(pk__in=comment_ids).values_list(*COMMENT_COLUMNS)
     )
     CommentEntry.objects.filter(comment_id__in=comment_ids).delete()
     if rows:
-        _replace_comments(rows, extra=get_protected_words(), replace=False)
+        _replace_comments(rows, extra=get_protected_words(), replace=False, guarded=guarded)
 
 
 # --- rebuilding ------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from minbar.search.backends import get_backend
 from minbar.search.models import ArticleEntry, CommentEntry, IndexState, ProtectedWord
 from minbar.search.policy import search_key
 from minbar.search.query import parse_query
-from minbar.search.texts import article_texts
+from minbar.search.texts import article_texts, comment_texts
 from tests.factories import make_article, make_comment, make_editor, make_section
 from tests.search.helpers import found_articles, found_comments
 
@@ -248,3 +248,23 @@ def test_two_documents_dated_the_same_second_with_clashing_keys_are_both_found(c
         news.do_publish_article(article, at=when)
     assert ArticleEntry.objects.get(article=article).id == key + 1
     assert sorted(found_articles(client, "مكتبة")) == sorted([squatter.pk, article.pk])
+
+
+def test_a_comment_whose_key_is_taken_is_indexed_under_the_next_free_one(client, committed):
+    with committed():
+        article = make_article(title="نقاش", published_at=timezone.now() - dt.timedelta(days=1))
+        squatter = make_comment(article, text="مكتبة الحي")
+    # The next comment gets the next id: give its key to the squatter, in both tables.
+    when = timezone.now().replace(microsecond=0) - dt.timedelta(hours=1)
+    key = search_key(when, squatter.pk + 1)
+    CommentEntry.objects.filter(comment=squatter).delete()
+    texts = comment_texts(
+        [(squatter.pk, article.pk, article.section_id, squatter.body_html, when, when)],
+        extra_protected=frozenset(),
+    )
+    get_backend().add_comments([dataclasses.replace(texts[0], key=key)])
+    with committed():
+        comment = make_comment(article, text="مكتبة المدرسة", created_at=when)
+    assert comment.pk == squatter.pk + 1
+    assert CommentEntry.objects.get(comment=comment).id == key + 1
+    assert sorted(found_comments(client, "مكتبة")) == sorted([squatter.pk, comment.pk])
