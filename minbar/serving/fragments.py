@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -57,6 +57,13 @@ class NeutralReader:
 NEUTRAL = NeutralReader()
 
 
+class AuthorReader(NeutralReader):
+    """The author of one comment, as far as that comment's HTML can tell (own controls)."""
+
+    def __init__(self, pk: int) -> None:
+        self.pk = self.id = pk
+
+
 @dataclass(frozen=True, slots=True)
 class SharedItem:
     """One comment: as `get_discussion` made it (kept to render it for its author), and its
@@ -64,6 +71,9 @@ class SharedItem:
 
     item: object
     html: str
+    # Its HTML for its own author (edit and delete instead of vote and report), rendered on
+    # the first request that needs it and kept in this process for the list's life.
+    own: list = field(default_factory=list)
 
     @property
     def pk(self) -> int:
@@ -203,6 +213,15 @@ def _render_one(template, context, item, *, reader, csrf: str) -> str:
         return template.render(context)
 
 
+def _own_html(template, context, shared: SharedItem) -> str:
+    if not shared.own:
+        reader = AuthorReader(shared.author_id)
+        shared.own.append(
+            _render_one(template, context, shared.item, reader=reader, csrf=CSRF_MARK)
+        )
+    return shared.own[0]
+
+
 def render_comment_items(context) -> str:
     """The `<li>` of every comment on this page of the discussion, shared where possible."""
     request = context.get("request")
@@ -233,9 +252,7 @@ def render_comment_items(context) -> str:
     token = get_token(request) if member else ""
     me = reader.pk if member else None
     parts = [
-        _render_one(template, context, i.item, reader=reader, csrf=token)
-        if me is not None and i.author_id == me
-        else i.html
+        _own_html(template, context, i) if me is not None and i.author_id == me else i.html
         for i in shared.items
     ]
     html = "".join(parts)
