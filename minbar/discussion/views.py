@@ -17,6 +17,7 @@ from minbar.discussion.access import (
 )
 from minbar.discussion.errors import DiscussionError
 from minbar.discussion.forms import CommentForm, VoteForm
+from minbar.discussion.policy import THREADS_PER_PAGE
 from minbar.news.access import access_article_for_reading
 
 
@@ -24,15 +25,28 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def comment_url(comment, *, user=None, order: str = "oldest") -> str:
-    page = selectors.find_comment_page(comment, order=order, user=user)
+def comment_url(comment, *, user=None, order: str = "oldest", just_posted: bool = False) -> str:
+    if just_posted and _closes_a_long_list(comment, order=order):
+        page = "last"  # a new thread ends the list: no need to count the threads before it
+    else:
+        page = selectors.find_comment_page(comment, order=order, user=user)
     base = comment.article.get_absolute_url()
     query = []
     if order != "oldest":
         query.append(f"order={order}")
-    if page > 1:
+    if page != 1:
         query.append(f"page={page}")
     return f"{base}{'?' + '&'.join(query) if query else ''}#comment-{comment.pk}"
+
+
+def _closes_a_long_list(comment, *, order: str) -> bool:
+    """A thread just started, in the oldest-first order, of a discussion that may run to more
+    than one page (smaller ones are counted, which is cheap and gives page 1)."""
+    return (
+        comment.root_id is None
+        and order == "oldest"
+        and comment.article.comment_count >= THREADS_PER_PAGE
+    )
 
 
 def with_retry_after(response, error: DiscussionError):
@@ -81,7 +95,7 @@ def post_comment(request, slug):
         if parent_id and error.code != "bad-parent":
             parent = access_comment_for_reading(request.user, comment_id=parent_id)
         return _article_with_error(request, article, form, error, parent=parent)
-    return HttpResponseRedirect(comment_url(comment, user=request.user))
+    return HttpResponseRedirect(comment_url(comment, user=request.user, just_posted=True))
 
 
 def permalink(request, comment_id):

@@ -308,6 +308,28 @@ def test_long_threads_are_paginated_and_a_permalink_finds_its_page(client):
     assert client.get(article.get_absolute_url() + "?page=4").status_code == 404
 
 
+def test_a_new_thread_on_a_long_discussion_lands_on_the_last_page(client):
+    article = make_article()
+    writer = make_user()
+    base = timezone.now() - dt.timedelta(days=1)
+    for n in range(150):
+        make_comment(article, author=writer, text=f"رقم {n}", created_at=base + dt.timedelta(seconds=n))
+    article.refresh_from_db()
+    client.force_login(make_user())
+    response = client.post(post_url(article), {"text": "خيط جديد في آخر النقاش"})
+    new = Comment.objects.latest("pk")
+    assert response["Location"] == f"{article.get_absolute_url()}?page=last#comment-{new.pk}"
+    landing = client.get(response["Location"].split("#")[0])
+    assert landing.status_code == 200
+    page = Page(landing.content.decode())
+    assert page.find("span", class_="comment__number")[-1][1] == "151."
+    assert f'id="comment-{new.pk}"' in landing.content.decode()
+    # On a short discussion "last" is page 1; a page that does not exist is still a 404.
+    short = make_article()
+    assert client.get(short.get_absolute_url() + "?page=last").status_code == 200
+    assert client.get(short.get_absolute_url() + "?page=lastt").status_code == 404
+
+
 def test_unpublishing_hides_comments_and_permalinks(client):
     article = make_article()
     comment = make_comment(article)
