@@ -101,9 +101,14 @@ TEMPLATES = [
 # DATABASE_URL picks the database; the default is an SQLite file under var/.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'minbar.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
+# DATABASE_CONN_MAX_AGE: seconds a worker keeps its database connection (opening one per request
+# cost SQLite about a tenth of a comment post: the file, WAL and pragmas every time).
+CONN_MAX_AGE = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Set up for a web server: WAL lets readers run beside the one writer, IMMEDIATE takes the
     # write lock at BEGIN (no deadlock on upgrade), and the busy timeout makes writers queue.
+    # Writers wait in a queue the operating system keeps, not by polling (minbar/core/sqlite3).
+    DATABASES["default"]["ENGINE"] = "minbar.core.sqlite3"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -111,9 +116,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+    # Kept per worker under gunicorn; the development server starts a thread per request, whose
+    # connections would only linger (Django's advice: no persistent connections there).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else CONN_MAX_AGE
 else:
     # A database restart costs a few failed requests: connections are reused but checked first.
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+    DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # DATABASE_REPLICA_URL: a read replica of DATABASE_URL. Reads go there, except a reader's own

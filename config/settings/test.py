@@ -13,7 +13,7 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so that concurrency tests see real SQLite locking across connections.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test{_SUFFIX}.sqlite3")}
 else:
