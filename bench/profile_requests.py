@@ -71,13 +71,15 @@ def main() -> None:
         return client.get(data["a200"]).status_code
 
     for name, run, count in (("post", post, args.posts), ("signed-in view", view, args.views)):
+        if not count:
+            continue
         for n in range(5):  # warm: imports, templates, caches
             run(-n - 1)
         profiler = cProfile.Profile()
         statuses: dict[int, int] = {}
         queries: list[str] = []
 
-        def count_query(execute, sql, params, many, context):
+        def count_query(execute, sql, params, many, context, queries=queries):
             queries.append(sql)
             return execute(sql, params, many, context)
 

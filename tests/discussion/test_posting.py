@@ -313,7 +313,9 @@ def test_a_new_thread_on_a_long_discussion_lands_on_the_last_page(client):
     writer = make_user()
     base = timezone.now() - dt.timedelta(days=1)
     for n in range(150):
-        make_comment(article, author=writer, text=f"رقم {n}", created_at=base + dt.timedelta(seconds=n))
+        make_comment(
+            article, author=writer, text=f"رقم {n}", created_at=base + dt.timedelta(seconds=n)
+        )
     article.refresh_from_db()
     client.force_login(make_user())
     response = client.post(post_url(article), {"text": "خيط جديد في آخر النقاش"})
