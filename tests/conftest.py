@@ -35,7 +35,10 @@ def _fresh_cache_and_arabic():
     from django.core.cache import cache
     from django.utils import translation
 
+    from minbar.core import memo
+
     cache.clear()
+    memo.forget_all()
     translation.activate("ar")
     yield
     translation.activate("ar")

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from minbar.core.memo import LocalMemo
 from minbar.discussion.models import Comment
 from minbar.moderation import policy
 from minbar.moderation.models import (
@@ -35,7 +36,14 @@ DELETED = Comment.Status.DELETED
 # --- settings and word lists (read on every post: cached, dropped by the actions) ------------
 
 
+_memo = LocalMemo()
+
+
 def get_site_settings() -> SiteSettings:
+    return _memo.get(SETTINGS_KEY, _load_site_settings)
+
+
+def _load_site_settings() -> SiteSettings:
     found = cache.get(SETTINGS_KEY)
     if isinstance(found, SiteSettings):
         return found
@@ -53,6 +61,10 @@ class WordLists:
 
 
 def get_word_lists() -> WordLists:
+    return _memo.get(WORDS_KEY, _load_word_lists)
+
+
+def _load_word_lists() -> WordLists:
     found = cache.get(WORDS_KEY)
     if isinstance(found, WordLists):
         return found
@@ -66,6 +78,7 @@ def get_word_lists() -> WordLists:
 
 
 def forget_cached() -> None:
+    _memo.forget()
     cache.delete_many([SETTINGS_KEY, WORDS_KEY])
 
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minbar.core.memo import LocalMemo
 from minbar.discussion.models import Comment
 from minbar.discussion.policy import THREADS_PER_PAGE
 from minbar.news.models import Article, Section
@@ -39,8 +40,15 @@ SORTS: tuple[Sort, ...] = ("relevance", "date")
 SHOWS: tuple[Show, ...] = ("articles", "comments")
 
 
+_memo = LocalMemo()
+
+
 def get_protected_words() -> frozenset[str]:
     """The staff's protected words, as the analyser takes them (`extra_protected`)."""
+    return _memo.get(PROTECTED_WORDS_CACHE_KEY, _load_protected_words)
+
+
+def _load_protected_words() -> frozenset[str]:
     from minbar.search.models import ProtectedWord
 
     words = cache.get(PROTECTED_WORDS_CACHE_KEY)
@@ -51,6 +59,7 @@ def get_protected_words() -> frozenset[str]:
 
 
 def forget_protected_words() -> None:
+    _memo.forget()
     cache.delete(PROTECTED_WORDS_CACHE_KEY)
 
 
