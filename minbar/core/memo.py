@@ -20,8 +20,9 @@ _memos: list[LocalMemo] = []
 
 
 class LocalMemo:
-    def __init__(self, seconds: float = 1.0) -> None:
+    def __init__(self, seconds: float = 1.0, *, max_entries: int = 10_000) -> None:
         self.seconds = seconds
+        self.max_entries = max_entries  # then it starts again empty (keys per reader add up)
         self._values: dict[str, tuple[float, object]] = {}
         self._lock = threading.Lock()
         _memos.append(self)
@@ -33,6 +34,8 @@ class LocalMemo:
             return found[1]  # type: ignore[return-value]
         value = load()
         with self._lock:
+            if len(self._values) >= self.max_entries:
+                self._values.clear()
             self._values[key] = (now + self.seconds, value)
         return value
 

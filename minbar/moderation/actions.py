@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -525,8 +524,8 @@ def do_lift_sanctions(reader, *, moderator, reason: str) -> int:
         _audit(AuditEntry.Action.LIFT, actor=moderator, reader=reader, reason=reason)
         epoch = type(reader).objects.values_list("session_epoch", flat=True).get(pk=reader.pk)
         key = selectors.sanction_key(reader.pk, epoch)
-        cache.delete(key)  # now, and again once committed (a read in between cached the old)
-        transaction.on_commit(lambda: cache.delete(key))
+        selectors.forget_keys(key)  # now, and again once committed (a read in between cached)
+        transaction.on_commit(lambda: selectors.forget_keys(key))
     return lifted
 
 
@@ -642,8 +641,8 @@ def do_set_article_discussion(
     if changed:
         article_id = article.pk
         key = selectors.premoderation_key(article_id)
-        cache.delete(key)  # now, and again once committed (a read in between cached the old)
-        transaction.on_commit(lambda: cache.delete(key))
+        selectors.forget_keys(key)  # now, and again once committed (a read in between cached)
+        transaction.on_commit(lambda: selectors.forget_keys(key))
         transaction.on_commit(lambda: article_changed.send(sender=Article, article_id=article_id))
 
 

@@ -37,6 +37,9 @@ DELETED = Comment.Status.DELETED
 
 
 _memo = LocalMemo()
+# Sanctions (keyed by the reader's session epoch, which a new sanction moves) and per-article
+# modes: a lifted sanction or a changed mode reaches the other workers within a second.
+_reader_memo = LocalMemo()
 
 
 def get_site_settings() -> SiteSettings:
@@ -107,14 +110,19 @@ def get_article_premoderation(article: Article) -> str:
     """The mode that applies to new comments on the article. Its own override is read on every
     post, so it is cached (dropped by do_set_article_discussion, the one place it changes)."""
     key = premoderation_key(article.pk)
-    override = cache.get(key)
-    if override is None:
-        override = (
-            ArticleModeration.objects.filter(article=article)
-            .values_list("premoderation", flat=True)
-            .first()
-        ) or ""
-        cache.set(key, override, CACHE_SECONDS)
+
+    def load() -> str:
+        override = cache.get(key)
+        if override is None:
+            override = (
+                ArticleModeration.objects.filter(article=article)
+                .values_list("premoderation", flat=True)
+                .first()
+            ) or ""
+            cache.set(key, override, CACHE_SECONDS)
+        return override
+
+    override = _reader_memo.get(key, load)
     return policy.effective_mode(
         site_mode=get_site_settings().premoderation, article_mode=override or None
     )
@@ -127,6 +135,13 @@ def count_visible_comments(user) -> int:
 _NO_SANCTION = "none"
 
 
+def forget_keys(*keys: str) -> None:
+    """Drop cached sanctions or per-article modes (this worker at once, others within a
+    second)."""
+    _reader_memo.forget()
+    cache.delete_many(list(keys))
+
+
 def sanction_key(user_id: int, session_epoch: int) -> str:
     return f"moderation:sanction:{user_id}:{session_epoch}"
 
@@ -135,15 +150,20 @@ def find_active_sanction(user, *, now: dt.datetime | None = None) -> Sanction | 
     """`get_active_sanction`, through the cache: asked on every post and vote.
 
     The key names the reader's `session_epoch`, which every new sanction moves (it ends their
-    sessions), so a new sanction is never missed; lifting drops the key. A cached suspension
+    sessions), so no worker misses a new sanction; lifting drops the key. A cached suspension
     that has ended since answers None: it was the one that ends last, bans sort first.
     """
     now = now or timezone.now()
     key = sanction_key(user.pk, user.session_epoch)
-    found = cache.get(key)
-    if found is None:
-        found = get_active_sanction(user, now=now) or _NO_SANCTION
-        cache.set(key, found, CACHE_SECONDS)
+
+    def load():
+        found = cache.get(key)
+        if found is None:
+            found = get_active_sanction(user, now=now) or _NO_SANCTION
+            cache.set(key, found, CACHE_SECONDS)
+        return found
+
+    found = _reader_memo.get(key, load)
     if found == _NO_SANCTION or (found.ends_at is not None and found.ends_at <= now):
         return None
     return found
