@@ -23,7 +23,11 @@ DELETED = Comment.Status.DELETED
 
 
 def _announce(
-    article_id: int, comment_ids: list[int], *, counter_moved: bool | None = None
+    article_id: int,
+    comment_ids: list[int],
+    *,
+    counter_moved: bool | None = None,
+    created: bool = False,
 ) -> None:
     transaction.on_commit(
         lambda: discussion_changed.send(
@@ -31,6 +35,7 @@ def _announce(
             article_id=article_id,
             comment_ids=comment_ids,
             counter_moved=counter_moved,
+            created=created,
         )
     )
 
@@ -129,7 +134,7 @@ def do_post_comment(
     )
     if status == VISIBLE:
         _move_count(article.pk, +1)
-    _announce(article.pk, [comment.pk], counter_moved=status == VISIBLE)
+    _announce(article.pk, [comment.pk], counter_moved=status == VISIBLE, created=True)
     return comment
 
 

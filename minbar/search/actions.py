@@ -9,6 +9,7 @@ everything, in batches, without emptying the index first (searches keep working 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import multiprocessing
@@ -165,30 +166,45 @@ def do_index_article(*, article_id: int) -> None:
         _reindex_comments_of(article_id, extra=extra)
 
 
-def do_index_comments(*, article_id: int, comment_ids: Iterable[int]) -> None:
+def do_index_comments(
+    *, article_id: int, comment_ids: Iterable[int], created: bool = False
+) -> None:
     """Index these comments as they now stand; those no longer visible leave the index.
 
-    This runs after every post and vote, so it stays at one read and three writes: the
-    analyser is noted by `do_index_article` (a comment is found only with its article), and
-    the rare taken key is handled by doing the whole transaction again rather than by a
-    savepoint around every insert."""
+    This runs after every post and vote, so it stays lean: the analyser is noted by
+    `do_index_article` (a comment is found only with its article); the rare taken key is handled
+    by doing the work again rather than by a savepoint around every insert; a comment just
+    `created` has no entry to remove, and where one statement writes its entry (PostgreSQL) that
+    statement needs no transaction around it."""
     comment_ids = list(comment_ids)
     if not comment_ids:
         return
-    try:
-        _index_comments(article_id, comment_ids, guarded=False)
-    except IntegrityError:
-        _index_comments(article_id, comment_ids, guarded=True)
-
-
-@transaction.atomic
-def _index_comments(article_id: int, comment_ids: list[int], *, guarded: bool) -> None:
-    rows = list(
-        indexable_comments([article_id]).filter(pk__in=comment_ids).values_list(*COMMENT_COLUMNS)
+    backend = get_backend()
+    single = (
+        created
+        and len(comment_ids) == 1
+        and backend.adds_a_comment_in_one_statement
+        and not backend.connection.in_atomic_block  # a failed statement would spoil the outer one
     )
-    CommentEntry.objects.filter(comment_id__in=comment_ids).delete()
-    if rows:
-        _replace_comments(rows, extra=get_protected_words(), replace=False, guarded=guarded)
+    try:
+        _index_comments(article_id, comment_ids, guarded=False, created=created, atomic=not single)
+    except IntegrityError:
+        _index_comments(article_id, comment_ids, guarded=True, created=created, atomic=True)
+
+
+def _index_comments(
+    article_id: int, comment_ids: list[int], *, guarded: bool, created: bool, atomic: bool
+) -> None:
+    with transaction.atomic() if atomic else contextlib.nullcontext():
+        rows = list(
+            indexable_comments([article_id])
+            .filter(pk__in=comment_ids)
+            .values_list(*COMMENT_COLUMNS)
+        )
+        if not created:
+            CommentEntry.objects.filter(comment_id__in=comment_ids).delete()
+        if rows:
+            _replace_comments(rows, extra=get_protected_words(), replace=False, guarded=guarded)
 
 
 # --- rebuilding ------------------------------------------------------------------------------

@@ -23,8 +23,10 @@ def on_article_changed(sender, *, article_id: int, **kwargs) -> None:
 
 
 @receiver(discussion_changed, dispatch_uid="search-discussion-changed")
-def on_discussion_changed(sender, *, article_id: int, comment_ids=(), **kwargs) -> None:
+def on_discussion_changed(
+    sender, *, article_id: int, comment_ids=(), created: bool = False, **kwargs
+) -> None:
     try:
-        actions.do_index_comments(article_id=article_id, comment_ids=comment_ids)
+        actions.do_index_comments(article_id=article_id, comment_ids=comment_ids, created=created)
     except Exception:
         log.exception("could not index comments %s of article %s", comment_ids, article_id)

@@ -268,3 +268,23 @@ def test_a_comment_whose_key_is_taken_is_indexed_under_the_next_free_one(client,
     assert comment.pk == squatter.pk + 1
     assert CommentEntry.objects.get(comment=comment).id == key + 1
     assert sorted(found_comments(client, "مكتبة")) == sorted([squatter.pk, comment.pk])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_comment_posted_outside_any_transaction_finds_a_free_key_too(client):
+    # Committed for real: the index is written after the commit, on PostgreSQL with the single
+    # statement and no transaction of its own, which must still survive a taken key.
+    article = make_article(title="نقاش", published_at=timezone.now() - dt.timedelta(days=1))
+    squatter = make_comment(article, text="مكتبة الحي")
+    when = timezone.now().replace(microsecond=0) - dt.timedelta(hours=1)
+    key = search_key(when, squatter.pk + 1)
+    CommentEntry.objects.filter(comment=squatter).delete()
+    texts = comment_texts(
+        [(squatter.pk, article.pk, article.section_id, squatter.body_html, when, when)],
+        extra_protected=frozenset(),
+    )
+    get_backend().add_comments([dataclasses.replace(texts[0], key=key)])
+    comment = make_comment(article, text="مكتبة المدرسة", created_at=when)
+    assert comment.pk == squatter.pk + 1
+    assert CommentEntry.objects.get(comment=comment).id == key + 1
+    assert sorted(found_comments(client, "مكتبة")) == sorted([squatter.pk, comment.pk])

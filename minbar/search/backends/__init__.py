@@ -54,6 +54,8 @@ class Window:
 
 class Backend(Protocol):
     vendor: str
+    # Whether add_comments writes one comment with a single statement (no transaction needed).
+    adds_a_comment_in_one_statement: bool
 
     def add_articles(self, texts: Sequence[ArticleText]) -> None: ...
 

@@ -83,6 +83,8 @@ def tsquery_text(query: Query, *, labels: tuple[str, ...] = ()) -> str:
 
 class PostgresBackend:
     vendor = "postgresql"
+    # A comment's entry, text included, is one INSERT (see add_comments).
+    adds_a_comment_in_one_statement = True
 
     def __init__(self, *, using: str = "default") -> None:
         self.connection = connections[using]

@@ -68,6 +68,8 @@ def fts5_match(query: Query) -> str:
 
 class SqliteBackend:
     vendor = "sqlite"
+    # An entry and its FTS5 row are two INSERTs: they go in a transaction.
+    adds_a_comment_in_one_statement = False
 
     def __init__(self, *, using: str = "default") -> None:
         self.connection = connections[using]
