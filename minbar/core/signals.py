@@ -9,9 +9,9 @@ from django.dispatch import Signal
 # article_changed(article_id: int): content, status, or anything shown on its pages changed.
 article_changed = Signal()
 # discussion_changed(article_id: int, comment_ids: list[int], counter_moved: bool | None,
-# created: bool): comments or votes changed; counter_moved says whether the article's comment
-# count moved (None: the sender does not know, receivers find out); created, that the comments
-# are new (nothing derived from them exists yet).
+# posted: Comment | None): comments or votes changed; counter_moved says whether the article's
+# comment count moved (None: the sender does not know, receivers find out); posted is the
+# comment just posted, as written (nothing derived from it exists yet), when that is the change.
 discussion_changed = Signal()
 # lists_changed(): something only list pages show changed (a section's position or
 # description, an author's biography); no article page changed.

@@ -27,7 +27,7 @@ def _announce(
     comment_ids: list[int],
     *,
     counter_moved: bool | None = None,
-    created: bool = False,
+    posted: Comment | None = None,
 ) -> None:
     transaction.on_commit(
         lambda: discussion_changed.send(
@@ -35,7 +35,7 @@ def _announce(
             article_id=article_id,
             comment_ids=comment_ids,
             counter_moved=counter_moved,
-            created=created,
+            posted=posted,
         )
     )
 
@@ -134,7 +134,7 @@ def do_post_comment(
     )
     if status == VISIBLE:
         _move_count(article.pk, +1)
-    _announce(article.pk, [comment.pk], counter_moved=status == VISIBLE, created=True)
+    _announce(article.pk, [comment.pk], counter_moved=status == VISIBLE, posted=comment)
     return comment
 
 

@@ -32,6 +32,7 @@ from minbar.search.documents import (
     INDEXED_STATUSES,
     article_batches,
     comment_batches,
+    comment_row,
     indexable_articles,
     indexable_comments,
     tag_names,
@@ -166,45 +167,50 @@ def do_index_article(*, article_id: int) -> None:
         _reindex_comments_of(article_id, extra=extra)
 
 
-def do_index_comments(
-    *, article_id: int, comment_ids: Iterable[int], created: bool = False
-) -> None:
+def do_index_new_comment(comment: Comment) -> None:
+    """Index a comment just posted, from the object written: there is no entry to replace and
+    nothing to read back, and where one statement writes the entry (PostgreSQL) it needs no
+    transaction of its own (unless one is open: a failed statement would spoil it). Left out
+    when it is not indexable (pending, or its article is not public)."""
+    row = comment_row(comment)
+    if row is None:
+        return
+    backend = get_backend()
+    single = backend.adds_a_comment_in_one_statement and not backend.connection.in_atomic_block
+    try:
+        _write_new_comment(row, guarded=False, atomic=not single)
+    except IntegrityError:
+        _write_new_comment(row, guarded=True, atomic=True)
+
+
+def _write_new_comment(row: tuple, *, guarded: bool, atomic: bool) -> None:
+    with transaction.atomic() if atomic else contextlib.nullcontext():
+        _replace_comments([row], extra=get_protected_words(), replace=False, guarded=guarded)
+
+
+def do_index_comments(*, article_id: int, comment_ids: Iterable[int]) -> None:
     """Index these comments as they now stand; those no longer visible leave the index.
 
-    This runs after every post and vote, so it stays lean: the analyser is noted by
-    `do_index_article` (a comment is found only with its article); the rare taken key is handled
-    by doing the work again rather than by a savepoint around every insert; a comment just
-    `created` has no entry to remove, and where one statement writes its entry (PostgreSQL) that
-    statement needs no transaction around it."""
+    Runs after every vote and moderation decision, so it stays lean: the analyser is noted by
+    `do_index_article` (a comment is found only with its article), and the rare taken key is
+    handled by doing the transaction again rather than by a savepoint around every insert."""
     comment_ids = list(comment_ids)
     if not comment_ids:
         return
-    backend = get_backend()
-    single = (
-        created
-        and len(comment_ids) == 1
-        and backend.adds_a_comment_in_one_statement
-        and not backend.connection.in_atomic_block  # a failed statement would spoil the outer one
-    )
     try:
-        _index_comments(article_id, comment_ids, guarded=False, created=created, atomic=not single)
+        _index_comments(article_id, comment_ids, guarded=False)
     except IntegrityError:
-        _index_comments(article_id, comment_ids, guarded=True, created=created, atomic=True)
+        _index_comments(article_id, comment_ids, guarded=True)
 
 
-def _index_comments(
-    article_id: int, comment_ids: list[int], *, guarded: bool, created: bool, atomic: bool
-) -> None:
-    with transaction.atomic() if atomic else contextlib.nullcontext():
-        rows = list(
-            indexable_comments([article_id])
-            .filter(pk__in=comment_ids)
-            .values_list(*COMMENT_COLUMNS)
-        )
-        if not created:
-            CommentEntry.objects.filter(comment_id__in=comment_ids).delete()
-        if rows:
-            _replace_comments(rows, extra=get_protected_words(), replace=False, guarded=guarded)
+@transaction.atomic
+def _index_comments(article_id: int, comment_ids: list[int], *, guarded: bool) -> None:
+    rows = list(
+        indexable_comments([article_id]).filter(pk__in=comment_ids).values_list(*COMMENT_COLUMNS)
+    )
+    CommentEntry.objects.filter(comment_id__in=comment_ids).delete()
+    if rows:
+        _replace_comments(rows, extra=get_protected_words(), replace=False, guarded=guarded)
 
 
 # --- rebuilding ------------------------------------------------------------------------------

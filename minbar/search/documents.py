@@ -31,6 +31,26 @@ def indexable_comments(article_ids: Iterable[int] | None = None):
     return comments
 
 
+def comment_row(comment: Comment) -> tuple | None:
+    """The COMMENT_COLUMNS row of a comment as it was just written (its article loaded), or None
+    when `indexable_comments` would leave it out: the same rule, without reading it back."""
+    article = comment.article
+    if (
+        comment.status != Comment.Status.VISIBLE
+        or article.status not in INDEXED_STATUSES
+        or article.published_at is None
+    ):
+        return None
+    return (
+        comment.pk,
+        comment.article_id,
+        article.section_id,
+        comment.body_html,
+        comment.created_at,
+        article.published_at,
+    )
+
+
 def tag_names(article_ids: Iterable[int]) -> dict[int, list[str]]:
     """Each article's tag names (one query for the lot)."""
     names: dict[int, list[str]] = {}

@@ -24,9 +24,12 @@ def on_article_changed(sender, *, article_id: int, **kwargs) -> None:
 
 @receiver(discussion_changed, dispatch_uid="search-discussion-changed")
 def on_discussion_changed(
-    sender, *, article_id: int, comment_ids=(), created: bool = False, **kwargs
+    sender, *, article_id: int, comment_ids=(), posted=None, **kwargs
 ) -> None:
     try:
-        actions.do_index_comments(article_id=article_id, comment_ids=comment_ids, created=created)
+        if posted is not None:
+            actions.do_index_new_comment(posted)
+        else:
+            actions.do_index_comments(article_id=article_id, comment_ids=comment_ids)
     except Exception:
         log.exception("could not index comments %s of article %s", comment_ids, article_id)

@@ -18,10 +18,11 @@ from minbar.news import actions as news
 from minbar.search import actions as search_actions
 from minbar.search import selectors
 from minbar.search.backends import get_backend
+from minbar.search.documents import comment_row, indexable_comments
 from minbar.search.models import ArticleEntry, CommentEntry, IndexState, ProtectedWord
 from minbar.search.policy import search_key
 from minbar.search.query import parse_query
-from minbar.search.texts import article_texts, comment_texts
+from minbar.search.texts import COMMENT_COLUMNS, article_texts, comment_texts
 from tests.factories import make_article, make_comment, make_editor, make_section
 from tests.search.helpers import found_articles, found_comments
 
@@ -288,3 +289,24 @@ def test_a_comment_posted_outside_any_transaction_finds_a_free_key_too(client):
     assert comment.pk == squatter.pk + 1
     assert CommentEntry.objects.get(comment=comment).id == key + 1
     assert sorted(found_comments(client, "مكتبة")) == sorted([squatter.pk, comment.pk])
+
+
+@pytest.mark.parametrize("article_state", ["published", "scheduled", "draft"])
+@pytest.mark.parametrize("status", ["visible", "pending", "rejected"])
+def test_a_posted_comment_is_indexed_by_the_same_rule_as_a_rebuild(article_state, status):
+    # A new comment is indexed from the object just written (documents.comment_row), a rebuild
+    # from the database (documents.indexable_comments): both must leave out the same ones.
+    when = {
+        "published": timezone.now() - dt.timedelta(days=1),
+        "scheduled": timezone.now() + dt.timedelta(days=1),
+        "draft": None,
+    }[article_state]
+    article = make_article(published=article_state != "draft", published_at=when)
+    if article_state == "scheduled":
+        news.do_schedule_article(article, at=when)
+    comment = make_comment(article, text="رأي في الخبر", status=status)
+    comment = Comment.objects.select_related("article").get(pk=comment.pk)
+    from_object = comment_row(comment)
+    from_database = list(indexable_comments().filter(pk=comment.pk).values_list(*COMMENT_COLUMNS))
+    assert [from_object] == from_database if from_database else from_object is None
+    assert (from_object is not None) == (status == "visible" and article_state != "draft")
