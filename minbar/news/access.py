@@ -16,10 +16,13 @@ def can_preview(user) -> bool:
 
 def access_article_for_reading(user, *, slug: str, for_page: bool = True) -> Article:
     """The article at `slug` if this user may read it; 404 otherwise. `for_page=False` (a
-    comment being posted) skips fetching the tags and authors only its page shows."""
+    comment being posted) skips what only its page shows: the text, tags and authors (read
+    later, should the page be shown again with a refusal)."""
     found = Article.objects.select_related("section")
     if for_page:
         found = found.prefetch_related("tags", "authors")
+    else:
+        found = found.defer("body", "body_html", "standfirst")
     article = found.filter(slug=slug).first()
     if article is None:
         raise Http404
