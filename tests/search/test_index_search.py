@@ -251,31 +251,8 @@ def test_two_documents_dated_the_same_second_with_clashing_keys_are_both_found(c
     assert sorted(found_articles(client, "مكتبة")) == sorted([squatter.pk, article.pk])
 
 
-def test_a_comment_whose_key_is_taken_is_indexed_under_the_next_free_one(client, committed):
-    with committed():
-        article = make_article(title="نقاش", published_at=timezone.now() - dt.timedelta(days=1))
-        squatter = make_comment(article, text="مكتبة الحي")
-    # The next comment gets the next id: give its key to the squatter, in both tables.
-    when = timezone.now().replace(microsecond=0) - dt.timedelta(hours=1)
-    key = search_key(when, squatter.pk + 1)
-    CommentEntry.objects.filter(comment=squatter).delete()
-    texts = comment_texts(
-        [(squatter.pk, article.pk, article.section_id, squatter.body_html, when, when)],
-        extra_protected=frozenset(),
-    )
-    get_backend().add_comments([dataclasses.replace(texts[0], key=key)])
-    with committed():
-        comment = make_comment(article, text="مكتبة المدرسة", created_at=when)
-    assert comment.pk == squatter.pk + 1
-    assert CommentEntry.objects.get(comment=comment).id == key + 1
-    assert sorted(found_comments(client, "مكتبة")) == sorted([squatter.pk, comment.pk])
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_comment_posted_outside_any_transaction_finds_a_free_key_too(client):
-    # Committed for real: the index is written after the commit, on PostgreSQL with the single
-    # statement and no transaction of its own, which must still survive a taken key.
-    article = make_article(title="نقاش", published_at=timezone.now() - dt.timedelta(days=1))
+def _squat_the_next_comment_key(article):
+    """A comment whose entry holds the key the next comment (next id, an hour ago) will get."""
     squatter = make_comment(article, text="مكتبة الحي")
     when = timezone.now().replace(microsecond=0) - dt.timedelta(hours=1)
     key = search_key(when, squatter.pk + 1)
@@ -285,10 +262,32 @@ def test_a_comment_posted_outside_any_transaction_finds_a_free_key_too(client):
         extra_protected=frozenset(),
     )
     get_backend().add_comments([dataclasses.replace(texts[0], key=key)])
-    comment = make_comment(article, text="مكتبة المدرسة", created_at=when)
+    return squatter, when, key
+
+
+def _assert_both_found_apart(client, squatter, comment, key):
     assert comment.pk == squatter.pk + 1
     assert CommentEntry.objects.get(comment=comment).id == key + 1
     assert sorted(found_comments(client, "مكتبة")) == sorted([squatter.pk, comment.pk])
+
+
+def test_a_comment_whose_key_is_taken_is_indexed_under_the_next_free_one(client, committed):
+    with committed():
+        article = make_article(title="نقاش", published_at=timezone.now() - dt.timedelta(days=1))
+    squatter, when, key = _squat_the_next_comment_key(article)
+    with committed():
+        comment = make_comment(article, text="مكتبة المدرسة", created_at=when)
+    _assert_both_found_apart(client, squatter, comment, key)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_comment_posted_outside_any_transaction_finds_a_free_key_too(client):
+    # Committed for real: the index is written after the commit, on PostgreSQL with the single
+    # statement and no transaction of its own, which must still survive a taken key.
+    article = make_article(title="نقاش", published_at=timezone.now() - dt.timedelta(days=1))
+    squatter, when, key = _squat_the_next_comment_key(article)
+    comment = make_comment(article, text="مكتبة المدرسة", created_at=when)
+    _assert_both_found_apart(client, squatter, comment, key)
 
 
 @pytest.mark.parametrize("article_state", ["published", "scheduled", "draft"])
