@@ -222,11 +222,26 @@ def bump(*names: str) -> None:
     if not names:
         return
     now = time.time()
+    values = dict.fromkeys(names, now)
     try:
-        store().set_many({PREFIX + name: now for name in names}, timeout=None)
-        _publish(dict.fromkeys(names, now))
+        if _shared_by_redis():
+            _store_and_publish(values)
+        else:
+            store().set_many({PREFIX + name: now for name in names}, timeout=None)
     except Exception as exc:
         failed(exc)
+
+
+def _store_and_publish(values: dict[str, float]) -> None:
+    """Set the stamps and tell every worker in one round trip to Redis (every post and vote
+    bumps), with the cache's own keys and encoding, so that `read` finds them as usual."""
+    client = store().client
+    pipe = client.get_client(write=True).pipeline(transaction=False)
+    for name, value in values.items():
+        pipe.set(client.make_key(PREFIX + name), client.encode(value))
+    pipe.publish(channel(), encode(values))
+    pipe.execute()
+    mirror.merge(values)
 
 
 def fresh(stamps: dict[str, float], *, names: Iterable[str], since: float) -> bool:
