@@ -105,13 +105,16 @@ class PostgresBackend:
     def add_comments(self, texts: Sequence[CommentText]) -> None:
         if not texts:
             return
+        sql = (
+            "INSERT INTO search_commententry (id, comment_id, article_id, section_id, document) "
+            "VALUES (%s, %s, %s, %s, to_tsvector('simple', %s))"
+        )
+        rows = [(t.key, t.comment_id, t.article_id, t.section_id, t.body) for t in texts]
         with self.connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO search_commententry "
-                "(id, comment_id, article_id, section_id, document) "
-                "VALUES (%s, %s, %s, %s, to_tsvector('simple', %s))",
-                [(t.key, t.comment_id, t.article_id, t.section_id, t.body) for t in texts],
-            )
+            if len(rows) == 1:  # a comment just posted: one statement, no batch to set up
+                cursor.execute(sql, rows[0])
+            else:
+                cursor.executemany(sql, rows)
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
