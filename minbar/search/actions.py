@@ -127,20 +127,18 @@ def _replace_articles(rows: Sequence[tuple], *, extra: frozenset[str]) -> int:
     return _write_articles(article_texts(rows, tags=tags, extra_protected=extra))
 
 
-def _replace_comments(
-    rows: Sequence[tuple], *, extra: frozenset[str], replace: bool = True, guarded: bool = True
-) -> int:
-    """Index comments given as COMMENT_COLUMNS rows, replacing their old entries (`replace=False`:
-    the caller removed them)."""
+def _add_comment_rows(rows: Sequence[tuple], *, extra: frozenset[str], guarded: bool = True) -> int:
+    """Index comments given as COMMENT_COLUMNS rows; their old entries are gone already (the
+    callers removed them, or the comments are new)."""
     texts = comment_texts(rows, extra_protected=extra)
-    return _write_comments(texts, replace=replace, guarded=guarded)
+    return _write_comments(texts, replace=False, guarded=guarded)
 
 
 def _reindex_comments_of(article_id: int, *, extra: frozenset[str]) -> None:
     CommentEntry.objects.filter(article_id=article_id).delete()
     rows = list(indexable_comments([article_id]).values_list(*COMMENT_COLUMNS))
     if rows:
-        _replace_comments(rows, extra=extra, replace=False)
+        _add_comment_rows(rows, extra=extra)
 
 
 @transaction.atomic
@@ -185,7 +183,7 @@ def do_index_new_comment(comment: Comment) -> None:
 
 def _write_new_comment(row: tuple, *, guarded: bool, atomic: bool) -> None:
     with transaction.atomic() if atomic else contextlib.nullcontext():
-        _replace_comments([row], extra=get_protected_words(), replace=False, guarded=guarded)
+        _add_comment_rows([row], extra=get_protected_words(), guarded=guarded)
 
 
 def do_index_comments(*, article_id: int, comment_ids: Iterable[int]) -> None:
@@ -210,7 +208,7 @@ def _index_comments(article_id: int, comment_ids: list[int], *, guarded: bool) -
     )
     CommentEntry.objects.filter(comment_id__in=comment_ids).delete()
     if rows:
-        _replace_comments(rows, extra=get_protected_words(), replace=False, guarded=guarded)
+        _add_comment_rows(rows, extra=get_protected_words(), guarded=guarded)
 
 
 # --- rebuilding ------------------------------------------------------------------------------
