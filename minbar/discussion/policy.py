@@ -36,5 +36,11 @@ def within_edit_window(*, created_at: dt.datetime, now: dt.datetime) -> bool:
     return now - created_at <= EDIT_WINDOW
 
 
+def fits_on_one_page(visible_comments: int) -> bool:
+    """Whether a discussion certainly shows all its threads on page 1: it cannot have more
+    threads than visible comments (a reader's own pending comments aside)."""
+    return visible_comments <= THREADS_PER_PAGE
+
+
 def parse_order(value: str | None) -> str:
     return value if value in ORDERS else DEFAULT_ORDER

@@ -204,6 +204,21 @@ def _shown_as_thread(comment: Comment, *, user) -> bool:
     return comment.status == PENDING and own
 
 
+def find_posted_comment_page(comment: Comment, *, order: str, user) -> int | str:
+    """The page to send a reader to after posting `comment`: `"last"` (which `paginate`
+    accepts) for a new thread in the oldest-first order of a discussion that may run past one
+    page, as a new thread always ends that list, with no need to count the threads before it;
+    otherwise the counted page (cheap on a short discussion, and exact)."""
+    counted_with_it = comment.article.comment_count + 1  # the article as read before posting
+    if (
+        comment.root_id is None
+        and order == "oldest"
+        and not policy.fits_on_one_page(counted_with_it)
+    ):
+        return "last"
+    return find_comment_page(comment, order=order, user=user)
+
+
 def find_comment_page(comment: Comment, *, order: str = policy.DEFAULT_ORDER, user=None) -> int:
     """The page of the discussion on which `comment` (or its thread) is shown.
 

@@ -17,7 +17,6 @@ from minbar.discussion.access import (
 )
 from minbar.discussion.errors import DiscussionError
 from minbar.discussion.forms import CommentForm, VoteForm
-from minbar.discussion.policy import THREADS_PER_PAGE
 from minbar.news.access import access_article_for_reading
 
 
@@ -26,8 +25,8 @@ def _wants_json(request) -> bool:
 
 
 def comment_url(comment, *, user=None, order: str = "oldest", just_posted: bool = False) -> str:
-    if just_posted and _closes_a_long_list(comment, order=order):
-        page = "last"  # a new thread ends the list: no need to count the threads before it
+    if just_posted:
+        page = selectors.find_posted_comment_page(comment, order=order, user=user)
     else:
         page = selectors.find_comment_page(comment, order=order, user=user)
     base = comment.article.get_absolute_url()
@@ -37,16 +36,6 @@ def comment_url(comment, *, user=None, order: str = "oldest", just_posted: bool 
     if page != 1:
         query.append(f"page={page}")
     return f"{base}{'?' + '&'.join(query) if query else ''}#comment-{comment.pk}"
-
-
-def _closes_a_long_list(comment, *, order: str) -> bool:
-    """A thread just started, in the oldest-first order, of a discussion that may run to more
-    than one page (smaller ones are counted, which is cheap and gives page 1)."""
-    return (
-        comment.root_id is None
-        and order == "oldest"
-        and comment.article.comment_count >= THREADS_PER_PAGE
-    )
 
 
 def with_retry_after(response, error: DiscussionError):

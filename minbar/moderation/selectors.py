@@ -111,18 +111,14 @@ def get_article_premoderation(article: Article) -> str:
     post, so it is cached (dropped by do_set_article_discussion, the one place it changes)."""
     key = premoderation_key(article.pk)
 
-    def load() -> str:
-        override = cache.get(key)
-        if override is None:
-            override = (
-                ArticleModeration.objects.filter(article=article)
-                .values_list("premoderation", flat=True)
-                .first()
-            ) or ""
-            cache.set(key, override, CACHE_SECONDS)
-        return override
+    def from_database() -> str:
+        return (
+            ArticleModeration.objects.filter(article=article)
+            .values_list("premoderation", flat=True)
+            .first()
+        ) or ""
 
-    override = _reader_memo.get(key, load)
+    override = _reader_memo.get(key, lambda: cache.get_or_set(key, from_database, CACHE_SECONDS))
     return policy.effective_mode(
         site_mode=get_site_settings().premoderation, article_mode=override or None
     )
@@ -156,14 +152,10 @@ def find_active_sanction(user, *, now: dt.datetime | None = None) -> Sanction | 
     now = now or timezone.now()
     key = sanction_key(user.pk, user.session_epoch)
 
-    def load():
-        found = cache.get(key)
-        if found is None:
-            found = get_active_sanction(user, now=now) or _NO_SANCTION
-            cache.set(key, found, CACHE_SECONDS)
-        return found
+    def from_database():
+        return get_active_sanction(user, now=now) or _NO_SANCTION
 
-    found = _reader_memo.get(key, load)
+    found = _reader_memo.get(key, lambda: cache.get_or_set(key, from_database, CACHE_SECONDS))
     if found == _NO_SANCTION or (found.ends_at is not None and found.ends_at <= now):
         return None
     return found

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from minbar.core.memo import LocalMemo
 from minbar.discussion.models import Comment
-from minbar.discussion.policy import THREADS_PER_PAGE
+from minbar.discussion.policy import fits_on_one_page
 from minbar.news.models import Article, Section
 from minbar.search import policy
 from minbar.search.backends import Hit, Window, get_backend
@@ -222,10 +222,10 @@ def _article_hits(ids: list[int], *, marker: Marker, now: dt.datetime) -> list[A
 
 
 def comment_hit_url(comment: Comment) -> str:
-    """Where a comment hit leads: `article#comment-ID` when the discussion fits on one page (it
-    cannot have more threads than visible comments, pending ones aside), else the comment's
-    permalink, which finds its page and redirects to `article?page=N#comment-ID`."""
-    if comment.article.comment_count <= THREADS_PER_PAGE:
+    """Where a comment hit leads: `article#comment-ID` when the discussion fits on one page,
+    else the comment's permalink, which finds its page and redirects to
+    `article?page=N#comment-ID`."""
+    if fits_on_one_page(comment.article.comment_count):
         return f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
     return reverse("discussion:permalink", kwargs={"comment_id": comment.pk})
 
