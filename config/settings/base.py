@@ -288,6 +288,7 @@ MINBAR_REQUIRE_SERVICES = env_bool("MINBAR_REQUIRE_SERVICES", False)
 MINBAR_RATE_LIMITS = {
     "comment": "1/5s",
     "comment-new-account": "1/30s,10/1d",
+    "comment-edit": "1/5s,30/1h",
     "vote": "2/1s,200/1d",
     "report": "20/1d",
 }

@@ -18,6 +18,7 @@ from minbar.accounts import actions, selectors
 from minbar.accounts.access import access_reader_for_profile
 from minbar.accounts.errors import AccountError
 from minbar.accounts.forms import DisplayNameForm
+from minbar.moderation.actions import check_display_name_change_allowed
 
 
 def profile(request, username):
@@ -40,6 +41,7 @@ def account_settings(request):
     try:
         if not form.is_valid():
             raise AccountError("invalid", form.errors.as_text())
+        check_display_name_change_allowed(request.user)
         display_name = actions.check_display_name(form.cleaned_data["display_name"])
     except AccountError as error:
         form.add_error("display_name", error.message)

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import nh3
 from markdown_it import MarkdownIt
@@ -76,6 +79,73 @@ def render_comment_markdown(text: str) -> str:
         attributes={"a": {"href"}},
         url_schemes=URL_SCHEMES,
         link_rel="nofollow ugc noopener",
+    )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a reader gets from a piece of rendered HTML: the text as it shows (tags gone,
+    entities decoded, words split by emphasis joined again), the text outside links, and the
+    addresses the links lead to (percent-decoded)."""
+
+    text: str
+    text_outside_links: str
+    hrefs: tuple[str, ...]
+
+
+# Elements that end a line of text; every other element (emphasis, code, links) sits inside
+# a line, so "sc<em>am</em>coin" reads "scamcoin", as the reader sees it.
+_LINE_BREAKING = frozenset(
+    {"p", "br", "li", "ul", "ol", "blockquote", "pre", "h2", "h3", "h4", "hr", "table", "tr",
+     "td", "th"}
+)  # fmt: skip
+
+
+_LINES = re.compile(r"\s*\n\s*")
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.outside: list[str] = []
+        self.hrefs: list[str] = []
+        self.links_open = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _LINE_BREAKING:
+            self._line()
+        if tag == "a":
+            self.links_open += 1
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(unquote(href))
+
+    def handle_endtag(self, tag):
+        if tag in _LINE_BREAKING:
+            self._line()
+        if tag == "a" and self.links_open:
+            self.links_open -= 1
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if not self.links_open:
+            self.outside.append(data)
+
+    def _line(self) -> None:
+        self.text.append("\n")
+        self.outside.append("\n")
+
+
+def read_rendered(html: str) -> Reading:
+    """Read HTML made by this module (sanitised) the way a reader's eyes and browser do."""
+    reader = _Reader()
+    reader.feed(html)
+    reader.close()
+    return Reading(
+        text=_LINES.sub("\n", "".join(reader.text)).strip(),
+        text_outside_links=_LINES.sub("\n", "".join(reader.outside)).strip(),
+        hrefs=tuple(reader.hrefs),
     )
 
 

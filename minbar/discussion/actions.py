@@ -226,6 +226,8 @@ class Tally:
     upvotes: int
     downvotes: int
     my_vote: int
+    # False when the reader's vote is recorded but does not move the score (decision 0008).
+    counted: bool = True
 
 
 def check_cast_vote(comment: Comment, *, voter, value: int) -> Tally:
@@ -238,46 +240,52 @@ def check_cast_vote(comment: Comment, *, voter, value: int) -> Tally:
         raise DiscussionError("gone", _("This comment can no longer be voted on."), status=410)
     from minbar.moderation.actions import check_vote_allowed
 
-    check_vote_allowed(voter=voter)
-    return do_cast_vote(comment, voter=voter, value=value)
+    counted = check_vote_allowed(voter=voter)
+    return do_cast_vote(comment, voter=voter, value=value, counted=counted)
 
 
-def do_cast_vote(comment: Comment, *, voter, value: int) -> Tally:
+def do_cast_vote(comment: Comment, *, voter, value: int, counted: bool = True) -> Tally:
     """Set the reader's vote; the comment's counters move by the difference, atomically.
+    A vote that is not `counted` is recorded (the reader sees it as theirs) but the counters
+    leave it out; casting it again once the reader counts makes it count.
 
     Concurrent requests of one reader meet at the unique constraint: the loser of the insert
     race retries as an update of the row the winner wrote.
     """
     for _attempt in range(3):
         try:
-            return _cast_vote_once(comment, voter=voter, value=value)
+            return _cast_vote_once(comment, voter=voter, value=value, counted=counted)
         except IntegrityError:
             continue
-    return _cast_vote_once(comment, voter=voter, value=value)
+    return _cast_vote_once(comment, voter=voter, value=value, counted=counted)
 
 
 @transaction.atomic
-def _cast_vote_once(comment: Comment, *, voter, value: int) -> Tally:
+def _cast_vote_once(comment: Comment, *, voter, value: int, counted: bool) -> Tally:
     existing = CommentVote.objects.select_for_update().filter(comment=comment, voter=voter).first()
-    old = existing.value if existing else 0
-    if old != value:
+    old, old_counted = (existing.value, existing.is_counted) if existing else (0, False)
+    counted = counted and value != 0
+    if (old, old_counted) != (value, counted):
         if existing and value == 0:
             existing.delete()
         elif existing:
-            existing.value = value
-            existing.save(update_fields=["value"])
+            existing.value, existing.is_counted = value, counted
+            existing.save(update_fields=["value", "is_counted"])
         else:
             with transaction.atomic():
-                CommentVote.objects.create(comment=comment, voter=voter, value=value)
-        d_up = int(value == 1) - int(old == 1)
-        d_down = int(value == -1) - int(old == -1)
+                CommentVote.objects.create(
+                    comment=comment, voter=voter, value=value, is_counted=counted
+                )
+    d_up = int(value == 1 and counted) - int(old == 1 and old_counted)
+    d_down = int(value == -1 and counted) - int(old == -1 and old_counted)
+    if d_up or d_down:
         Comment.objects.filter(pk=comment.pk).update(
             upvotes=F("upvotes") + d_up, downvotes=F("downvotes") + d_down
         )
     fresh = Comment.objects.values("upvotes", "downvotes", "imported_score", "article_id").get(
         pk=comment.pk
     )
-    if old != value:
+    if d_up or d_down:
         rank = policy.best_rank(
             upvotes=fresh["upvotes"],
             downvotes=fresh["downvotes"],
@@ -291,4 +299,5 @@ def _cast_vote_once(comment: Comment, *, voter, value: int) -> Tally:
         upvotes=fresh["upvotes"],
         downvotes=fresh["downvotes"],
         my_vote=value,
+        counted=counted or value == 0,
     )

@@ -18,7 +18,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(CommentVote)
 class CommentVoteAdmin(admin.ModelAdmin):
-    list_display = ("comment", "voter", "value", "created_at")
+    list_display = ("comment", "voter", "value", "is_counted", "created_at")
     raw_id_fields = ("comment", "voter")
 
     def has_change_permission(self, request, obj=None):

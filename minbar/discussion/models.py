@@ -100,6 +100,9 @@ class CommentVote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_votes"
     )
     value = models.SmallIntegerField()
+    # Whether the vote moves the comment's score: votes of accounts that are not yet established
+    # (moderation's rule, decision 0008) are kept but not counted in upvotes/downvotes.
+    is_counted = models.BooleanField(_("counts toward the score"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

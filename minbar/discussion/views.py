@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minbar.core.formatting import format_score
@@ -138,9 +139,19 @@ def cast_vote(request, comment_id):
                 "score": tally.score,
                 "score_display": format_score(tally.score),
                 "my_vote": tally.my_vote,
+                # False: the vote is kept, but the reader's account does not move scores yet.
+                "counted": tally.counted,
+                "note": "" if tally.counted else _uncounted_vote_note(),
             }
         )
     return HttpResponseRedirect(comment_url(comment, user=request.user))
+
+
+def _uncounted_vote_note() -> str:
+    return _(
+        "Your vote is kept. It will count toward the score once your account is a few days "
+        "old and its email address is verified."
+    )
 
 
 @login_required
@@ -155,12 +166,13 @@ def edit_comment(request, comment_id):
                 )
             except DiscussionError as error:
                 form.add_error("text", error.message)
-                return render(
+                response = render(
                     request,
                     "discussion/comment_edit.html",
                     {"comment": comment, "form": form},
                     status=error.status,
                 )
+                return with_retry_after(response, error)
             return HttpResponseRedirect(comment_url(comment, user=request.user))
     else:
         form = CommentForm(initial={"text": comment.body})

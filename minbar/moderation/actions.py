@@ -17,8 +17,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from minbar.accounts.errors import AccountError
 from minbar.core.signals import article_changed, discussion_changed
-from minbar.core.text import clean_user_text
+from minbar.core.text import Reading, clean_user_text, read_rendered, render_comment_markdown
 from minbar.discussion import actions as discussion
 from minbar.discussion.errors import DiscussionError
 from minbar.discussion.models import Comment
@@ -141,6 +142,21 @@ def check_not_sanctioned(user) -> None:
     )
 
 
+def check_display_name_change_allowed(user) -> None:
+    """A sanctioned reader keeps the name the moderators sanctioned: a new one would let them
+    shed the history other readers know them by (and come back as someone else)."""
+    sanction = selectors.find_active_sanction(user)
+    if sanction is None:
+        return
+    if sanction.kind == Sanction.Kind.BAN:
+        message = _("Your account is banned, so you cannot change your display name.")
+    else:
+        message = _(
+            "Your account is suspended, so you cannot change your display name until %(until)s."
+        ) % {"until": date_format(timezone.localtime(sanction.ends_at), "DATETIME_FORMAT")}
+    raise AccountError("sanctioned", message, status=403, field="display_name")
+
+
 def _is_trusted(user) -> bool:
     return user.is_staff or access.is_moderator(user)
 
@@ -211,11 +227,19 @@ def _words_in(text: str, *, entries, text_key: str) -> list[str]:
     return find_words(text, words=candidates) if candidates else []
 
 
-def _check_words(text: str) -> list[str]:
-    """Refuse banned words; return the suspect words found."""
+def _reading(text: str) -> Reading:
+    """The comment as readers will get it: the rules judge what is shown, not the Markdown, so
+    "sc*am*coin", "sc&#97;mcoin" or a link written as "&#104;ttp://" or "//host" hide nothing."""
+    return read_rendered(render_comment_markdown(text))
+
+
+def _check_words(reading: Reading) -> list[str]:
+    """Refuse banned words in the shown text or the links' addresses; return the suspect words
+    found."""
     lists = selectors.get_word_lists()
     if not lists.banned and not lists.suspect:
         return []
+    text = "\n".join((reading.text, *reading.hrefs))
     text_key = policy.letters_key(fold_for_matching(text))
     banned = _words_in(text, entries=lists.banned, text_key=text_key)
     if banned:
@@ -232,15 +256,22 @@ def _check_words(text: str) -> list[str]:
     return _words_in(text, entries=lists.suspect, text_key=text_key)
 
 
-def _initial_status(*, article: Article, author, text: str) -> str:
-    suspect = _check_words(text)
+def _initial_status(*, article: Article, author, text: str, editing: Comment | None = None) -> str:
+    """Visible or pending for a text that passed every refusal; the same question for a new
+    comment and for an edit (`editing`, judged as if it were posted anew)."""
+    reading = _reading(text)
+    suspect = _check_words(reading)
     site = selectors.get_site_settings()
     mode = selectors.get_article_premoderation(article)
-    links = policy.count_links(text)
+    links = policy.count_shown_links(
+        hrefs=reading.hrefs, text_outside_links=reading.text_outside_links
+    )
     is_new = False
     if mode == policy.NEW_READERS or links > site.new_reader_max_links:
         is_new = policy.is_new_reader(
-            visible_comments=selectors.count_visible_comments(author),
+            visible_comments=selectors.count_visible_comments(
+                author, excluding=editing.pk if editing else None
+            ),
             required=site.new_reader_comments,
         )
     hold = policy.initial_hold(
@@ -255,19 +286,28 @@ def _initial_status(*, article: Article, author, text: str) -> str:
 
 
 def check_edit_allowed(comment: Comment, *, editor, text: str) -> str:
-    """An edit passes the same word lists as a new comment: banned words are refused, and a
-    visible comment edited to contain suspect words goes back to the queue. Returns the status
-    the comment should have after the edit."""
+    """An edit passes the same rules as a new comment: banned words are refused, and a visible
+    comment whose new text would have been held (suspect words, a new reader's links,
+    pre-moderation) goes back to the queue. Edits are rate-limited like posts, as each one
+    changes the page. Returns the status the comment should have after the edit."""
     check_not_sanctioned(editor)
-    suspect = _check_words(text)
-    if suspect and comment.status == VISIBLE and not _is_trusted(editor):
+    hits = _limited("comment-edit", ident=str(editor.pk))
+    try:
+        status = _initial_status(article=comment.article, author=editor, text=text, editing=comment)
+    except DiscussionError:
+        hits.undo()
+        raise
+    if comment.status == VISIBLE and status == PENDING:
         return PENDING
     return comment.status
 
 
-def check_vote_allowed(*, voter) -> None:
+def check_vote_allowed(*, voter) -> bool:
+    """Refuse a sanctioned or too fast voter; return whether the vote counts toward the score
+    (an established reader's does; a new or unverified account's is recorded only)."""
     check_not_sanctioned(voter)
     _limited("vote", ident=str(voter.pk))
+    return selectors.is_established_reader(voter)
 
 
 # --- reports ---------------------------------------------------------------------------------
@@ -295,8 +335,11 @@ def check_report_comment(comment: Comment, *, reporter, reason: str, text: str) 
     if CommentReport.objects.filter(comment=comment, reporter=reporter).exists():
         raise _already_reported()
     hits = _limited("report", ident=str(reporter.pk))
+    counted = selectors.is_established_reader(reporter)
     try:
-        return do_report_comment(comment, reporter=reporter, reason=reason, text=text)
+        return do_report_comment(
+            comment, reporter=reporter, reason=reason, text=text, counted=counted
+        )
     except DiscussionError:
         hits.undo()
         raise
@@ -313,19 +356,25 @@ def _already_reported() -> DiscussionError:
 
 
 @transaction.atomic
-def do_report_comment(comment: Comment, *, reporter, reason: str, text: str = "") -> CommentReport:
-    """Record one reader's report; the report that reaches the threshold hides the comment
-    until a moderator decides."""
+def do_report_comment(
+    comment: Comment, *, reporter, reason: str, text: str = "", counted: bool = True
+) -> CommentReport:
+    """Record one reader's report; the counted report that reaches the threshold hides the
+    comment until a moderator decides. A report that is not `counted` (a new or unverified
+    account's, decision 0008) waits in the reported queue all the same."""
     try:
         with transaction.atomic():
             report = CommentReport.objects.create(
-                comment=comment, reporter=reporter, reason=reason, text=text
+                comment=comment, reporter=reporter, reason=reason, text=text, is_counted=counted
             )
     except IntegrityError:
         raise _already_reported() from None
-    open_reports = CommentReport.objects.filter(comment=comment, resolution=OPEN).count()
+    if not counted:
+        return report
+    open_reports = CommentReport.objects.filter(comment=comment, resolution=OPEN, is_counted=True)
+    counted_reports = open_reports.count()
     threshold = selectors.get_site_settings().report_threshold
-    if open_reports >= threshold:
+    if counted_reports >= threshold:
         current = Comment.objects.select_for_update().get(pk=comment.pk)
         if current.status == VISIBLE:
             discussion.do_change_comment_status(current, status=PENDING)
@@ -334,8 +383,8 @@ def do_report_comment(comment: Comment, *, reporter, reason: str, text: str = ""
                 AuditEntry.Action.HIDE,
                 actor=None,
                 comment=current,
-                reason=_("Reported by %(n)s readers.") % {"n": open_reports},
-                reports=open_reports,
+                reason=_("Reported by %(n)s readers.") % {"n": counted_reports},
+                reports=counted_reports,
             )
     return report
 

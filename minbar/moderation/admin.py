@@ -35,7 +35,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(CommentReport)
 class CommentReportAdmin(ReadOnlyAdmin):
-    list_display = ("comment", "reporter", "reason", "created_at", "resolution")
+    list_display = ("comment", "reporter", "reason", "is_counted", "created_at", "resolution")
     list_filter = ("reason", "resolution")
 
 

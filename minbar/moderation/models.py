@@ -113,6 +113,9 @@ class CommentReport(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
     text = models.CharField(_("details"), max_length=REPORT_TEXT_MAX, blank=True)
+    # Whether the report counts toward hiding the comment: only reports of established readers
+    # do (decision 0008); the others still reach the moderators.
+    is_counted = models.BooleanField(_("counts toward hiding"), default=True)
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
     resolution = models.CharField(
         _("resolution"), max_length=10, choices=Resolution.choices, blank=True, default=""

@@ -20,6 +20,9 @@ NEW_ACCOUNT_AGE = dt.timedelta(days=1)
 SUSPENSION_DAYS = (1, 3, 7, 30)
 # The "recently rejected" queue looks this far back.
 RECENTLY_REJECTED = dt.timedelta(days=30)
+# A reader's reports count toward hiding a comment, and their votes toward its score, once the
+# account is this old and has a verified email address (decision 0008).
+ESTABLISHED_ACCOUNT_AGE = dt.timedelta(days=3)
 
 
 # --- pre-moderation --------------------------------------------------------------------------
@@ -42,7 +45,15 @@ _LINK = re.compile(r"(?i)\b(?:https?://|ftp://|www\.)")
 
 
 def count_links(text: str) -> int:
+    """Addresses written out in plain text (not links to click, but links to copy)."""
     return len(_LINK.findall(text))
+
+
+def count_shown_links(*, hrefs: tuple[str, ...], text_outside_links: str) -> int:
+    """The links a reader gets from a rendered comment: every link element (however its address
+    was written in the Markdown: autolink, reference, "//host", entities), and every address
+    written out in the text around them."""
+    return len(hrefs) + count_links(text_outside_links)
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,19 @@ def comments_open(
 
 def is_new_account(*, joined_at: dt.datetime, now: dt.datetime) -> bool:
     return now - joined_at < NEW_ACCOUNT_AGE
+
+
+def is_established(
+    *, joined_at: dt.datetime, now: dt.datetime, has_verified_email: bool, staff_or_moderator: bool
+) -> bool:
+    """Whether a reader's reports and votes count (weight 1) or are only recorded (weight 0).
+
+    Three accounts made a minute ago must not be able to hide a comment or bury it: a throwaway
+    account costs seconds, an account three days old with a mailbox behind it costs more than
+    a spammer usually spends. Moderators and staff are trusted by their role."""
+    if staff_or_moderator:
+        return True
+    return has_verified_email and now - joined_at >= ESTABLISHED_ACCOUNT_AGE
 
 
 _NOT_LETTERS = re.compile(r"[\W_]+")

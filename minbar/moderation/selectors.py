@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from minbar.core.memo import LocalMemo
 from minbar.discussion.models import Comment
-from minbar.moderation import policy
+from minbar.moderation import access, policy
 from minbar.moderation.models import (
     ArticleModeration,
     AuditEntry,
@@ -124,8 +126,32 @@ def get_article_premoderation(article: Article) -> str:
     )
 
 
-def count_visible_comments(user) -> int:
-    return Comment.objects.filter(author=user, status=VISIBLE).count()
+def count_visible_comments(user, *, excluding: int | None = None) -> int:
+    """The reader's visible comments, `excluding` one (a comment being edited is judged as if it
+    were posted anew)."""
+    comments = Comment.objects.filter(author=user, status=VISIBLE)
+    if excluding is not None:
+        comments = comments.exclude(pk=excluding)
+    return comments.count()
+
+
+def has_verified_email(user) -> bool:
+    """Whether the reader proved they own an email address. A site that verifies no addresses
+    (ACCOUNT_EMAIL_VERIFICATION = "none") has nothing to ask for: the account's age decides."""
+    if settings.ACCOUNT_EMAIL_VERIFICATION == "none":
+        return True
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def is_established_reader(user, *, now: dt.datetime | None = None) -> bool:
+    """Whether the reader's reports and votes count in full (policy.is_established)."""
+    staff_or_moderator = user.is_staff or access.is_moderator(user)
+    return policy.is_established(
+        joined_at=user.date_joined,
+        now=now or timezone.now(),
+        has_verified_email=staff_or_moderator or has_verified_email(user),
+        staff_or_moderator=staff_or_moderator,
+    )
 
 
 _NO_SANCTION = "none"

@@ -12,6 +12,21 @@
       button.setAttribute("aria-pressed", pressed ? "true" : "false");
     });
   }
+  // Why a vote did not move the score (an account that is not established yet), beside the form.
+  function showNote(form, text) {
+    var note = form.parentNode.querySelector(".vote-note");
+    if (!text) {
+      if (note) { note.remove(); }
+      return;
+    }
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "vote-note";
+      note.setAttribute("role", "status");
+      form.after(note);
+    }
+    note.textContent = text;
+  }
   function applyMyVotes(root) {
     var raw = root.getAttribute("data-my-votes");
     if (!raw) { return; }
@@ -51,6 +66,7 @@
         var score = comment.querySelector("[data-score] .score");
         if (score) { score.textContent = result.data.score_display; }
         markVote(comment, result.data.my_vote);
+        showNote(form, result.data.note || "");
       }).catch(function () { form.submit(); });
     });
   });

@@ -16,7 +16,7 @@ from minbar.discussion import actions as discussion
 from minbar.discussion.models import Comment
 from minbar.news.models import Article, ArticleRevision
 from tests.archive.helpers import document, run_export, run_import, shown_score, site_state
-from tests.factories import make_article, make_comment, make_user
+from tests.factories import make_article, make_comment, make_established_reader, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -161,11 +161,11 @@ def test_imported_score_and_votes_cast_here_show_as_their_sum_on_the_page(client
     assert run_import(document(), tmp_path=tmp_path).ok
     c1 = comment("kashmir-talks", "c1")
     for _n in range(2):
-        voter = make_user()
+        voter = make_established_reader()
         client.force_login(voter)
         response = client.post(reverse("discussion:vote", args=[c1.pk]), {"value": "1"})
         assert response.status_code in {200, 302, 303}
-    client.force_login(make_user())
+    client.force_login(make_established_reader())
     client.post(reverse("discussion:vote", args=[c1.pk]), {"value": "-1"})
     c1.refresh_from_db()
     assert (c1.imported_score, c1.upvotes, c1.downvotes) == (5, 2, 1)

@@ -3,11 +3,16 @@ artifacts/screenshots/ (ignored by git) so a person can look at them."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from minbar.discussion.models import Comment
-from tests.factories import make_article, make_comment, make_section, make_user
+from tests.factories import make_article, make_comment, make_section, make_user, verify_email
+
+User = get_user_model()
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,12 +89,21 @@ def test_reader_signs_up_posts_replies_votes_and_changes_the_order(live_server, 
     score = page.locator(f"#comment-{theirs.pk} [data-score] .score")
     assert score.inner_text() == "0"
     url_before = page.url
+    # A minutes-old account's vote is kept but does not move the score (decision 0008).
     page.click(f"#comment-{theirs.pk} .vote--up")
-    expect(score).to_have_text("+1")
-    assert page.url == url_before  # updated in place, no reload
+    expect(page.locator(f"#comment-{theirs.pk} .vote-note")).to_contain_text("سُجّل صوتك")
     assert page.locator(f"#comment-{theirs.pk} .vote--up").get_attribute("aria-pressed") == "true"
+    assert score.inner_text() == "0"
+    # Three days later, with the address verified, the same reader's votes count.
+    reem = User.objects.get(username="ريم_القحطاني")
+    User.objects.filter(pk=reem.pk).update(date_joined=reem.date_joined - dt.timedelta(days=3))
+    verify_email(reem)
     page.click(f"#comment-{theirs.pk} .vote--down")
     expect(score).to_have_text("\u22121")
+    expect(page.locator(f"#comment-{theirs.pk} .vote-note")).to_have_count(0)
+    assert page.url == url_before  # updated in place, no reload
+    page.click(f"#comment-{theirs.pk} .vote--up")
+    expect(score).to_have_text("+1")
     assert page.locator(f"#comment-{mine.pk} .vote-form").count() == 0  # not on one's own
     shot(page, "signed-in-discussion")
 

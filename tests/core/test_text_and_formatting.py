@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from minbar.core.formatting import comments_heading, format_score
-from minbar.core.text import clean_user_text, render_comment_markdown
+from minbar.core.text import clean_user_text, read_rendered, render_comment_markdown
 
 PDI = "\u2069"
 
@@ -105,3 +105,25 @@ def test_arabic_indic_digits_are_a_site_setting(settings):
         assert format_score(-3) == "\u2212٣"
     with translation.override("en"):
         assert comments_heading(12) == "12 comments"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text", "outside", "hrefs"),
+    [
+        ("sc&#97;mcoin", "scamcoin", "scamcoin", ()),
+        ("sc*am*coin and s**cam**coin", "scamcoin and scamcoin", "scamcoin and scamcoin", ()),
+        ("sc`am`coin", "scamcoin", "scamcoin", ()),
+        ("scam\n\ncoin", "scam\ncoin", "scam\ncoin", ()),
+        ("- a\n- b", "a\nb", "a\nb", ()),
+        ("[x](//evil.example)", "x", "", ("//evil.example",)),
+        ("[x](&#104;ttp://evil.example)", "x", "", ("http://evil.example",)),
+        ("<https://a.example>", "https://a.example", "", ("https://a.example",)),
+        ("[a][r]\n\n[r]: https://ref.example", "a", "", ("https://ref.example",)),
+        ("[x](https://a.example/%D9%83%D9%84%D8%A8)", "x", "", ("https://a.example/كلب",)),
+        ("&#104;ttp://a.example", "http://a.example", "http://a.example", ()),
+        ("[x](javascript:alert(1))", "[x](javascript:alert(1))", "[x](javascript:alert(1))", ()),
+    ],
+)
+def test_a_rendered_comment_is_read_as_a_reader_sees_it(markdown, text, outside, hrefs):
+    reading = read_rendered(render_comment_markdown(markdown))
+    assert (reading.text, reading.text_outside_links, reading.hrefs) == (text, outside, hrefs)

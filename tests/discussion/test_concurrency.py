@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from minbar.discussion import actions
 from minbar.discussion.models import Comment, CommentVote
-from tests.factories import make_article, make_comment, make_user
+from tests.factories import make_article, make_comment, make_established_reader, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,7 +47,7 @@ def logged_in_client(user) -> Client:
 def test_a_hundred_readers_voting_at_once_leave_a_score_of_a_hundred():
     article = make_article()
     comment = make_comment(article)
-    clients = [logged_in_client(make_user()) for _ in range(100)]
+    clients = [logged_in_client(make_established_reader()) for _ in range(100)]
     url = reverse("discussion:vote", args=[comment.pk])
 
     def vote(client):

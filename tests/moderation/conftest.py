@@ -3,7 +3,6 @@ small HTML reader (the standard library's parser, no regexes over markup)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from html.parser import HTMLParser
 
 import pytest
@@ -11,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minbar.moderation import ratelimit
-from tests.factories import make_article, make_comment, make_user
+from tests.factories import make_article, make_comment, make_established_reader
 
 # The limits of config/settings/base.py (test settings switch them off for everyone else).
 PRODUCTION_LIMITS = {
     "comment": "1/5s",
     "comment-new-account": "1/30s,10/1d",
+    "comment-edit": "1/5s,30/1h",
     "vote": "2/1s,200/1d",
     "report": "20/1d",
 }
@@ -50,11 +50,9 @@ def limits(settings):
 
 
 def old_reader(username: str | None = None, **fields):
-    """A reader whose account is past its first day (the ordinary posting limits apply)."""
-    user = make_user(username, **fields)
-    type(user).objects.filter(pk=user.pk).update(date_joined=timezone.now() - dt.timedelta(days=30))
-    user.refresh_from_db()
-    return user
+    """A reader whose account is a month old with a verified address: the ordinary posting
+    limits apply, and their reports and votes count (decision 0008)."""
+    return make_established_reader(username, **fields)
 
 
 def make_moderator(username: str | None = None):

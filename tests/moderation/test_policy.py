@@ -164,6 +164,43 @@ def test_links_are_counted(text, links):
     assert policy.count_links(text) == links
 
 
+@pytest.mark.parametrize(
+    ("hrefs", "outside", "links"),
+    [
+        ((), "لا روابط", 0),
+        (("//a.example", "http://b.example"), "", 2),
+        (("https://a.example",), "و www.b.example و ftp://c.example", 3),
+    ],
+)
+def test_shown_links_are_the_link_elements_and_the_addresses_in_the_text(hrefs, outside, links):
+    assert policy.count_shown_links(hrefs=hrefs, text_outside_links=outside) == links
+
+
+NOW = dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("age", "verified", "role", "established"),
+    [
+        (dt.timedelta(minutes=1), False, False, False),
+        (dt.timedelta(days=30), False, False, False),
+        (dt.timedelta(days=3) - dt.timedelta(seconds=1), True, False, False),
+        (dt.timedelta(days=3), True, False, True),
+        (dt.timedelta(days=400), True, False, True),
+        (dt.timedelta(minutes=1), False, True, True),
+    ],
+)
+def test_a_reader_is_established_when_three_days_old_with_a_verified_address(
+    age, verified, role, established
+):
+    assert (
+        policy.is_established(
+            joined_at=NOW - age, now=NOW, has_verified_email=verified, staff_or_moderator=role
+        )
+        is established
+    )
+
+
 @pytest.mark.parametrize(("visible", "new"), [(0, True), (1, True), (2, False), (10, False)])
 def test_a_reader_is_new_until_two_comments_were_shown(visible, new):
     assert policy.is_new_reader(visible_comments=visible, required=2) is new

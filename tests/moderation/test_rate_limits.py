@@ -324,3 +324,56 @@ def test_limits_are_counted_in_redis_across_app_servers(settings, redis_url, clo
         ratelimit.hit("vote", ident="42")
     assert refused.value.retry_after == 1
     raw.delete(*raw.keys(f"{settings.CACHES['default']['KEY_PREFIX']}*"))
+
+
+# --- edits -----------------------------------------------------------------------------------
+
+
+def edit(client, comment, text: str):
+    return client.post(reverse("discussion:edit", args=[comment.pk]), {"text": text})
+
+
+def test_thirty_edits_in_a_second_are_refused_after_the_first(
+    client, limits, clock, article, reader
+):
+    start_of_day(clock)
+    client.force_login(reader)
+    post_comment(client, article, "النص الأول")
+    comment = Comment.objects.get(author=reader)
+    statuses = []
+    for n in range(30):
+        response = edit(client, comment, f"تعديل رقم {n}")
+        statuses.append(response.status_code)
+        if n:
+            assert_refused(response, typed=f"تعديل رقم {n}", retry_after=5)
+        clock.advance(0.03)
+    assert statuses == [302] + [429] * 29
+    comment.refresh_from_db()
+    assert comment.body == "تعديل رقم 0"
+    clock.advance(5)
+    assert edit(client, comment, "تعديل في وقته").status_code == 302
+
+
+def test_reader_can_edit_at_most_30_times_an_hour(client, limits, clock, article, reader):
+    clock.now = (clock.now // 3600 + 1) * 3600 + 1  # the start of an hour
+    client.force_login(reader)
+    post_comment(client, article, "النص الأول")
+    comment = Comment.objects.get(author=reader)
+    for n in range(30):
+        assert edit(client, comment, f"تعديل {n}").status_code == 302, n
+        clock.advance(6)
+    refused = edit(client, comment, "تعديل زائد")
+    assert_refused(refused, typed="تعديل زائد", retry_after=3600 - 30 * 6)
+
+
+def test_a_refused_edit_does_not_use_up_the_readers_turn(
+    client, limits, clock, article, reader, moderator
+):
+    from minbar.moderation.actions import check_add_word
+
+    check_add_word(moderator=moderator, word="غبي", kind="banned")
+    client.force_login(reader)
+    post_comment(client, article, "النص الأول")
+    comment = Comment.objects.get(author=reader)
+    assert edit(client, comment, "أنت غبي").status_code == 403
+    assert edit(client, comment, "أنت مخطئ").status_code == 302

@@ -181,3 +181,46 @@ def test_one_click_ban_from_the_queue_bans_the_author(client, article, moderator
     pending.refresh_from_db()
     assert pending.status == Comment.Status.REJECTED
     assert Sanction.objects.get().reader == reader
+
+
+# --- display names ---------------------------------------------------------------------------
+
+
+def display_name_field(response) -> str:
+    found = page(response).find("input", name="display_name")
+    assert found, "the form is not on the page"
+    return dict(found[0]["attrs"]).get("value") or ""
+
+
+def test_a_banned_reader_cannot_change_their_display_name(client, moderator, reader):
+    reader.display_name = "قارئ هادئ"
+    reader.save(update_fields=["display_name"])
+    client.force_login(moderator)
+    client.post(reverse("moderation:ban", args=[reader.pk]), {"reason": "انتحال صفة"})
+    reader.refresh_from_db()  # the ban moved its session epoch
+    client.force_login(reader)
+    refused = client.post(reverse("accounts:settings"), {"display_name": "المشرف العام"})
+    assert refused.status_code == 403
+    assert "لا يمكنك تغيير اسمك الظاهر" in refused.content.decode()
+    assert display_name_field(refused) == "المشرف العام"  # what was typed, kept
+    reader.refresh_from_db()
+    assert reader.display_name == "قارئ هادئ"
+
+
+def test_a_suspended_reader_can_change_their_display_name_once_the_suspension_is_lifted(
+    client, moderator, reader
+):
+    client.force_login(moderator)
+    client.post(reverse("moderation:suspend", args=[reader.pk]), {"reason": "جدال", "days": 3})
+    reader.refresh_from_db()  # the suspension moved its session epoch
+    client.force_login(reader)
+    refused = client.post(reverse("accounts:settings"), {"display_name": "اسم جديد"})
+    assert refused.status_code == 403
+    assert "موقوف" in refused.content.decode()
+    client.force_login(moderator)
+    client.post(reverse("moderation:lift", args=[reader.pk]), {"reason": "انتهى الخلاف"})
+    client.force_login(reader)
+    accepted = client.post(reverse("accounts:settings"), {"display_name": "اسم جديد"})
+    assert accepted.status_code == 302
+    reader.refresh_from_db()
+    assert reader.display_name == "اسم جديد"

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from minbar.discussion import actions as discussion
-from tests.factories import make_article, make_comment, make_user
+from tests.factories import make_article, make_comment, make_established_reader, make_user
 from tests.serving.conftest import comment_count_shown
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache", "commits")]
@@ -59,7 +59,7 @@ def test_signed_in_reader_can_read_200_comments_in_a_handful_of_queries():
 
 def test_signed_in_reader_can_use_own_controls_on_a_shared_list():
     article = make_article()
-    writer, other = make_user(), make_user()
+    writer, other = make_established_reader(), make_user()
     mine = make_comment(article, author=writer, text="تعليقي أنا")
     theirs = make_comment(article, author=other, text="تعليق غيري")
     _signed_in(make_user()).get(article.get_absolute_url())  # someone else fills the cache

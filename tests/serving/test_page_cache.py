@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from minbar.discussion import actions as discussion
 from minbar.news import actions as news
-from tests.factories import make_article, make_comment, make_editor, make_user
+from tests.factories import (
+    make_article,
+    make_comment,
+    make_editor,
+    make_established_reader,
+    make_user,
+)
 from tests.serving.conftest import cache_state, card_counters, comment_count_shown
 
 pytestmark = pytest.mark.usefixtures("page_cache")
@@ -165,7 +171,7 @@ def test_anonymous_reader_can_see_a_vote_at_once_while_lists_stay_cached(client)
     comment = make_comment(article)
     client.get(article.get_absolute_url())
     client.get("/")
-    voter = _reader_client(make_user())
+    voter = _reader_client(make_established_reader())
     voter.post(f"/comments/{comment.pk}/vote/", {"value": "1"})
     page = client.get(article.get_absolute_url())
     assert cache_state(page) == "miss"
@@ -227,7 +233,7 @@ def test_anonymous_reader_can_see_a_publication_and_an_edit_at_once(client):
 @pytest.mark.usefixtures("commits")
 def test_signed_in_reader_can_see_every_change_at_once(client):
     article = make_article()
-    reader = make_user()
+    reader = make_established_reader()
     mine = _reader_client(reader)
     other = make_comment(article, text="تعليق قارئ آخر")
     mine.get(article.get_absolute_url())

@@ -2,7 +2,8 @@
 
 The counters are moved by the actions inside the transactions that change comments and votes;
 this recounts them from the rows they summarise: `Article.comment_count` from the visible
-comments, `Comment.upvotes`/`downvotes` from the CommentVote rows, and `best_rank` from those.
+comments, `Comment.upvotes`/`downvotes` from the counted CommentVote rows (decision 0008), and
+`best_rank` from those.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def _visible_comments() -> Subquery:
 
 def _votes(value: int) -> Subquery:
     counted = (
-        CommentVote.objects.filter(comment=OuterRef("pk"), value=value)
+        CommentVote.objects.filter(comment=OuterRef("pk"), value=value, is_counted=True)
         .order_by()
         .values("comment")
         .annotate(n=Count("pk"))
