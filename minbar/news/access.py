@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from minbar.news.models import Article, ArticleRevision
+from minbar.news.models import Article, ArticleRevision, Tag
 
 
 def _is_editor(user) -> bool:
@@ -62,3 +62,14 @@ def access_article_for_reading(user, *, slug: str, for_page: bool = True) -> Art
     if may_edit_article(user, article):
         return article
     raise Http404
+
+
+def access_tag_for_reading(*, slug: str) -> Tag:
+    """The tag at `slug` if a published article carries it; 404 otherwise. A tag that only
+    drafts (or nothing) carry would show an empty page and tell readers what is coming."""
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        raise Http404
+    if not Article.objects.published().filter(tags=tag).exists():
+        raise Http404
+    return tag
