@@ -14,7 +14,11 @@ def access_reader_for_profile(*, username: str) -> User:
     unique, so at most one matches); the view sends a look-alike address to the real one."""
     if len(username) > 150:
         raise Http404
-    reader = User.objects.filter(username_key=username_key(username)).first()
+    # The exact name first: two names that already looked alike when the fold grew keep
+    # their own profiles (see the accounts migration 0002).
+    reader = User.objects.filter(username=username).first()
+    if reader is None:
+        reader = User.objects.filter(username_key=username_key(username)).first()
     if reader is None:
         raise Http404
     return reader

@@ -80,6 +80,16 @@ def check_username(
         existing = selectors.find_username_like(username, exclude_user_id=exclude_user_id)
         if existing is not None:
             raise _taken_error(username, existing)
+        if selectors.is_name_shown_by_another(username, exclude_user_id=exclude_user_id):
+            # Another reader's display name: say so without naming whose.
+            raise AccountError(
+                "username-lookalike",
+                _(
+                    "This username looks the same as a name another reader already shows. "
+                    "Please choose another."
+                ),
+                field="username",
+            )
     return username
 
 
@@ -110,39 +120,73 @@ def do_create_reader(
     return user
 
 
-def check_display_name(display_name: str) -> str:
-    """The display name as it will be stored (may be empty: the username shows instead).
-
-    Invisible characters are refused rather than silently removed: the reader should know that
-    what they pasted was not what it looked like.
-    """
-    too_long = AccountError(
-        "length",
-        _("A display name can be at most %(max)s characters long.")
+def _display_name_message(code: str) -> str:
+    messages = {
+        "invisible": _(
+            "A display name cannot contain invisible characters (control, formatting, "
+            "text-direction or zero-width characters)."
+        ),
+        "characters": _(
+            "A display name cannot use look-alike forms of letters (presentation forms, "
+            "full-width letters, ligatures) or marks other than harakat."
+        ),
+        "mixed-scripts": _(
+            "Each word of a display name must use the letters of one script only, for "
+            "example Arabic or Latin letters but not both in one word."
+        ),
+        "no-letter": _("A display name needs at least one letter."),
+        "length": _("A display name can be at most %(max)s characters long.")
         % {"max": policy.DISPLAY_NAME_MAX},
-        field="display_name",
-    )
+        "reserved": _(
+            "This display name would pass for the site or its staff. Please choose another."
+        ),
+        "lookalike": _(
+            "This display name looks the same as a name another reader already uses. "
+            "Please choose another."
+        ),
+    }
+    return messages[code]
+
+
+def check_display_name(display_name: str, *, user: User) -> str:
+    """The display name `user` may show, as it will be stored (empty: the username shows).
+
+    The username rules, fitted to a name with spaces (see `policy.display_name_problems`),
+    and no look-alike of a name another reader shows, as username or display name. Staff
+    may use the words reserved for the site and its roles. Invisible characters are refused
+    rather than silently removed: the reader should know that what they pasted was not what
+    it looked like. The unique `display_name_key` is the final word (`do_change_display_name`).
+    """
     if len(display_name) > policy.DISPLAY_NAME_MAX * 4:
-        raise too_long
-    problems = policy.display_name_problems(display_name.strip())
+        raise AccountError("length", _display_name_message("length"), field="display_name")
+    problems = policy.display_name_problems(
+        unicodedata.normalize("NFC", display_name.strip()), is_staff=user.is_staff
+    )
     if "invisible" in problems:
-        raise AccountError(
-            "invisible",
-            _(
-                "A display name cannot contain invisible characters (control, formatting, "
-                "text-direction or zero-width characters)."
-            ),
-            field="display_name",
-        )
+        raise AccountError("invisible", _display_name_message("invisible"), field="display_name")
     cleaned = " ".join(clean_user_text(display_name).split())
-    if len(cleaned) > policy.DISPLAY_NAME_MAX:
-        raise too_long
+    problems = policy.display_name_problems(cleaned, is_staff=user.is_staff)
+    if problems:
+        raise AccountError(problems[0], _display_name_message(problems[0]), field="display_name")
+    if cleaned and selectors.is_name_shown_by_another(cleaned, exclude_user_id=user.pk):
+        raise AccountError("lookalike", _display_name_message("lookalike"), field="display_name")
     return cleaned
 
 
 def do_change_display_name(user: User, *, display_name: str) -> None:
+    """Show `display_name` (it has passed `check_display_name`). Two readers taking look-alike
+    names at the same moment: the unique `display_name_key` lets one in, the other gets the
+    check's refusal."""
+    previous = user.display_name, user.display_name_key
     user.display_name = display_name
-    user.save(update_fields=["display_name"])
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["display_name"])
+    except IntegrityError as error:
+        user.display_name, user.display_name_key = previous
+        raise AccountError(
+            "lookalike", _display_name_message("lookalike"), field="display_name"
+        ) from error
 
 
 def do_set_password(user: User, *, password: str) -> None:

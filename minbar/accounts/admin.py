@@ -42,7 +42,7 @@ class ReaderChangeForm(UserChangeForm):
         if display_name == self.instance.display_name:
             return display_name
         try:
-            return actions.check_display_name(display_name)
+            return actions.check_display_name(display_name, user=self.instance)
         except AccountError as error:
             raise ValidationError(error.message, code=error.code) from error
 

@@ -7,7 +7,7 @@ import html
 from dataclasses import dataclass
 
 import nh3
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from minbar.accounts.models import User
@@ -39,6 +39,18 @@ def find_username_like(username: str, *, exclude_user_id: int | None = None) -> 
     if exclude_user_id is not None:
         users = users.exclude(pk=exclude_user_id)
     return users.values_list("username", flat=True).first()
+
+
+def is_name_shown_by_another(name: str, *, exclude_user_id: int | None = None) -> bool:
+    """Whether a reader other than `exclude_user_id` shows a name that looks the same as
+    `name`: as their username or as their display name (same folded key). One query."""
+    key = username_key(name)
+    if not key:
+        return False
+    users = User.objects.filter(Q(username_key=key) | Q(display_name_key=key))
+    if exclude_user_id is not None:
+        users = users.exclude(pk=exclude_user_id)
+    return users.exists()
 
 
 def list_claimable_accounts(*, email: str) -> list[User]:

@@ -42,11 +42,13 @@ def account_settings(request):
         if not form.is_valid():
             raise AccountError("invalid", form.errors.as_text())
         check_display_name_change_allowed(request.user)
-        display_name = actions.check_display_name(form.cleaned_data["display_name"])
+        display_name = actions.check_display_name(
+            form.cleaned_data["display_name"], user=request.user
+        )
+        actions.do_change_display_name(request.user, display_name=display_name)
     except AccountError as error:
         form.add_error("display_name", error.message)
         return render(request, "accounts/settings.html", {"form": form}, status=error.status)
-    actions.do_change_display_name(request.user, display_name=display_name)
     return HttpResponseRedirect(reverse("accounts:profile", args=[request.user.username]))
 
 

@@ -2,19 +2,89 @@
 
 from __future__ import annotations
 
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.http import Http404
+from collections.abc import Collection
+
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.translation import gettext as _
+
+# Digits a reader may type for a page number: ASCII, Arabic-Indic and Persian. A page named in
+# the last two is sent to its ASCII spelling; any other character (superscripts, circled or
+# full-width digits, signs, dots) names no page.
+_PAGE_DIGITS = {
+    **{str(i): str(i) for i in range(10)},
+    **{chr(0x0660 + i): str(i) for i in range(10)},
+    **{chr(0x06F0 + i): str(i) for i in range(10)},
+}
+# More digits than any list will ever have pages: refused before any arithmetic.
+_PAGE_DIGITS_MAX = 6
+
+
+def canonical_page(raw: str) -> str | None:
+    """The one spelling of the page `raw` names: None for the first page (no `?page=`),
+    "last", or a number in ASCII digits without leading zeros. Http404 when it names no page.
+
+    >>> canonical_page("٠٣"), canonical_page("001"), canonical_page("last")
+    ('3', None, 'last')
+    """
+    if raw == "last":
+        return raw
+    if not raw or len(raw) > _PAGE_DIGITS_MAX or any(c not in _PAGE_DIGITS for c in raw):
+        raise Http404(_("There is no such page."))
+    number = int("".join(_PAGE_DIGITS[c] for c in raw))
+    if number < 1:
+        raise Http404(_("There is no such page."))
+    return None if number == 1 else str(number)
+
+
+def redirect_to_canonical(
+    request, *, orders: Collection[str] = (), default_order: str = ""
+) -> HttpResponsePermanentRedirect | None:
+    """A permanent redirect when `?page=` or `?order=` is not spelt the one way this page
+    spells it; None when it is. Http404 for a page number that names no page.
+
+    Shared caches key pages by their query, so each spelling would be a page of its own: one
+    spelling per page keeps the number of variants bounded. `?page=1` and the default order are
+    left out; `?page=01` and `?page=٣` go to `?page=1`'s and `?page=3`'s address; an order the
+    page does not know (every order, on a page without `orders`) is dropped; `order` comes
+    before `page`, each once, percent-encoded one way. Other parameters (which make a page
+    that is never shared) are left as they are.
+    """
+    pages = request.GET.getlist("page")
+    given = request.GET.getlist("order")
+    page = canonical_page(pages[-1]) if pages else None
+    order = given[-1] if given else None
+    if order not in orders or order == default_order:
+        order = None
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("order", None)
+    if order:
+        query["order"] = order
+    if page:
+        query["page"] = page
+    encoded = query.urlencode()
+    if set(request.GET) <= {"page", "order"}:
+        # A page the caches may share: its query is keyed as sent, so spell it exactly.
+        canonical = request.META.get("QUERY_STRING", "") == encoded
+    else:
+        canonical = pages == ([page] if page else []) and given == ([order] if order else [])
+    if canonical:
+        return None
+    return HttpResponsePermanentRedirect(f"{request.path}?{encoded}" if encoded else request.path)
 
 
 def paginate(request, items, *, per_page: int) -> Page:
-    """The page named by `?page=` (a number, or `last`); anything but a page that exists is a
-    404, never a 500."""
+    """The page named by `?page=` (a number in ASCII digits, or `last`); anything but a page
+    that exists is a 404, never a 500. Views that share their pages call
+    `redirect_to_canonical` first, so only the one spelling of each page gets here."""
     paginator = Paginator(items, per_page, allow_empty_first_page=True)
     raw = request.GET.get("page", "1")
     if raw == "last":
-        raw = paginator.num_pages
+        return paginator.page(paginator.num_pages)
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > _PAGE_DIGITS_MAX:
+        raise Http404(_("There is no such page."))
     try:
-        return paginator.page(raw)
-    except (PageNotAnInteger, EmptyPage) as exc:
+        return paginator.page(int(raw))
+    except EmptyPage as exc:
         raise Http404(_("There is no such page.")) from exc

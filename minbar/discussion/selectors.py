@@ -55,6 +55,12 @@ class Discussion:
     def count(self) -> int:
         return self.article.comment_count
 
+    @property
+    def order_query(self) -> str:
+        """The order as the page's links spell it: nothing for the default order, the one
+        spelling `news.views.article_detail` does not redirect."""
+        return "" if self.order == policy.DEFAULT_ORDER else f"order={self.order}"
+
 
 def _shown_statuses(user) -> Q:
     """Visible comments, deleted ones kept as placeholders, and the reader's own pending ones."""

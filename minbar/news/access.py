@@ -1,17 +1,48 @@
 """What a reader may reach. Drafts and articles not yet live look exactly like missing pages,
-except to the newsroom, who see them with a preview banner."""
+except to those in the newsroom who may edit them, who see them with a preview banner."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 
-from minbar.news.models import Article
+from minbar.news.models import Article, ArticleRevision, Tag
 
 
-def can_preview(user) -> bool:
+def _is_editor(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm("news.publish_article"))
+
+
+def _is_newsroom(user) -> bool:
     return bool(
-        user and user.is_authenticated and user.is_staff and user.has_perm("news.view_article")
+        user and user.is_authenticated and user.is_staff and user.has_perm("news.change_article")
     )
+
+
+def may_edit_article(user, article: Article) -> bool:
+    """Whether `user` works on `article`: editors on every article, an author on the articles
+    they created (the same set the admin lists for them). Only they may read it before it is
+    live, or read its revisions."""
+    if not _is_newsroom(user):
+        return False
+    if _is_editor(user):
+        return True
+    return article.created_by_id == user.pk
+
+
+def articles_editable_by(user, articles: QuerySet[Article]) -> QuerySet[Article]:
+    """`articles` narrowed to those `user` works on (see `may_edit_article`)."""
+    if not _is_newsroom(user):
+        return articles.none()
+    if _is_editor(user):
+        return articles
+    return articles.filter(created_by=user)
+
+
+def revisions_readable_by(user, revisions: QuerySet[ArticleRevision]) -> QuerySet[ArticleRevision]:
+    """`revisions` narrowed to those of articles `user` works on: a revision carries the whole
+    text of a draft, so it is as private as the draft."""
+    return revisions.filter(article__in=articles_editable_by(user, Article.objects.all()))
 
 
 def access_article_for_reading(user, *, slug: str, for_page: bool = True) -> Article:
@@ -28,6 +59,17 @@ def access_article_for_reading(user, *, slug: str, for_page: bool = True) -> Art
         raise Http404
     if article.is_live():
         return article
-    if can_preview(user):
+    if may_edit_article(user, article):
         return article
     raise Http404
+
+
+def access_tag_for_reading(*, slug: str) -> Tag:
+    """The tag at `slug` if a published article carries it; 404 otherwise. A tag that only
+    drafts (or nothing) carry would show an empty page and tell readers what is coming."""
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        raise Http404
+    if not Article.objects.published().filter(tags=tag).exists():
+        raise Http404
+    return tag

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from minbar.core.text import render_article_markdown
 from minbar.news import actions
+from minbar.news.access import may_edit_article, revisions_readable_by
 from minbar.news.models import Article, ArticleRevision, Author, Section, Tag
 
 DRAFT = Article.Status.DRAFT
@@ -251,6 +252,16 @@ class ArticleRevisionAdmin(admin.ModelAdmin):
     list_display = ("article", "created_at", "editor", "summary")
     list_filter = ("created_at",)
     readonly_fields = ("article", "editor", "created_at", "summary", "content")
+
+    # A revision holds the whole text of its article: an author sees only the revisions of the
+    # articles they may edit, in the list and at each revision's own address.
+    def get_queryset(self, request):
+        return revisions_readable_by(request.user, super().get_queryset(request))
+
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or may_edit_article(request.user, obj.article)
 
     def has_add_permission(self, request):
         return False

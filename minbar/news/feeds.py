@@ -10,7 +10,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from minbar.news import selectors
-from minbar.news.models import Section, Tag
+from minbar.news.access import access_tag_for_reading
+from minbar.news.models import Section
 
 FEED_SIZE = 30
 
@@ -75,7 +76,7 @@ class SectionAtomFeed(SectionFeed):
 
 class TagFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return access_tag_for_reading(slug=slug)
 
     def title(self, obj=None):
         return f"{obj.name} — {settings.MINBAR_SITE_NAME}"

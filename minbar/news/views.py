@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 
-from minbar.core.http import paginate
+from minbar.core.http import paginate, redirect_to_canonical
+from minbar.discussion import policy as discussion_policy
 from minbar.news import selectors
-from minbar.news.access import access_article_for_reading
-from minbar.news.models import Author, Section, Tag
+from minbar.news.access import access_article_for_reading, access_tag_for_reading
+from minbar.news.models import Author, Section
 from minbar.news.seo import article_metadata
 from minbar.serving.fragments import find_article, keep_article
 from minbar.serving.pagecache import share_page
@@ -17,6 +18,8 @@ PER_PAGE = settings.MINBAR_ARTICLES_PER_PAGE
 
 
 def home(request):
+    if redirect := redirect_to_canonical(request):
+        return redirect
     page = paginate(request, selectors.list_published_articles(), per_page=PER_PAGE)
     blocks = selectors.list_section_blocks() if page.number == 1 else []
     shown = [*page.object_list, *(a for block in blocks for a in block.articles)]
@@ -25,6 +28,8 @@ def home(request):
 
 
 def section_detail(request, slug):
+    if redirect := redirect_to_canonical(request):
+        return redirect
     section = get_object_or_404(Section, slug=slug)
     page = paginate(request, selectors.list_articles_in_section(section), per_page=PER_PAGE)
     share_page(request, lists=True, counters_of=[a.pk for a in page.object_list])
@@ -32,13 +37,17 @@ def section_detail(request, slug):
 
 
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    if redirect := redirect_to_canonical(request):
+        return redirect
+    tag = access_tag_for_reading(slug=slug)
     page = paginate(request, selectors.list_articles_with_tag(tag), per_page=PER_PAGE)
     share_page(request, lists=True, counters_of=[a.pk for a in page.object_list])
     return render(request, "news/tag_detail.html", {"tag": tag, "page": page})
 
 
 def author_detail(request, slug):
+    if redirect := redirect_to_canonical(request):
+        return redirect
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, selectors.list_articles_by_author(author), per_page=PER_PAGE)
     share_page(request, lists=True, counters_of=[a.pk for a in page.object_list])
@@ -46,6 +55,10 @@ def author_detail(request, slug):
 
 
 def article_detail(request, slug):
+    if redirect := redirect_to_canonical(
+        request, orders=discussion_policy.ORDERS, default_order=discussion_policy.DEFAULT_ORDER
+    ):
+        return redirect
     # A live article read moments ago and unchanged since (minbar/serving) skips the reading.
     article = find_article(request, slug=slug)
     if article is None:

@@ -168,7 +168,7 @@ def find_comment_list(request, *, article, order: str, is_open: bool) -> SharedL
     if not settings.MINBAR_FRAGMENT_CACHE or not versions.available():
         return None
     raw_page = request.GET.get("page", "1")
-    if not raw_page.isdigit():
+    if not (raw_page.isascii() and raw_page.isdigit()) or len(raw_page) > 6:
         return None
     variant = _variant(request.user)
     if variant is None:

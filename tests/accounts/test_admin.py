@@ -76,3 +76,29 @@ def test_staff_cannot_give_a_display_name_with_a_direction_override(staff_client
     assert response.status_code == 200
     reader.refresh_from_db()
     assert reader.display_name == ""
+
+
+def test_staff_cannot_give_a_reader_the_display_name_of_a_role_or_of_another_reader(
+    staff_client,
+):
+    make_user("moderator", is_staff=True, display_name="مراقب النقاش")
+    reader = make_user("salma")
+    for typed in ("المشرف", "مراقب_النقاش"):
+        response = staff_client.post(
+            f"/admin/accounts/user/{reader.pk}/change/", change_data(reader, display_name=typed)
+        )
+        assert response.status_code == 200  # the form again, with the reason
+        assert page(response).errors()
+        reader.refresh_from_db()
+        assert reader.display_name == ""
+
+
+def test_staff_can_give_a_staff_account_a_role_display_name(staff_client):
+    editor = make_user("hala", is_staff=True)
+    response = staff_client.post(
+        f"/admin/accounts/user/{editor.pk}/change/",
+        change_data(editor, display_name="فريق منبر", is_staff="on"),
+    )
+    assert response.status_code == 302
+    editor.refresh_from_db()
+    assert editor.display_name == "فريق منبر"

@@ -273,7 +273,8 @@ def test_order_can_be_switched_to_best_and_newest(client):
     do_cast_vote(third, voter=make_user(), value=-1)
 
     def order(query: str) -> list[int]:
-        page = Page(client.get(article.get_absolute_url() + query).content.decode())
+        response = client.get(article.get_absolute_url() + query, follow=True)
+        page = Page(response.content.decode())
         return [int(a["data-comment"]) for a, _ in page.find("li") if "data-comment" in a]
 
     assert order("") == [first.pk, second.pk, third.pk]

@@ -65,3 +65,19 @@ def url_in_language(context, language_code):
     if request is None:
         return "/"
     return translate_url(request.get_full_path(), language_code)
+
+
+@register.filter
+def language_name(code):
+    """The name of the language `code` in the reader's language, for codes typed by hand or
+    imported ("EN", "ar-SA", "xx"): the base language's name when Django knows it, otherwise
+    the code as it is (Django's own filter raises on an unknown code)."""
+    from django.utils.translation import get_language_info
+
+    code = str(code or "").strip()
+    for candidate in (code.lower(), code.lower().replace("_", "-").split("-")[0]):
+        try:
+            return get_language_info(candidate)["name_translated"]
+        except KeyError:
+            continue
+    return code

@@ -6,9 +6,11 @@ Three strengths, each with its own caller:
   word lists all go through it, so two spellings a reader would call "the same word" meet here
   (hamza and alef forms, alef maqsura, ta marbuta, harakat, tatweel, invisible characters,
   presentation forms, Eastern digits, Latin case).
-* `fold_username` is lighter: it only removes what a reader cannot see or cannot tell apart
-  (harakat, tatweel, invisible characters, keheh and farsi yeh, Eastern digits, case), so that
-  "احمد" and "أحمد" stay two different usernames but "احمـــد" and "احمد" collide.
+* `fold_username` is the look-alike key of the names readers show (usernames and display
+  names): what a reader cannot see, cannot tell apart at a glance, or would take for a typing
+  variant of the same name is folded (harakat, tatweel, invisible characters, hamza and alef
+  forms, alef maqsura, ta marbuta, keheh and farsi yeh, Eastern digits, case, and separators),
+  so that "ابو_خالد", "أبو خالد" and "أبو__خالد_" are one name.
 * `fold_for_matching` is heavier, for moderation: `normalise`, then letters typed one by one with
   spaces or punctuation between them are joined back ("ك ل ب" → "كلب"). `find_words` matches a
   word list against such text.
@@ -73,13 +75,29 @@ _SPELLING_VARIANTS = {
     "\u06af": "\u0643",  # gaf گ → kaf ك
 }
 
+# The alef, yeh and ta marbuta variants readers write one for another in names: an impostor
+# of "أبو_خالد" need only drop the hamza.
+_NAME_VARIANTS = {
+    "\u0623": "\u0627",  # alef with hamza above أ → ا
+    "\u0625": "\u0627",  # alef with hamza below إ → ا
+    "\u0622": "\u0627",  # alef with madda آ → ا
+    "\u0671": "\u0627",  # alef wasla ٱ → ا
+    "\u0649": "\u064a",  # alef maqsura ى → ي
+    "\u0629": "\u0647",  # ta marbuta ة → ه
+}
+
 _USERNAME_TABLE = str.maketrans(
     {
         **dict.fromkeys(_HARAKAT + _INVISIBLE + [TATWEEL]),
         **_EASTERN_DIGITS,
         **_LOOKALIKE_LETTERS,
+        **_NAME_VARIANTS,
     }
 )
+
+# Separators inside a name: any run of them is one "_", and none at either end, so "المشرف_",
+# "_المشرف" and "المشرف" are one name, as are "abu-khalid", "abu__khalid" and "Abu Khalid".
+_NAME_SEPARATORS = re.compile(r"[\s_\-.\u00b7\u2010-\u2015\u2212]+")
 
 _SEARCH_TABLE = str.maketrans(
     {
@@ -122,15 +140,17 @@ def normalise(text: str) -> str:
 
 
 def fold_username(name: str) -> str:
-    """Return the look-alike key of a username; idempotent, never raises.
+    """Return the look-alike key of a username or display name; idempotent, never raises.
 
-    Two names with the same key look the same to a reader. Lighter than `normalise` on purpose:
-    NFKC, casefold, harakat, tatweel and invisible formatting characters removed, keheh ک → ك,
-    farsi yeh ی → ي, Arabic-Indic and Persian digits → 0-9. Hamza/alef forms, alef maqsura and
-    ta marbuta are *not* folded, because readers see them as different letters. The key is for
+    Two names with the same key pass for the same name to a reader. NFKC, casefold; harakat,
+    tatweel and invisible formatting characters removed; أ إ آ ٱ → ا, ى → ي, ة → ه; keheh ک → ك,
+    farsi yeh ی → ي; Arabic-Indic and Persian digits → 0-9; every run of separators (spaces,
+    `_`, `-`, `.`, dashes, the middle dot) → one `_`, and none at either end. Lighter than
+    `normalise`: ؤ ئ, gaf and veh keep their shapes, which readers see. The key is for
     comparison only; never display it.
     """
-    return _fold(name, table=_USERNAME_TABLE)
+    folded = _fold(name, table=_USERNAME_TABLE)
+    return _NAME_SEPARATORS.sub("_", folded).strip("_")
 
 
 # Letters spelt one at a time ("ك ل ب", "ك.ل.ب", "ك - ل - ب"): at least two single letters, each
