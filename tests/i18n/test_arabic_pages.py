@@ -270,6 +270,7 @@ def anonymous_pages(client, site) -> dict[str, str]:
 
 def reader_pages(client, site) -> dict[str, str]:
     reader, comment = site["reader"], site["comment"]
+    reader.refresh_from_db()  # its password was reset on the anonymous pages
     client.force_login(reader)
     pages = {}
 
@@ -377,6 +378,23 @@ def test_every_arabic_page_reads_in_arabic(client, site):
         assert 'lang="ar"' in html, (name, response.status_code)
         failures += [f"{name}: {run}" for run in english_runs(html)]
     assert len(pages) > 60
+    # The pages are what their names say: the forms refused, the pickers are there.
+    for name in (
+        "sign-up, short password",
+        "sign-up, mismatched passwords",
+        "sign-in, wrong password",
+        "password reset, short",
+        "password change, wrong and short",
+        "settings, bad display name",
+    ):
+        assert pages[name].status_code == 400, name
+    assert "كلمة المرور هذه قصيرة جدًا" in pages["sign-up, short password"].content.decode()
+    assert "selectfilter" in pages["admin news_article change"].content.decode()
+    group_form = pages["admin auth_group add"].content.decode()
+    assert "selectfilter" in group_form
+    # Permissions by the models' Arabic names, and ours through the catalogue.
+    assert "غرفة الأخبار | مقال | إضافة مقال" in group_form
+    assert "غرفة الأخبار | مقال | يمكنه نشر المقالات وجدولتها وإلغاء نشرها" in group_form
     assert not failures, "English on Arabic pages:\n" + "\n".join(failures)
 
 
