@@ -52,6 +52,7 @@ STRONG = secrets.token_urlsafe(50)
         "please-changeme-" + secrets.token_urlsafe(50),
         "your-secret-key",
     ],
+    ids=["env-example", "dev-default", "upper-case", "changeme-inside", "your-secret-key"],
 )
 def test_check_deploy_fails_on_an_example_secret_key(settings, key):
     settings.SECRET_KEY = key
@@ -67,6 +68,7 @@ def test_check_deploy_fails_on_an_example_secret_key(settings, key):
         "ab" * 40,  # long but two characters
         "django-insecure-" + secrets.token_urlsafe(50),  # startproject's development key
     ],
+    ids=["one-character", "short", "two-characters", "django-insecure"],
 )
 def test_check_deploy_warns_about_a_weak_secret_key(settings, key):
     settings.SECRET_KEY = key
