@@ -41,7 +41,10 @@ BLOCKS = {
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 # Attributes a reader sees or hears.
 SPOKEN = ("title", "placeholder", "aria-label", "alt")
-NOT_WORDS = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)/[\w/.?=&%-]*")
+# Not words: addresses, emails, paths, and the keys of JSON data (a revision's stored content).
+NOT_WORDS = re.compile(
+    r'https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)/[\w/.?=&%-]*|"[\w-]+":'
+)
 ENGLISH = re.compile(r"^[\"'(«“\[]*([A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*)[\"'.,:;!?)»”\]…]*$")
 
 
@@ -134,6 +137,7 @@ def test_the_reader_finds_english_sentences_and_passes_arabic_ones():
       <input type="hidden" value="not seen by anyone">
       <span title="Click to choose all">اختر</span>
       <ul><li>Home</li><li>News</li><li>Sport</li></ul>
+      <div>{"status": "draft", "authors": [], "tags": []}</div>
     </body></html>"""
     assert english_runs(html) == [
         "This password is too short.",
