@@ -42,9 +42,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 # Attributes a reader sees or hears.
 SPOKEN = ("title", "placeholder", "aria-label", "alt")
 # Not words: addresses, emails, paths, and the keys of JSON data (a revision's stored content).
-NOT_WORDS = re.compile(
-    r'https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)/[\w/.?=&%-]*|"[\w-]+":'
-)
+NOT_WORDS = re.compile(r'https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)/[\w/.?=&%-]*|"[\w-]+":')
 ENGLISH = re.compile(r"^[\"'(«“\[]*([A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*)[\"'.,:;!?)»”\]…]*$")
 
 
