@@ -10,7 +10,9 @@ import http.client
 import os
 import re
 import secrets
+import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -19,6 +21,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -147,10 +150,16 @@ def test_production_refuses_a_mistyped_email_url():
 
 
 class Inbox:
-    """aiosmtpd handler: keeps every message the server accepts."""
+    """aiosmtpd handler: keeps every message the server accepts, and who signed in."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
+        self.logins: list[tuple[str, str, bool]] = []
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        login, password = auth_data.login.decode(), auth_data.password.decode()
+        self.logins.append((login, password, session.ssl is not None))
+        return AuthResult(success=(login, password) == ("news@minbar.example", "p@ss:w/rd"))
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it by this name
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
@@ -212,17 +221,41 @@ def manage(*args: str, env: dict[str, str]) -> str:
     return result.stdout
 
 
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A certificate for "localhost" that the app will trust (through SSL_CERT_FILE)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return cert, key
+
+
 def test_reader_gets_the_arabic_reset_mail_from_production_through_smtp(tmp_path):
+    """The usual production set-up: submission with STARTTLS and a login whose name and
+    password carry characters that must be percent-encoded in the URL."""
     inbox = Inbox()
+    cert, key = self_signed_certificate(tmp_path)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
     smtp_port = port_in_range()
-    smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    smtp = Controller(
+        inbox, hostname="127.0.0.1", port=smtp_port, server_hostname="localhost",
+        tls_context=tls, require_starttls=True, authenticator=inbox.authenticate,
+        auth_required=True,
+    )  # fmt: skip
     smtp.start()
     web_port = port_in_range(taken={smtp_port})
     env = prod_env(
         # The production settings, serving static names without a `collectstatic` manifest.
         DJANGO_SETTINGS_MODULE="tests.serving.live_settings",
         DATABASE_URL=f"sqlite:///{tmp_path / 'minbar.sqlite3'}",
-        EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+        EMAIL_URL=f"smtp+tls://news%40minbar.example:p%40ss%3Aw%2Frd@localhost:{smtp_port}",
+        SSL_CERT_FILE=str(cert),
         DJANGO_DEFAULT_FROM_EMAIL="منبر <news@minbar.example>",
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         PORT=str(web_port),
@@ -261,6 +294,8 @@ def test_reader_gets_the_arabic_reset_mail_from_production_through_smtp(tmp_path
 
         assert asked.status == 302, (tmp_path / "gunicorn.log").read_text()
         assert asked.getheader("Location") == "/accounts/password/reset/done/"
+        # Signed in with the decoded name and password, inside TLS.
+        assert inbox.logins == [("news@minbar.example", "p@ss:w/rd", True)]
         assert len(inbox.messages) == 1
         mail_from, rcpt_tos, raw = inbox.messages[0]
         assert (mail_from, rcpt_tos) == ("news@minbar.example", ["reem@example.org"])
