@@ -8,6 +8,7 @@ import os
 
 os.environ.setdefault("MINBAR_ALLOW_DEV_SECRET", "1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("EMAIL_URL", "console://")
 
 from config.settings.prod import *  # noqa: F403
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from config.email_url import email_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -242,17 +244,32 @@ CSRF_FAILURE_VIEW = "minbar.core.views.csrf_failure"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "news:home"
 LOGOUT_REDIRECT_URL = "news:home"
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+# EMAIL_URL: where mail goes, one URL (config/email_url.py): smtp+tls://user:password@host:587,
+# smtps://user:password@host:465, smtp://host:25, or console:// to print it to the log. Unset:
+# the console, except in production, which refuses to start without it (settings/prod.py).
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+_email = email_settings(EMAIL_URL or "console://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+# A mail server that stops answering costs a request ten seconds, not a worker for good.
+EMAIL_TIMEOUT = 10
+# DJANGO_DEFAULT_FROM_EMAIL: the sender of account mail (resets, verification) and error mail.
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "minbar@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogue first; then the Arabic for Django's and allauth's strings that their own Arabic
+# catalogues lack (kept apart so that `make messages` never drops them as obsolete).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_upstream"]
 USE_I18N = True
 USE_TZ = True
 # TIME_ZONE is the site's time zone: dates on pages are shown in it.

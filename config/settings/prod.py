@@ -4,11 +4,26 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import DEBUG, SECRET_KEY, env_bool
+from minbar.core.secret_key import is_example_secret_key
 
-if SECRET_KEY.startswith("dev-only") and not env_bool("MINBAR_ALLOW_DEV_SECRET", False):
-    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY for production.")
+from .base import *  # noqa: F403
+from .base import DEBUG, EMAIL_URL, SECRET_KEY, env_bool
+
+# The development default only where a test or benchmark asks for it; never an example key.
+_dev_key_allowed = SECRET_KEY.startswith("dev-only") and env_bool("MINBAR_ALLOW_DEV_SECRET", False)
+if is_example_secret_key(SECRET_KEY) and not _dev_key_allowed:
+    raise ImproperlyConfigured(
+        "Set DJANGO_SECRET_KEY for production to a long random value, not an example such as "
+        "change-me: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+
+# Password resets and verification links go by mail: say where, or say console:// on purpose.
+if not EMAIL_URL:
+    raise ImproperlyConfigured(
+        "Set EMAIL_URL for production, e.g. smtp+tls://user:password@mail.example:587 or "
+        "smtps://user:password@mail.example:465; EMAIL_URL=console:// prints every message "
+        "(reset links included) to the log instead."
+    )
 
 # The proxy terminates TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,10 +1,13 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from minbar.accounts import actions
+from minbar.accounts.admin_i18n import PasswordChangeForm, TranslatedPermissionsMixin
 from minbar.accounts.errors import AccountError
 from minbar.accounts.models import User
 
@@ -48,12 +51,22 @@ class ReaderChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(TranslatedPermissionsMixin, DjangoUserAdmin):
     form = ReaderChangeForm
     add_form = ReaderCreationForm
+    change_password_form = PasswordChangeForm
     list_display = ("username", "display_name", "email", "is_active", "is_staff", "date_joined")
     search_fields = ("username", "display_name", "email")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Reader"), {"fields": ("display_name",)}),
     )
+
+
+# Django's own group admin, with the permissions named in the page's language.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(TranslatedPermissionsMixin, DjangoGroupAdmin):
+    pass

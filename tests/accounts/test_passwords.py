@@ -24,6 +24,8 @@ def test_production_hashes_passwords_with_argon2(monkeypatch):
     # base.py was read before this test with the dev secret; prod.py may accept it on request.
     monkeypatch.setenv("MINBAR_ALLOW_DEV_SECRET", "1")
     monkeypatch.delenv("DJANGO_DEBUG", raising=False)
+    # ... and without EMAIL_URL, which production requires.
+    monkeypatch.setattr(importlib.import_module("config.settings.base"), "EMAIL_URL", "console://")
     sys.modules.pop("config.settings.prod", None)
     prod = importlib.import_module("config.settings.prod")
     sys.modules.pop("config.settings.prod", None)

@@ -19,6 +19,9 @@ CATALOGUES = [
     ROOT / "locale/ar/LC_MESSAGES/django.po",
     *sorted(ROOT.glob("minbar/*/locale/ar/LC_MESSAGES/django.po")),
 ]
+# Our Arabic for Django's and allauth's strings that their own Arabic catalogues lack
+# (docs/decisions/0007-production-email-and-catalogue-gaps.md).
+UPSTREAM = sorted(ROOT.glob("locale_upstream/ar/LC_MESSAGES/*.po"))
 
 
 def extracted_entries(tmp_path: Path) -> list[polib.POEntry]:
@@ -75,10 +78,7 @@ def test_every_marked_string_has_its_arabic_form(tmp_path):
 
 
 def test_the_catalogues_carry_six_arabic_plural_forms():
-    for po_file in [
-        ROOT / "locale/ar/LC_MESSAGES/django.po",
-        *ROOT.glob("minbar/*/locale/ar/LC_MESSAGES/django.po"),
-    ]:
+    for po_file in [*CATALOGUES, *UPSTREAM]:
         po = polib.pofile(str(po_file))
         assert "nplurals=6" in po.metadata.get("Plural-Forms", ""), po_file
         for entry in po:
@@ -90,10 +90,7 @@ def test_the_catalogues_carry_six_arabic_plural_forms():
 
 
 def test_compiled_catalogues_match_their_sources():
-    for po_file in [
-        ROOT / "locale/ar/LC_MESSAGES/django.po",
-        *ROOT.glob("minbar/*/locale/ar/LC_MESSAGES/django.po"),
-    ]:
+    for po_file in [*CATALOGUES, *UPSTREAM]:
         po = polib.pofile(str(po_file))
         mo = polib.mofile(str(po_file.with_suffix(".mo")))
         compiled = {(e.msgctxt, e.msgid): (e.msgstr, dict(e.msgstr_plural)) for e in mo}
@@ -110,3 +107,22 @@ def test_compiled_catalogues_match_their_sources():
                 assert got[0] == entry.msgstr, (
                     f"{po_file}: {entry.msgid!r} differs; run make messages"
                 )
+
+
+def test_the_upstream_catalogue_holds_only_strings_that_django_or_allauth_use():
+    """Each entry of locale_upstream/ is a msgid of an installed package (a typo, or a string a
+    new Django no longer uses, would be dead weight that looks like a fix)."""
+    import allauth
+    import django
+
+    packages = [Path(django.__file__).parent, Path(allauth.__file__).parent]
+    assert [p.name for p in UPSTREAM] == ["django.po", "djangojs.po"]
+    for po_file in UPSTREAM:
+        known = {
+            (e.msgctxt, e.msgid, e.msgid_plural or None)
+            for package in packages
+            for source in package.glob(f"**/locale/en/LC_MESSAGES/{po_file.name}")
+            for e in polib.pofile(str(source))
+        }
+        ours = [(e.msgctxt, e.msgid, e.msgid_plural or None) for e in polib.pofile(str(po_file))]
+        assert ours and not [entry for entry in ours if entry not in known], po_file

@@ -233,7 +233,7 @@ def test_readers_posts_answered_with_success_survive_a_postgres_restart(tmp_path
             input=schema, check=True, capture_output=True, timeout=60,
         )  # fmt: skip
         env = {**os.environ, "DATABASE_URL": cluster.url, "MINBAR_ALLOW_DEV_SECRET": "1",
-               "PYTHONPATH": str(ROOT)}  # fmt: skip
+               "EMAIL_URL": "console://", "PYTHONPATH": str(ROOT)}  # fmt: skip
         subprocess.run([sys.executable, "tests/serving/live_seed.py", str(tmp_path / "seed.json")],
                        cwd=ROOT, env=env, check=True, capture_output=True, timeout=60)  # fmt: skip
         seed = json.loads((tmp_path / "seed.json").read_text())
