@@ -10,7 +10,6 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from allauth.account import views as allauth_views
-from allauth.account.adapter import get_adapter
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -88,9 +87,7 @@ def _too_many_failures_is_429(view):
             return response
         if not form.has_error("__all__", code="too_many_login_attempts"):
             return response
-        key = get_adapter()._get_login_attempts_cache_key(
-            request, username=form.data.get("login", "")
-        )
+        key = limits.sign_in_key(form.data.get("login", ""))
         seconds = limits.retry_after(request, action="login_failed", key=key) or 1
         form.add_error(None, wait_message(seconds))
         response.status_code = 429

@@ -436,6 +436,19 @@ def test_production_counts_the_limits_in_the_cache_that_falls_back():
     assert found.stdout.strip() == REDIS_DOWN["BACKEND"]
 
 
+def test_only_the_limits_are_kept_in_the_worker_while_redis_is_down(redis_down):
+    from django.core.cache import cache
+
+    cache.set("rl:probe", 1, timeout=60)
+    cache.set("allauth:rl:probe", [1.0], timeout=60)
+    cache.set("session-like", "stale would be wrong", timeout=60)
+    assert cache.get("rl:probe") == 1 and cache.get("allauth:rl:probe") == [1.0]
+    assert cache.incr("rl:probe") == 2
+    assert cache.add("allauth:rl:probe:lock", True) is True
+    # Everything else stays a miss, as django-redis makes it with IGNORE_EXCEPTIONS.
+    assert cache.get("session-like") is None
+
+
 def test_sign_in_and_sign_up_keep_working_while_redis_is_down(client, redis_down):
     verified(old_reader("steady_reader"))
     assert login(client, "steady_reader", "correct-horse-battery-staple").status_code == 302
