@@ -257,13 +257,14 @@ def login(client, username, password, ip="203.0.113.20"):
     )
 
 
-class Later:
-    """Moves `time.time` (allauth's clock) forward; everything else keeps running."""
+class Stopped:
+    """`time.time` stands still but for the moves the test makes, so that an exact wait can be
+    asserted however slowly the requests run."""
 
     def __init__(self, monkeypatch):
         self.offset = 0.0
-        real = time.time
-        monkeypatch.setattr(time, "time", lambda: real() + self.offset)
+        start = time.time()
+        monkeypatch.setattr(time, "time", lambda: start + self.offset)
 
 
 def sign_in_refused(response) -> bool:
@@ -272,7 +273,7 @@ def sign_in_refused(response) -> bool:
 
 def test_ten_failed_sign_ins_slow_an_account_down_but_never_lock_it(client, monkeypatch):
     victim = verified(old_reader("target_reader"))
-    later = Later(monkeypatch)
+    later = Stopped(monkeypatch)
     # Ten wrong guesses, from ten addresses so that only the account's limit is at play.
     for n in range(10):
         response = login(client, "target_reader", "wrong-guess", ip=f"198.51.100.{n + 1}")
@@ -293,7 +294,7 @@ def test_ten_failed_sign_ins_slow_an_account_down_but_never_lock_it(client, monk
 
 def test_a_refused_sign_in_says_the_real_wait(client, monkeypatch):
     verified(old_reader("target_reader"))
-    later = Later(monkeypatch)
+    later = Stopped(monkeypatch)
     for n in range(10):
         login(client, "target_reader", "wrong-guess", ip=f"198.51.100.{n + 1}")
     later.offset = 4 * 60 + 7
@@ -340,7 +341,7 @@ def test_thirty_failed_sign_ins_slow_an_address_down(client):
 
 
 def test_a_refused_sign_up_says_the_real_wait(client, monkeypatch):
-    later = Later(monkeypatch)
+    later = Stopped(monkeypatch)
     for n in range(10):
         client.logout()
         assert signup(client, n, REMOTE_ADDR="203.0.113.5").status_code == 302
