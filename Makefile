@@ -41,7 +41,7 @@ serve: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(BIN)/python manage.py migrate --noinput -v0
 	DJANGO_SETTINGS_MODULE=config.settings.prod PORT=$(PORT) WORKERS=$(WORKERS) \
-	  FORWARDED_ALLOW_IPS="$${FORWARDED_ALLOW_IPS:-127.0.0.1,::1}" \
+	  MINBAR_TRUSTED_PROXIES="$${MINBAR_TRUSTED_PROXIES:-127.0.0.1,::1}" \
 	  $(BIN)/gunicorn --config config/gunicorn.py
 
 ## bench: the serving benchmarks (not part of make test)

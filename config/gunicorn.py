@@ -1,7 +1,7 @@
 """gunicorn settings for `make serve`, deploy/minbar.service and bench/run.py.
 
 Every value can be changed from the environment, which is the only input in production:
-PORT, HOST (or GUNICORN_BIND), WORKERS, FORWARDED_ALLOW_IPS, GUNICORN_ACCESS_LOG.
+PORT, HOST (or GUNICORN_BIND), WORKERS, MINBAR_TRUSTED_PROXIES, GUNICORN_ACCESS_LOG.
 """
 
 import multiprocessing
@@ -33,9 +33,10 @@ keepalive = 5
 control_socket_disable = True
 
 # Behind the TLS-terminating proxy: only these addresses may say the request came over https
-# (X-Forwarded-Proto) and for whom (X-Forwarded-For). Django trusts X-Forwarded-Proto itself
-# through SECURE_PROXY_SSL_HEADER (config/settings/prod.py); gunicorn must agree.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# (X-Forwarded-Proto). They are the app's own MINBAR_TRUSTED_PROXIES (config/settings/base.py,
+# same variable, same default: nginx on this machine), whose X-Forwarded-For names the reader
+# for every per-client limit (minbar.moderation.middleware.ClientIPMiddleware).
+forwarded_allow_ips = os.environ.get("MINBAR_TRUSTED_PROXIES") or "127.0.0.1,::1"
 secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 
 # "-" is stdout (journald under systemd); empty turns the access log off.

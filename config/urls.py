@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 
+from minbar.accounts import views as accounts_views
 from minbar.core import views as core_views
 from minbar.core.converters import UnicodeSlugConverter
 
@@ -21,6 +22,8 @@ from minbar.news.urls import seo_urlpatterns  # noqa: E402 (after the converter)
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # Before the admin's own: the newsroom signs in through the readers' throttled page.
+    path("admin/login/", accounts_views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     *seo_urlpatterns,
 ]

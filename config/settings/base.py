@@ -153,7 +153,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis, except that the rate limits count in each worker's memory while
+            # Redis is down (minbar/core/cache.py): sign-in and sign-up keep working.
+            "BACKEND": "minbar.core.cache.RedisWithLocalLimits",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
@@ -237,6 +239,9 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # ModelBackend with permission sets read through the cache (accounts/permissions.py).
     "minbar.accounts.permissions.PermissionCacheBackend",
+    # The one password check: one hash whether or not the account exists (accounts/backends.py).
+    "minbar.accounts.backends.SignInBackend",
+    # Never reached by a password sign-in; listed for the sessions that name them.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -311,8 +316,10 @@ MINBAR_RATE_LIMITS = {
 }
 # MINBAR_DUPLICATE_COMMENT_SECONDS: a reader's identical comment is refused for this long.
 MINBAR_DUPLICATE_COMMENT_SECONDS = 300
-# MINBAR_TRUSTED_PROXIES: proxy addresses/networks whose X-Forwarded-For names the client's IP.
-MINBAR_TRUSTED_PROXIES = env_list("MINBAR_TRUSTED_PROXIES")
+# MINBAR_TRUSTED_PROXIES: proxy addresses/networks whose X-Forwarded-For names the client (every
+# per-client limit counts it) and whose X-Forwarded-Proto says https; gunicorn reads the same
+# variable (config/gunicorn.py). The default is the shipped deployment: nginx on this machine.
+MINBAR_TRUSTED_PROXIES = env_list("MINBAR_TRUSTED_PROXIES", "127.0.0.1,::1")
 
 LOGGING = {
     "version": 1,
@@ -324,8 +331,14 @@ LOGGING = {
 # --- django-allauth -------------------------------------------------------------------------
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
-# DJANGO_EMAIL_VERIFICATION: "none", "optional" (default) or "mandatory".
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("DJANGO_EMAIL_VERIFICATION", "optional")
+# DJANGO_EMAIL_VERIFICATION: "mandatory" (default), "optional" or "none". Only "mandatory" keeps
+# sign-up from telling whether an address is registered (docs/decisions/0011).
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("DJANGO_EMAIL_VERIFICATION", "mandatory")
+# No page says whether an account exists: sign-up, sign-in and password reset answer alike.
+ACCOUNT_PREVENT_ENUMERATION = True
+# Following the mail's link in the browser that signed up signs the new reader in (allauth does
+# it only for the session that made the account) and goes on to where the reader was.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = True
@@ -333,16 +346,19 @@ ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_ADAPTER = "minbar.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "minbar.accounts.forms.LoginForm",
+    "signup": "minbar.accounts.forms.SignupForm",
     "reset_password": "minbar.accounts.forms.ResetPasswordForm",
 }
 # Signing out is a POST (the header's button); a GET shows a confirmation page.
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{MINBAR_SITE_NAME}] "
-# Password guessing is slowed, never locked out for good: sliding windows in the cache. Ten
-# failures in ten minutes pause that account until the oldest failure is ten minutes old; an
-# address gets thirty (offices and mobile networks share one). Sign-ups: ten per ten minutes
-# per address. allauth's 429 page is moderation's (config/urls.py handler429).
+# Password guessing is slowed, never locked out for good: sliding windows in the cache
+# (docs/decisions/0011). Failed sign-ins: ten per ten minutes per account (its username and its
+# email are one key, minbar.accounts.limits) and thirty per client address (offices and mobile
+# networks share one); any sign-in attempt: thirty a minute per client. Sign-ups: ten per ten
+# minutes per client. allauth's 429 page is moderation's (config/urls.py handler429).
 ACCOUNT_RATE_LIMITS = {
+    "login": "30/1m/ip",
     "login_failed": "30/10m/ip,10/10m/key",
     "signup": "10/10m/ip",
 }

@@ -210,10 +210,12 @@ def do_set_password(user: User, *, password: str) -> None:
         user.is_active = True
         user.save(update_fields=["password", "is_active"])
         if user.email:
-            _mark_email_verified(user)
+            do_mark_email_verified(user)
 
 
-def _mark_email_verified(user: User) -> None:
+def do_mark_email_verified(user: User) -> None:
+    """Record the account's address as verified and primary (a claim proved it; the demo's
+    accounts are made verified). Left alone when another account holds the address."""
     from allauth.account.models import EmailAddress
 
     address = user.email.lower()

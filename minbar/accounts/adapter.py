@@ -33,7 +33,7 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 
-from minbar.accounts import actions
+from minbar.accounts import actions, limits
 from minbar.accounts.errors import AccountError
 
 
@@ -57,3 +57,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def set_password(self, user, password: str) -> None:
         actions.do_set_password(user, password=password)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth keys its per-account sign-in limit by what was typed, so the username and the
+        # email of one account had a budget each; here both name the account.
+        login = credentials.get("email") or credentials.get("username") or ""
+        return limits.sign_in_key(login)

@@ -1,6 +1,8 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -54,3 +56,14 @@ class LoginForm(AllauthLoginForm):
         login.label = _("Username or email")
         # Password managers file the sign-in name under "username", whichever the reader types.
         login.widget.attrs["autocomplete"] = "username"
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form. For an address that already has an account, allauth makes no
+    account and mails the owner instead, showing the page a new reader sees; the password is
+    hashed all the same, so that the answer does not come a hash sooner either."""
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)

@@ -53,6 +53,29 @@ def is_name_shown_by_another(name: str, *, exclude_user_id: int | None = None) -
     return users.exists()
 
 
+def find_account_for_sign_in(login: str) -> User | None:
+    """The account a sign-in form's "username or email" names, or None.
+
+    An address (usernames cannot hold "@") is looked up the way allauth does, preferring a
+    verified one; a username in any letter case. One lookup either way, so that the sign-in
+    limit (minbar.accounts.limits) and the password check (minbar.accounts.backends) agree on
+    whose budget an attempt spends."""
+    login = login.strip()
+    if not login:
+        return None
+    if "@" in login:
+        from allauth.account.utils import filter_users_by_email
+
+        users = filter_users_by_email(login, prefer_verified=True)
+        return users[0] if users else None
+    matches = [
+        user
+        for user in User.objects.filter(username__iexact=login)[:2]
+        if user.username.lower() == login.lower()
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
 def list_claimable_accounts(*, email: str) -> list[User]:
     """Unclaimed imported accounts carrying `email` (any case: staff type it in the admin)."""
     candidates = User.objects.filter(email__iexact=email, is_active=False, last_login=None)

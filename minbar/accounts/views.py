@@ -7,18 +7,19 @@ refused form with 200. They change nothing else; allauth still runs every flow.
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from allauth.account import views as allauth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from minbar.accounts import actions, selectors
+from minbar.accounts import actions, limits, selectors
 from minbar.accounts.access import access_reader_for_profile
 from minbar.accounts.errors import AccountError
 from minbar.accounts.forms import DisplayNameForm
-from minbar.moderation.actions import check_display_name_change_allowed
+from minbar.moderation.actions import check_display_name_change_allowed, wait_message
 
 
 def profile(request, username):
@@ -77,8 +78,43 @@ class SignupView(allauth_views.SignupView):
             return self.form_invalid(form)
 
 
+def _too_many_failures_is_429(view):
+    """A sign-in refused by the failed-attempts limit answers 429 with Retry-After and the wait
+    in words, read from the counters that refused it (minbar.accounts.limits)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        form = (getattr(response, "context_data", None) or {}).get("form")
+        if form is None or not form.is_bound or not form.has_error("__all__"):
+            return response
+        if not form.has_error("__all__", code="too_many_login_attempts"):
+            return response
+        key = limits.sign_in_key(form.data.get("login", ""))
+        seconds = limits.retry_after(request, action="login_failed", key=key) or 1
+        form.add_error(None, wait_message(seconds))
+        response.status_code = 429
+        response["Retry-After"] = str(seconds)
+        return response
+
+    return wrapped
+
+
+def admin_login(request):
+    """/admin/login/ sends the newsroom through the readers' sign-in page, so that one door with
+    one set of limits guards every account (the admin's own form had none)."""
+    if request.user.is_authenticated:
+        if not request.user.is_staff:
+            # A reader has no newsroom door (as the moderation area): not a redirect loop.
+            raise Http404
+        return HttpResponseRedirect(reverse("admin:index"))
+    # allauth checks `next` before following it (same site only).
+    next_url = request.GET.get("next") or reverse("admin:index")
+    return HttpResponseRedirect(reverse("account_login") + "?" + urlencode({"next": next_url}))
+
+
 signup = _refused_form_is_400(SignupView.as_view())
-login = _refused_form_is_400(allauth_views.login)
+login = _too_many_failures_is_429(_refused_form_is_400(allauth_views.login))
 password_reset = _refused_form_is_400(allauth_views.password_reset)
 password_reset_from_key = _refused_form_is_400(allauth_views.password_reset_from_key)
 password_change = _refused_form_is_400(allauth_views.password_change)

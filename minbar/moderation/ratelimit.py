@@ -12,8 +12,9 @@ A request that is refused by any rate consumes none of them, and a caller whose 
 for another reason gives its hits back with `Hits.undo()`, so a reader who fixes a refused
 comment is not also made to wait.
 
-The clock is `clock()` (seconds since the epoch), patched by tests; when the cache is down the
-limits fail open (the site keeps serving; the database constraints still hold).
+The clock is `clock()` (seconds since the epoch), patched by tests. With Redis down the default
+cache counts these keys in each worker's memory (minbar.core.cache); with any other cache that
+fails, the limits fail open (the site keeps serving; the database constraints still hold).
 """
 
 from __future__ import annotations

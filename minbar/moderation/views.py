@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minbar.accounts import limits
 from minbar.core.http import paginate
 from minbar.discussion.errors import DiscussionError
 from minbar.discussion.views import with_retry_after
@@ -447,48 +448,11 @@ def audit_log(request):
 
 # --- allauth's sign-in and sign-up limits ----------------------------------------------------
 
-# allauth names its limits by action; our pages are named by URL.
-_ALLAUTH_ACTIONS = {
-    "account_signup": "signup",
-    "account_login": "login",
-    "account_reset_password": "reset_password",
-    "account_reset_password_from_key": "reset_password_from_key",
-    "account_change_password": "change_password",
-    "account_email": "manage_email",
-}
-
 
 def too_many_requests(request, exception=None):
-    """allauth's 429 (config.urls.handler429): in Arabic, with Retry-After."""
-    retry_after = _allauth_retry_after(request)
+    """allauth's 429 (config.urls.handler429): in Arabic, with the real wait in Retry-After."""
+    retry_after = limits.retry_after_for_view(request)
     context = {"retry_after": retry_after, "message": actions.wait_message(retry_after)}
     response = render(request, "moderation/429.html", context, status=429)
     response["Retry-After"] = str(retry_after)
     return response
-
-
-def _allauth_retry_after(request, *, fallback: int = 60) -> int:
-    """When the oldest counted attempt leaves allauth's window (its counts are lists of times in
-    the cache); the fallback if allauth's internals ever change shape."""
-    import time
-
-    from django.core.cache import cache
-
-    match = getattr(request, "resolver_match", None)
-    action = _ALLAUTH_ACTIONS.get(match.url_name if match else "")
-    if action is None:
-        return fallback
-    try:
-        from allauth.core.internal import ratelimit as allauth_rl
-
-        waits = []
-        for rate in allauth_rl.get_rates(app="allauth.account", action=action):
-            if rate.per != "ip":
-                continue
-            key = allauth_rl.get_cache_key(request, app="allauth.account", action=action, rate=rate)
-            history = cache.get(key) or []
-            if len(history) >= rate.amount:
-                waits.append(history[-1] + rate.duration - time.time())
-        return max(1, int(max(waits) + 0.999)) if waits else fallback
-    except Exception:  # a wrong guess about allauth's internals must never turn into a 500
-        return fallback

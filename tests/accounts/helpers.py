@@ -86,3 +86,40 @@ def mail_link(pattern: str) -> str:
     matching = [link for link in links if pattern in link]
     assert matching, f"no link with {pattern!r} in: {mail.outbox[-1].body}"
     return matching[0]
+
+
+def verified(user):
+    """The account with its address verified: sign-in needs one (ACCOUNT_EMAIL_VERIFICATION)."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email.lower(), defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def confirm_by_mail(client, *, to: str):
+    """Follow the verification link mailed to `to` and confirm: what the reader does next."""
+    sent = [m for m in mail.outbox if to in m.to]
+    assert sent, f"no mail to {to}"
+    links = re.findall(r"https?://[^\s\"'<>]+", sent[-1].body)
+    link = next(link for link in links if "/confirm-email/" in link)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    return client.post("/" + path)
+
+
+def count_hashes(monkeypatch) -> list[str]:
+    """Every password hash computed from now on (made or checked), by the test's hasher: equal
+    work is compared by counting hashes, never by timing them."""
+    from django.contrib.auth import hashers
+
+    hasher = hashers.get_hasher()
+    computed: list[str] = []
+    real = type(hasher).encode
+
+    def encode(self, password, salt, *args, **kwargs):
+        computed.append(type(self).__name__)
+        return real(self, password, salt, *args, **kwargs)
+
+    monkeypatch.setattr(type(hasher), "encode", encode)
+    return computed

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils.encoding import iri_to_uri
 
-from tests.accounts.helpers import page
+from tests.accounts.helpers import page, verified
 from tests.factories import PASSWORD, make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def login_link_for(article) -> str:
 
 
 def test_reader_can_sign_in_by_username_and_land_back_on_the_article(client):
-    reader = make_user("كريم")
+    reader = verified(make_user("كريم"))
     article = make_article(title="مقال للقراءة")
     link = login_link_for(article)
     next_url = page(client.get(link)).input_value("next")
@@ -38,7 +38,7 @@ def test_reader_can_sign_in_by_username_and_land_back_on_the_article(client):
 
 
 def test_reader_can_sign_in_by_email(client):
-    reader = make_user("reem_k", email="reem@example.org")
+    reader = verified(make_user("reem_k", email="reem@example.org"))
     response = client.post("/accounts/login/", {"login": "Reem@Example.org", "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == "/"
@@ -56,7 +56,7 @@ def test_reader_can_find_the_way_to_sign_up_from_the_sign_in_page_keeping_next(c
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "http:\\\\evil"])
 def test_reader_cannot_be_sent_off_site_after_signing_in(client, target):
-    make_user("reem_k")
+    verified(make_user("reem_k"))
     response = client.post(
         "/accounts/login/", {"login": "reem_k", "password": PASSWORD, "next": target}
     )
@@ -122,7 +122,7 @@ def test_deactivated_reader_cannot_sign_in_even_with_the_right_password(client):
 
 
 def test_reader_can_sign_in_through_the_english_pages(client):
-    make_user("reem_k")
+    verified(make_user("reem_k"))
     html = page(client.get("/en/accounts/login/"))
     assert html.all("html", lang="en", dir="ltr")
     assert html.text("h1") == "Sign in"

@@ -7,10 +7,11 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 
 from minbar.accounts import actions
-from tests.accounts.helpers import page, signup_data
+from tests.accounts.helpers import confirm_by_mail, count_hashes, page, signup_data
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -44,17 +45,22 @@ def test_reader_can_sign_up_from_an_article_and_land_back_on_its_comments(client
 
     response = client.post(link, signup_data("سلمى_2", "salma@example.org", next=next_url))
 
+    # Verification is mandatory: the account exists, waiting for the mailed link.
     assert response.status_code == 302
-    assert response["Location"] == article.get_absolute_url() + "#comments"
-    assert client.get(response["Location"]).status_code == 200
+    assert response["Location"] == reverse("account_email_verification_sent")
     reader = User.objects.get(username="سلمى_2")
     assert reader.is_active and reader.email == "salma@example.org"
     assert reader.username_key == "سلمي_2"  # alef maqsura folded
-    assert client.session["_auth_user_id"] == str(reader.pk)
-    # Verification is optional by default: the address is recorded, unverified, and a
-    # confirmation mail goes out.
+    assert "_auth_user_id" not in client.session
     assert EmailAddress.objects.filter(user=reader, verified=False).count() == 1
-    assert mail.outbox[-1].to == ["salma@example.org"]
+
+    confirmed = confirm_by_mail(client, to="salma@example.org")
+
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == article.get_absolute_url() + "#comments"
+    assert client.get(confirmed["Location"]).status_code == 200
+    assert client.session["_auth_user_id"] == str(reader.pk)
+    assert EmailAddress.objects.filter(user=reader, verified=True).count() == 1
 
 
 def test_reader_cannot_be_sent_off_site_after_signing_up(client):
@@ -66,7 +72,9 @@ def test_reader_cannot_be_sent_off_site_after_signing_up(client):
             "/accounts/signup/", signup_data(f"reader{n}x", f"r{n}@example.org", next=target)
         )
         assert response.status_code == 302
-        assert response["Location"] == "/"
+        confirmed = confirm_by_mail(client, to=f"r{n}@example.org")
+        assert confirmed.status_code == 302
+        assert confirmed["Location"] == "/"
 
 
 @pytest.mark.parametrize(
@@ -164,16 +172,41 @@ def test_reader_can_sign_up_with_an_arabic_name_with_digits_and_separators(clien
 
 
 @pytest.mark.parametrize("typed", ["taken@example.org", "TAKEN@Example.org"])
-def test_reader_cannot_sign_up_with_an_email_already_in_use(client, typed):
-    make_user("first_reader", email="taken@example.org")
+def test_stranger_cannot_tell_from_sign_up_whether_an_address_is_registered(client, typed):
+    owner = make_user("first_reader", email="taken@example.org")
 
-    response = client.post("/accounts/signup/", signup_data("second_reader", typed))
+    taken = client.post("/accounts/signup/", signup_data("second_reader", typed))
+    taken_page = client.get(taken["Location"])
+    client.logout()
+    free = client.post("/accounts/signup/", signup_data("third_reader", "free@example.org"))
+    free_page = client.get(free["Location"])
 
-    assert response.status_code == 400
-    form = page(response)
-    assert len(form.errors()) == 1
-    assert form.input_value("username") == "second_reader"
+    # The same answer and the same page ...
+    assert (
+        (taken.status_code, taken["Location"])
+        == (free.status_code, free["Location"])
+        == (
+            302,
+            reverse("account_email_verification_sent"),
+        )
+    )
+    assert page(taken_page).text("h1") == page(free_page).text("h1")
+    # ... while only the new address got an account; the owner of the taken one is told by mail.
     assert not User.objects.filter(username="second_reader").exists()
+    assert User.objects.filter(username="third_reader").exists()
+    assert [m.to for m in mail.outbox] == [[owner.email], ["free@example.org"]]
+
+
+def test_sign_up_with_a_registered_address_hashes_the_password_like_a_new_one(client, monkeypatch):
+    make_user("first_reader", email="taken@example.org")
+    hashed = count_hashes(monkeypatch)
+
+    client.post("/accounts/signup/", signup_data("second_reader", "taken@example.org"))
+    taken = len(hashed)
+    client.logout()
+    client.post("/accounts/signup/", signup_data("third_reader", "free@example.org"))
+
+    assert taken == len(hashed) - taken == 1
 
 
 def test_reader_who_loses_the_race_for_a_lookalike_name_gets_the_form_error(client, monkeypatch):

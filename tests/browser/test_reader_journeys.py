@@ -17,6 +17,16 @@ User = get_user_model()
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def mailed_link(*, to: str, containing: str) -> str:
+    """The link in the last mail to `to` (the live server shares this process's outbox)."""
+    import re
+
+    from django.core import mail
+
+    body = next(m.body for m in reversed(mail.outbox) if to in m.to)
+    return next(u for u in re.findall(r"https?://[^\s\"'<>]+", body) if containing in u)
+
+
 def test_reader_sees_home_and_article_right_to_left(live_server, page, shot):
     section = make_section("سياسة")
     article = make_article(
@@ -66,6 +76,10 @@ def test_reader_signs_up_posts_replies_votes_and_changes_the_order(live_server, 
     page.fill("input[name=password1]", "a-long-and-fine-passphrase")
     page.fill("input[name=password2]", "a-long-and-fine-passphrase")
     shot(page, "signup")
+    page.click("form.account-form button[type=submit]")
+    # The address is confirmed from the mail (ACCOUNT_EMAIL_VERIFICATION is mandatory).
+    page.wait_for_url("**/accounts/confirm-email/")
+    page.goto(mailed_link(to="reem@example.org", containing="/confirm-email/"))
     page.click("form.account-form button[type=submit]")
     # Back on the article, signed in: the form instead of the information box.
     page.wait_for_selector("#comment-form")

@@ -45,6 +45,7 @@ READING = "reading"
 MAY_CHANGE: dict[str, frozenset | str] = {
     # Reading only.
     "healthz": READING,
+    "admin-login": READING,  # a redirect to the readers' sign-in page
     "robots": READING,
     "django.contrib.sitemaps.views.sitemap": READING,
     "news-sitemap": READING,
