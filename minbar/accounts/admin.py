@@ -58,7 +58,7 @@ class UserAdmin(TranslatedPermissionsMixin, DjangoUserAdmin):
     list_display = ("username", "display_name", "email", "is_active", "is_staff", "date_joined")
     search_fields = ("username", "display_name", "email")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Reader"), {"fields": ("display_name",)}),
     )
 

@@ -16,6 +16,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Permission
+from django.db.models import ManyToManyField
+from django.http import HttpRequest
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -46,14 +48,20 @@ class PermissionsField(forms.ModelMultipleChoiceField):
 class TranslatedPermissionsMixin:
     """For a ModelAdmin whose form picks permissions."""
 
-    def formfield_for_manytomany(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+    def formfield_for_manytomany(
+        self,
+        db_field: ManyToManyField[Any, Any],
+        request: HttpRequest | None = None,
+        **kwargs: Any,
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
         if db_field.remote_field.model is Permission:
             kwargs["form_class"] = PermissionsField
         return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
 
 
 class PasswordChangeForm(AdminPasswordChangeForm):
-    usable_password_help_text = format_lazy(
+    # A lazy string, as Django's own is; the stubs declare it `str`.
+    usable_password_help_text = format_lazy(  # type: ignore[assignment]
         '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
         SetUnusablePasswordMixin.usable_password_help_text,
         _("If disabled, the current password for this user will be lost."),

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from minbar.accounts import policy, selectors
+from minbar.accounts.models import User
 
 
 class ResetPasswordForm(AllauthResetPasswordForm):
@@ -20,7 +21,7 @@ class ResetPasswordForm(AllauthResetPasswordForm):
         except ValidationError:
             # Only raised when allauth may say "unknown address" (enumeration allowed).
             email = self.cleaned_data["email"]
-            self.users = []
+            self.users: list[User] = []
             claimable = selectors.list_claimable_accounts(email=email)
             if not claimable:
                 raise

@@ -1,4 +1,8 @@
-from django.contrib.auth.models import AbstractUser, UserManager
+from __future__ import annotations
+
+from typing import ClassVar, Self, TypeAlias
+
+from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +40,7 @@ class User(AbstractUser):
     # Part of the session hash: bumping it ends every session of the user at once.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -81,3 +85,8 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+
+# Who a request may come from: a signed-in account or the anonymous visitor. Functions that
+# decide what a visitor may see take this; functions that act for a person take `User`.
+AnyUser: TypeAlias = User | AnonymousUser

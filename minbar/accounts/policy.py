@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import unicodedata
 
+from minbar.search.arabic.normalise import fold_username
+
 USERNAME_MIN = 3
 USERNAME_MAX = 30
 DISPLAY_NAME_MAX = 60
@@ -47,8 +49,6 @@ ROLE_WORDS = frozenset(
 def username_key(username: str) -> str:
     """The look-alike key of a username or display name: two names with the same key are the
     same name to a reader (see minbar.search.arabic.normalise.fold_username)."""
-    from minbar.search.arabic.normalise import fold_username
-
     return fold_username(username)
 
 

@@ -3,34 +3,10 @@ lookup behind the username rules."""
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass
-
-import nh3
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 
 from minbar.accounts.models import User
 from minbar.accounts.policy import is_unclaimed_import, username_key
-from minbar.discussion.models import Comment
-from minbar.news.models import Article
-
-LATEST_COMMENTS = 10
-EXCERPT_CHARS = 200
-
-
-@dataclass(frozen=True)
-class ProfileComment:
-    comment: Comment
-    excerpt: str
-
-
-@dataclass(frozen=True)
-class ReaderProfile:
-    reader: User
-    comment_count: int
-    total_score: int
-    latest_comments: list[ProfileComment]
 
 
 def find_username_like(username: str, *, exclude_user_id: int | None = None) -> str | None:
@@ -88,45 +64,3 @@ def list_claimable_accounts(*, email: str) -> list[User]:
             has_signed_in=user.last_login is not None,
         )
     ]
-
-
-def _shown_comments(reader: User):
-    """The reader's comments that anyone can read: visible, under an article that is live.
-
-    A comment under a draft or unpublished article is left out, so the profile never leaks the
-    title of an article readers cannot open.
-    """
-    return Comment.objects.visible().filter(author=reader, article__in=Article.objects.published())
-
-
-def _excerpt(body_html: str) -> str:
-    """The comment as plain text, cut at a word near EXCERPT_CHARS (the template escapes it)."""
-    text = " ".join(html.unescape(nh3.clean(body_html, tags=set())).split())
-    if len(text) <= EXCERPT_CHARS:
-        return text
-    return text[: EXCERPT_CHARS - 1].rsplit(" ", 1)[0] + "…"
-
-
-def get_reader_profile(*, reader: User) -> ReaderProfile:
-    """Two queries whatever the number of comments: one aggregate, one short list."""
-    totals = _shown_comments(reader).aggregate(
-        count=Count("pk"),
-        score=Coalesce(Sum(F("imported_score") + F("upvotes") - F("downvotes")), 0),
-    )
-    latest = [
-        ProfileComment(comment=comment, excerpt=_excerpt(comment.body_html))
-        for comment in
-        _shown_comments(reader)
-        .select_related("article")
-        .only(
-            "pk", "body_html", "created_at", "imported_score", "upvotes", "downvotes", "author_id",
-            "article__slug", "article__title",
-        )
-        .order_by("-created_at", "-pk")[:LATEST_COMMENTS]
-    ]  # fmt: skip
-    return ReaderProfile(
-        reader=reader,
-        comment_count=totals["count"],
-        total_score=totals["score"],
-        latest_comments=latest,
-    )

@@ -15,11 +15,12 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from minbar.accounts import actions, limits, selectors
+from minbar.accounts import actions, limits
 from minbar.accounts.access import access_reader_for_profile
 from minbar.accounts.errors import AccountError
 from minbar.accounts.forms import DisplayNameForm
-from minbar.moderation.actions import check_display_name_change_allowed, wait_message
+from minbar.discussion import selectors as discussion_selectors
+from minbar.moderation.gate import check_display_name_change_allowed, wait_message
 
 
 def profile(request, username):
@@ -29,7 +30,7 @@ def profile(request, username):
     return render(
         request,
         "accounts/profile.html",
-        {"profile": selectors.get_reader_profile(reader=reader)},
+        {"profile": discussion_selectors.get_reader_profile(reader=reader)},
     )
 
 

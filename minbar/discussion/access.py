@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from minbar.accounts.models import AnyUser
 from minbar.discussion.models import Comment
 
 
-def access_comment_for_reading(user, *, comment_id: int) -> Comment:
+def access_comment_for_reading(user: AnyUser, *, comment_id: int) -> Comment:
     comment = Comment.objects.select_related("article", "author").filter(pk=comment_id).first()
     if comment is None:
         raise Http404
@@ -22,11 +23,11 @@ def access_comment_for_reading(user, *, comment_id: int) -> Comment:
     raise Http404
 
 
-def access_comment_for_voting(user, *, comment_id: int) -> Comment:
+def access_comment_for_voting(user: AnyUser, *, comment_id: int) -> Comment:
     return access_comment_for_reading(user, comment_id=comment_id)
 
 
-def access_comment_for_changing(user, *, comment_id: int) -> Comment:
+def access_comment_for_changing(user: AnyUser, *, comment_id: int) -> Comment:
     """The author's own comment (edit, delete); someone else's is a 404 here."""
     comment = access_comment_for_reading(user, comment_id=comment_id)
     if comment.author_id != user.pk:

@@ -4,6 +4,7 @@ counters exact and announces the change after commit."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -11,10 +12,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minbar.accounts.models import AnyUser, User
 from minbar.core.signals import discussion_changed
 from minbar.core.text import clean_user_text, render_comment_markdown
 from minbar.discussion import policy
 from minbar.discussion.errors import DiscussionError
+from minbar.discussion.gate import get_gate
 from minbar.discussion.models import COMMENT_MAX, Comment, CommentVote
 from minbar.news.models import Article
 
@@ -67,11 +70,9 @@ def _too_long_message() -> str:
 def check_comments_open(article: Article) -> None:
     """Open means the article's own flag and the automatic closing N days after publication
     (moderation's rule, applied when reading)."""
-    from minbar.moderation.selectors import comments_are_open
-
     if not article.is_live():
         raise DiscussionError("not-found", _("This article is not published."), status=404)
-    if not comments_are_open(article):
+    if not get_gate().comments_are_open(article):
         raise DiscussionError(
             "closed", _("Comments are closed on this article."), status=403, field="text"
         )
@@ -95,7 +96,7 @@ def check_reply_target(article: Article, *, parent_id: int | None) -> Comment | 
 
 
 def check_post_comment(
-    *, article: Article, author, text: str, parent_id: int | None = None
+    *, article: Article, author: User, text: str, parent_id: int | None = None
 ) -> Comment:
     """Apply every rule to a reader's new comment, then post it."""
     if not author.is_authenticated or not author.is_active:
@@ -103,10 +104,7 @@ def check_post_comment(
     text = check_comment_text(text)
     check_comments_open(article)
     parent = check_reply_target(article, parent_id=parent_id)
-    # Imported here: moderation's actions use this module's do_change_comment_status.
-    from minbar.moderation.actions import check_comment_allowed
-
-    status = check_comment_allowed(article=article, author=author, text=text, parent=parent)
+    status = get_gate().check_post(article=article, author=author, text=text, parent=parent)
     return do_post_comment(article=article, author=author, text=text, parent=parent, status=status)
 
 
@@ -114,11 +112,11 @@ def check_post_comment(
 def do_post_comment(
     *,
     article: Article,
-    author,
+    author: User,
     text: str,
     parent: Comment | None = None,
     status: str = VISIBLE,
-    created_at=None,
+    created_at: dt.datetime | None = None,
 ) -> Comment:
     """Store a comment (text already checked) and count it if it is visible."""
     comment = Comment.objects.create(
@@ -145,7 +143,7 @@ def _has_live_replies(comment: Comment) -> bool:
     return comment.replies.exclude(status__in=[DELETED, Comment.Status.REJECTED]).exists()
 
 
-def check_edit_comment(comment: Comment, *, editor, text: str) -> Comment:
+def check_edit_comment(comment: Comment, *, editor: User, text: str) -> Comment:
     if comment.author_id != editor.pk:
         raise DiscussionError("forbidden", _("You can only edit your own comments."), status=403)
     if comment.status == DELETED:
@@ -159,9 +157,7 @@ def check_edit_comment(comment: Comment, *, editor, text: str) -> Comment:
             "has-replies", _("A comment cannot be edited once someone has replied."), status=403
         )
     text = check_comment_text(text)
-    from minbar.moderation.actions import check_edit_allowed
-
-    status = check_edit_allowed(comment, editor=editor, text=text)
+    status = get_gate().check_edit(comment, editor=editor, text=text)
     comment = do_edit_comment(comment, text=text)
     if status != comment.status:
         # An edit that brings in suspect words sends the comment back to the moderators.
@@ -179,7 +175,7 @@ def do_edit_comment(comment: Comment, *, text: str) -> Comment:
     return comment
 
 
-def check_delete_comment(comment: Comment, *, user) -> None:
+def check_delete_comment(comment: Comment, *, user: AnyUser) -> None:
     if comment.author_id != user.pk:
         raise DiscussionError("forbidden", _("You can only delete your own comments."), status=403)
     if comment.status == DELETED:
@@ -230,7 +226,7 @@ class Tally:
     counted: bool = True
 
 
-def check_cast_vote(comment: Comment, *, voter, value: int) -> Tally:
+def check_cast_vote(comment: Comment, *, voter: User, value: int) -> Tally:
     """+1, -1, or 0 to take one's vote back. Setting the same vote twice changes nothing."""
     if value not in (-1, 0, 1):
         raise DiscussionError("bad-vote", _("A vote is up or down."))
@@ -238,13 +234,11 @@ def check_cast_vote(comment: Comment, *, voter, value: int) -> Tally:
         raise DiscussionError("own-comment", _("You cannot vote on your own comment."), status=403)
     if comment.status != VISIBLE:
         raise DiscussionError("gone", _("This comment can no longer be voted on."), status=410)
-    from minbar.moderation.actions import check_vote_allowed
-
-    counted = check_vote_allowed(voter=voter)
+    counted = get_gate().check_vote(voter=voter)
     return do_cast_vote(comment, voter=voter, value=value, counted=counted)
 
 
-def do_cast_vote(comment: Comment, *, voter, value: int, counted: bool = True) -> Tally:
+def do_cast_vote(comment: Comment, *, voter: User, value: int, counted: bool = True) -> Tally:
     """Set the reader's vote; the comment's counters move by the difference, atomically.
     A vote that is not `counted` is recorded (the reader sees it as theirs) but the counters
     leave it out; casting it again once the reader counts makes it count.
@@ -261,7 +255,7 @@ def do_cast_vote(comment: Comment, *, voter, value: int, counted: bool = True) -
 
 
 @transaction.atomic
-def _cast_vote_once(comment: Comment, *, voter, value: int, counted: bool) -> Tally:
+def _cast_vote_once(comment: Comment, *, voter: User, value: int, counted: bool) -> Tally:
     existing = CommentVote.objects.select_for_update().filter(comment=comment, voter=voter).first()
     old, old_counted = (existing.value, existing.is_counted) if existing else (0, False)
     counted = counted and value != 0

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 
+import nh3
 from django.db import connections, router
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
 
+from minbar.accounts.models import AnyUser, User
 from minbar.core.http import paginate
 from minbar.discussion import policy
+from minbar.discussion.gate import get_gate
 from minbar.discussion.models import Comment, CommentVote
-from minbar.moderation.selectors import comments_are_open
 from minbar.news.models import Article
 from minbar.serving.fragments import find_comment_list
 
@@ -62,7 +67,7 @@ class Discussion:
         return "" if self.order == policy.DEFAULT_ORDER else f"order={self.order}"
 
 
-def _shown_statuses(user) -> Q:
+def _shown_statuses(user: AnyUser | None) -> Q:
     """Visible comments, deleted ones kept as placeholders, and the reader's own pending ones."""
     condition = Q(status=VISIBLE) | Q(status=DELETED)
     if user is not None and user.is_authenticated:
@@ -70,7 +75,7 @@ def _shown_statuses(user) -> Q:
     return condition
 
 
-def list_threads(article: Article, *, order: str, user=None) -> QuerySet[Comment]:
+def list_threads(article: Article, *, order: str, user: AnyUser | None = None) -> QuerySet[Comment]:
     """The top-level comments shown under the article, in the page's order.
 
     A deleted top-level comment stays (as a placeholder) only while a visible reply hangs on it.
@@ -85,10 +90,13 @@ def list_threads(article: Article, *, order: str, user=None) -> QuerySet[Comment
     )
 
 
-def _flatten(roots: list[Comment], replies: list[Comment], *, first_number: int, user):
+def _flatten(
+    roots: list[Comment], replies: list[Comment], *, first_number: int, user: AnyUser | None
+) -> list[ShownComment]:
     children: dict[int, list[Comment]] = {}
     for reply in replies:
-        children.setdefault(reply.parent_id, []).append(reply)
+        if reply.parent_id is not None:
+            children.setdefault(reply.parent_id, []).append(reply)
 
     def has_visible_below(comment: Comment) -> bool:
         return any(
@@ -136,11 +144,11 @@ def _votes_of(voter_id: int, comment_ids: list[int]) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def get_discussion(request, *, article: Article) -> Discussion:
+def get_discussion(request: HttpRequest, *, article: Article) -> Discussion:
     """The page of the discussion that the request asks for (`?order=`, `?page=`)."""
     user = request.user
     order = policy.parse_order(request.GET.get("order"))
-    is_open = comments_are_open(article)
+    is_open = get_gate().comments_are_open(article)
     shared = find_comment_list(request, article=article, order=order, is_open=is_open)
     if shared is not None:
         page, items = shared.page(), shared.shown()
@@ -201,7 +209,7 @@ def _threads_before(root: Comment, *, order: str) -> Q:
     return Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
 
 
-def _shown_as_thread(comment: Comment, *, user) -> bool:
+def _shown_as_thread(comment: Comment, *, user: AnyUser | None) -> bool:
     """Whether a top-level comment is certainly listed, without asking the database (a deleted
     one is listed only while a visible reply hangs on it: that needs the query)."""
     if comment.status == VISIBLE:
@@ -210,7 +218,7 @@ def _shown_as_thread(comment: Comment, *, user) -> bool:
     return comment.status == PENDING and own
 
 
-def find_posted_comment_page(comment: Comment, *, order: str, user) -> int | str:
+def find_posted_comment_page(comment: Comment, *, order: str, user: AnyUser) -> int | str:
     """The page to send a reader to after posting `comment`: `"last"` (which `paginate`
     accepts) for a new thread in the oldest-first order of a discussion that may run past one
     page, as a new thread always ends that list, with no need to count the threads before it;
@@ -225,7 +233,9 @@ def find_posted_comment_page(comment: Comment, *, order: str, user) -> int | str
     return find_comment_page(comment, order=order, user=user)
 
 
-def find_comment_page(comment: Comment, *, order: str = policy.DEFAULT_ORDER, user=None) -> int:
+def find_comment_page(
+    comment: Comment, *, order: str = policy.DEFAULT_ORDER, user: AnyUser | None = None
+) -> int:
     """The page of the discussion on which `comment` (or its thread) is shown.
 
     Counts the threads before it instead of listing them, so a post to an article with
@@ -244,3 +254,66 @@ def find_comment_page(comment: Comment, *, order: str = policy.DEFAULT_ORDER, us
             return 1
     position = threads.filter(_threads_before(root, order=order)).count()
     return position // policy.THREADS_PER_PAGE + 1
+
+
+# --- a reader's profile -------------------------------------------------------------------
+
+PROFILE_LATEST_COMMENTS = 10
+PROFILE_EXCERPT_CHARS = 200
+
+
+@dataclass(frozen=True)
+class ProfileComment:
+    comment: Comment
+    excerpt: str
+
+
+@dataclass(frozen=True)
+class ReaderProfile:
+    reader: User
+    comment_count: int
+    total_score: int
+    latest_comments: list[ProfileComment]
+
+
+def _shown_comments(reader: User) -> QuerySet[Comment]:
+    """The reader's comments that anyone can read: visible, under an article that is live.
+
+    A comment under a draft or unpublished article is left out, so the profile never leaks the
+    title of an article readers cannot open.
+    """
+    return Comment.objects.visible().filter(author=reader, article__in=Article.objects.published())
+
+
+def _excerpt(body_html: str) -> str:
+    """The comment as plain text, cut at a word near PROFILE_EXCERPT_CHARS (the template escapes
+    it)."""
+    text = " ".join(html.unescape(nh3.clean(body_html, tags=set())).split())
+    if len(text) <= PROFILE_EXCERPT_CHARS:
+        return text
+    return text[: PROFILE_EXCERPT_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def get_reader_profile(*, reader: User) -> ReaderProfile:
+    """Two queries whatever the number of comments: one aggregate, one short list."""
+    totals = _shown_comments(reader).aggregate(
+        count=Count("pk"),
+        score=Coalesce(Sum(F("imported_score") + F("upvotes") - F("downvotes")), 0),
+    )
+    latest = [
+        ProfileComment(comment=comment, excerpt=_excerpt(comment.body_html))
+        for comment in
+        _shown_comments(reader)
+        .select_related("article")
+        .only(
+            "pk", "body_html", "created_at", "imported_score", "upvotes", "downvotes", "author_id",
+            "article__slug", "article__title",
+        )
+        .order_by("-created_at", "-pk")[:PROFILE_LATEST_COMMENTS]
+    ]  # fmt: skip
+    return ReaderProfile(
+        reader=reader,
+        comment_count=totals["count"],
+        total_score=totals["score"],
+        latest_comments=latest,
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from minbar.accounts.models import AnyUser, User
 from minbar.discussion.models import Comment
 
 MODERATE = "moderation.moderate_comments"
@@ -18,31 +19,31 @@ CHANGE_SETTINGS = "moderation.change_sitesettings"
 READ_LOG = "moderation.view_auditentry"
 
 
-def _active(user) -> bool:
+def _active(user: AnyUser) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def is_moderator(user) -> bool:
+def is_moderator(user: AnyUser) -> bool:
     return _active(user) and user.has_perm(MODERATE)
 
 
-def can_sanction(user) -> bool:
+def can_sanction(user: AnyUser) -> bool:
     return _active(user) and user.has_perm(SANCTION)
 
 
-def can_edit_words(user) -> bool:
+def can_edit_words(user: AnyUser) -> bool:
     return _active(user) and user.has_perm(EDIT_WORDS)
 
 
-def can_change_settings(user) -> bool:
+def can_change_settings(user: AnyUser) -> bool:
     return _active(user) and user.is_staff and user.has_perm(CHANGE_SETTINGS)
 
 
-def can_read_audit_log(user) -> bool:
+def can_read_audit_log(user: AnyUser) -> bool:
     return _active(user) and user.is_staff and user.has_perm(READ_LOG)
 
 
-def can_be_sanctioned_by(reader, *, moderator) -> bool:
+def can_be_sanctioned_by(reader: User, *, moderator: User) -> bool:
     """Moderators act on readers: not on themselves, staff or other moderators."""
     if reader.pk == moderator.pk:
         return False
@@ -52,7 +53,7 @@ def can_be_sanctioned_by(reader, *, moderator) -> bool:
     return moderator.is_superuser or not (reader.is_staff or is_moderator(reader))
 
 
-def access_comment_for_moderation(user, *, comment_id: int) -> Comment:
+def access_comment_for_moderation(user: AnyUser, *, comment_id: int) -> Comment:
     """Any comment but a deleted one (its text is gone), for a moderator; callers have already
     checked `is_moderator`."""
     comment = (
@@ -66,7 +67,7 @@ def access_comment_for_moderation(user, *, comment_id: int) -> Comment:
     return comment
 
 
-def access_comment_for_reporting(user, *, comment_id: int) -> Comment:
+def access_comment_for_reporting(user: AnyUser, *, comment_id: int) -> Comment:
     """A comment the reader can see on the page: visible, on a live article."""
     comment = Comment.objects.select_related("article", "author").filter(pk=comment_id).first()
     if comment is None:

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from minbar.moderation.roles import ensure_moderators
+
 
 class ModerationConfig(AppConfig):
     name = "minbar.moderation"
@@ -12,9 +14,13 @@ class ModerationConfig(AppConfig):
         post_migrate.connect(
             _ensure_moderators, sender=self, dispatch_uid="minbar-moderation-groups"
         )
+        # In ready(), as Django asks: the gate's modules import models, which cannot be imported
+        # before the app registry is ready.
+        from minbar.discussion.gate import install_gate
+        from minbar.moderation.gate import ModerationGate
+
+        install_gate(ModerationGate())
 
 
 def _ensure_moderators(sender, using="default", **kwargs) -> None:
-    from minbar.moderation.roles import ensure_moderators
-
     ensure_moderators(using=using)

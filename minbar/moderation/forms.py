@@ -46,7 +46,8 @@ class SuspendForm(ReasonForm):
         coerce=int,
         choices=[(d, d) for d in policy.SUSPENSION_DAYS],
         required=False,
-        empty_value=0,
+        # Django takes any empty value; the stubs allow only strings.
+        empty_value=0,  # type: ignore[arg-type]
     )
 
 

@@ -193,14 +193,16 @@ def parse_networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries)
 
 
-def _address(value: str):
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(value.strip())
     except ValueError:
         return None
 
 
-def _trusted(address, networks: tuple[Network, ...]) -> bool:
+def _trusted(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address | None, networks: tuple[Network, ...]
+) -> bool:
     return address is not None and any(address in network for network in networks)
 
 

@@ -6,6 +6,8 @@ are for staff (superusers, or staff given those permissions in the admin).
 
 from __future__ import annotations
 
+from minbar.core.roles import ensure_group
+
 MODERATORS = "moderators"
 
 MODERATOR_PERMISSIONS = [
@@ -24,6 +26,4 @@ MODERATOR_PERMISSIONS = [
 
 
 def ensure_moderators(using: str = "default", **_kwargs) -> None:
-    from minbar.core.roles import ensure_group
-
     ensure_group(MODERATORS, permissions=MODERATOR_PERMISSIONS, using=using)

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from minbar.accounts.models import User
 from minbar.core.memo import LocalMemo
 from minbar.discussion.models import Comment
 from minbar.moderation import access, policy
@@ -73,7 +74,8 @@ def _load_word_lists() -> WordLists:
     found = cache.get(WORDS_KEY)
     if isinstance(found, WordLists):
         return found
-    banned, suspect = [], []
+    banned: list[tuple[str, str]] = []
+    suspect: list[tuple[str, str]] = []
     for word, folded, kind in WordListEntry.objects.values_list("word", "folded", "kind"):
         entry = (word, policy.letters_key(folded))
         (banned if kind == WordListEntry.Kind.BANNED else suspect).append(entry)
@@ -126,7 +128,7 @@ def get_article_premoderation(article: Article) -> str:
     )
 
 
-def count_visible_comments(user, *, excluding: int | None = None) -> int:
+def count_visible_comments(user: User, *, excluding: int | None = None) -> int:
     """The reader's visible comments, `excluding` one (a comment being edited is judged as if it
     were posted anew)."""
     comments = Comment.objects.filter(author=user, status=VISIBLE)
@@ -135,7 +137,7 @@ def count_visible_comments(user, *, excluding: int | None = None) -> int:
     return comments.count()
 
 
-def has_verified_email(user) -> bool:
+def has_verified_email(user: User) -> bool:
     """Whether the reader proved they own an email address. A site that verifies no addresses
     (ACCOUNT_EMAIL_VERIFICATION = "none") has nothing to ask for: the account's age decides."""
     if settings.ACCOUNT_EMAIL_VERIFICATION == "none":
@@ -143,7 +145,7 @@ def has_verified_email(user) -> bool:
     return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
-def is_established_reader(user, *, now: dt.datetime | None = None) -> bool:
+def is_established_reader(user: User, *, now: dt.datetime | None = None) -> bool:
     """Whether the reader's reports and votes count in full (policy.is_established)."""
     staff_or_moderator = user.is_staff or access.is_moderator(user)
     return policy.is_established(
@@ -168,7 +170,7 @@ def sanction_key(user_id: int, session_epoch: int) -> str:
     return f"moderation:sanction:{user_id}:{session_epoch}"
 
 
-def find_active_sanction(user, *, now: dt.datetime | None = None) -> Sanction | None:
+def find_active_sanction(user: User, *, now: dt.datetime | None = None) -> Sanction | None:
     """`get_active_sanction`, through the cache: asked on every post and vote.
 
     The key names the reader's `session_epoch`, which every new sanction moves (it ends their
@@ -178,16 +180,16 @@ def find_active_sanction(user, *, now: dt.datetime | None = None) -> Sanction | 
     now = now or timezone.now()
     key = sanction_key(user.pk, user.session_epoch)
 
-    def from_database():
+    def from_database() -> Sanction | str:
         return get_active_sanction(user, now=now) or _NO_SANCTION
 
     found = _reader_memo.get(key, lambda: cache.get_or_set(key, from_database, CACHE_SECONDS))
-    if found == _NO_SANCTION or (found.ends_at is not None and found.ends_at <= now):
+    if not isinstance(found, Sanction) or (found.ends_at is not None and found.ends_at <= now):
         return None
     return found
 
 
-def get_active_sanction(user, *, now: dt.datetime | None = None) -> Sanction | None:
+def get_active_sanction(user: User, *, now: dt.datetime | None = None) -> Sanction | None:
     """The sanction in force, bans first, then the suspension that ends last."""
     return (
         Sanction.objects.filter(reader=user)
@@ -197,7 +199,7 @@ def get_active_sanction(user, *, now: dt.datetime | None = None) -> Sanction | N
     )
 
 
-def find_recent_duplicate(user, *, text: str, since: dt.datetime) -> Comment | None:
+def find_recent_duplicate(user: User, *, text: str, since: dt.datetime) -> Comment | None:
     wanted = policy.duplicate_key(text)
     for comment in (
         Comment.objects.filter(author=user, created_at__gte=since)
@@ -308,8 +310,8 @@ def summarise_readers(user_ids: set[int]) -> dict[int, ReaderSummary]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for row in reports:
-        summaries[row["comment__author_id"]].reports_received = row["n"]
+    for report_row in reports:
+        summaries[report_row["comment__author_id"]].reports_received = report_row["n"]
     for sanction in Sanction.objects.filter(reader_id__in=user_ids).active().order_by("starts_at"):
         current = summaries[sanction.reader_id].sanction
         if current is None or sanction.kind == Sanction.Kind.BAN:
@@ -326,7 +328,7 @@ class ReaderHistory:
     entries: list[AuditEntry]
 
 
-def get_reader_history(reader, *, limit: int = 30) -> ReaderHistory:
+def get_reader_history(reader: User, *, limit: int = 30) -> ReaderHistory:
     summary = summarise_readers({reader.pk})[reader.pk]
     comments = list(
         Comment.objects.filter(author=reader)

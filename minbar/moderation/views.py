@@ -23,7 +23,7 @@ from minbar.accounts import limits
 from minbar.core.http import paginate
 from minbar.discussion.errors import DiscussionError
 from minbar.discussion.views import with_retry_after
-from minbar.moderation import access, actions, policy, selectors
+from minbar.moderation import access, actions, gate, policy, selectors
 from minbar.moderation.forms import (
     ArticleDiscussionForm,
     ReasonForm,
@@ -452,7 +452,7 @@ def audit_log(request):
 def too_many_requests(request, exception=None):
     """allauth's 429 (config.urls.handler429): in Arabic, with the real wait in Retry-After."""
     retry_after = limits.retry_after_for_view(request)
-    context = {"retry_after": retry_after, "message": actions.wait_message(retry_after)}
+    context = {"retry_after": retry_after, "message": gate.wait_message(retry_after)}
     response = render(request, "moderation/429.html", context, status=429)
     response["Retry-After"] = str(retry_after)
     return response

@@ -6,20 +6,21 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from minbar.accounts.models import AnyUser
 from minbar.news.models import Article, ArticleRevision, Tag
 
 
-def _is_editor(user) -> bool:
+def _is_editor(user: AnyUser) -> bool:
     return bool(user and user.is_authenticated and user.has_perm("news.publish_article"))
 
 
-def _is_newsroom(user) -> bool:
+def _is_newsroom(user: AnyUser) -> bool:
     return bool(
         user and user.is_authenticated and user.is_staff and user.has_perm("news.change_article")
     )
 
 
-def may_edit_article(user, article: Article) -> bool:
+def may_edit_article(user: AnyUser, article: Article) -> bool:
     """Whether `user` works on `article`: editors on every article, an author on the articles
     they created (the same set the admin lists for them). Only they may read it before it is
     live, or read its revisions."""
@@ -30,22 +31,24 @@ def may_edit_article(user, article: Article) -> bool:
     return article.created_by_id == user.pk
 
 
-def articles_editable_by(user, articles: QuerySet[Article]) -> QuerySet[Article]:
+def articles_editable_by(user: AnyUser, articles: QuerySet[Article]) -> QuerySet[Article]:
     """`articles` narrowed to those `user` works on (see `may_edit_article`)."""
     if not _is_newsroom(user):
         return articles.none()
     if _is_editor(user):
         return articles
-    return articles.filter(created_by=user)
+    return articles.filter(created_by=user.pk)
 
 
-def revisions_readable_by(user, revisions: QuerySet[ArticleRevision]) -> QuerySet[ArticleRevision]:
+def revisions_readable_by(
+    user: AnyUser, revisions: QuerySet[ArticleRevision]
+) -> QuerySet[ArticleRevision]:
     """`revisions` narrowed to those of articles `user` works on: a revision carries the whole
     text of a draft, so it is as private as the draft."""
     return revisions.filter(article__in=articles_editable_by(user, Article.objects.all()))
 
 
-def access_article_for_reading(user, *, slug: str, for_page: bool = True) -> Article:
+def access_article_for_reading(user: AnyUser, *, slug: str, for_page: bool = True) -> Article:
     """The article at `slug` if this user may read it; 404 otherwise. `for_page=False` (a
     comment being posted) skips what only its page shows: the text, tags and authors (read
     later, should the page be shown again with a refusal)."""

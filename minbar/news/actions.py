@@ -9,10 +9,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from minbar.accounts.models import User
 from minbar.core.signals import article_changed, lists_changed
 from minbar.core.text import render_article_markdown
 from minbar.news.models import SLUG_MAX, TITLE_MAX, Article, ArticleRevision, Author, Section, Tag
@@ -29,14 +31,18 @@ def slug_from(text: str, *, max_length: int = SLUG_MAX) -> str:
     return slug or "article"
 
 
-def unique_slug(text: str, *, model=Article, exclude_pk: int | None = None) -> str:
+def unique_slug(
+    text: str,
+    *,
+    model: type[Article | Section | Tag | Author] = Article,
+    exclude_pk: int | None = None,
+) -> str:
     """`slug_from(text)`, with `-2`, `-3` … added when another row already has it."""
     base = slug_from(text, max_length=SLUG_MAX - 8)
-    taken = set(
-        model.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    rows = model.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    taken = set(rows.values_list("slug", flat=True))
     if base not in taken:
         return base
     n = 2
@@ -57,7 +63,7 @@ def snapshot(article: Article) -> dict[str, Any]:
     }
 
 
-def _record(article: Article, *, editor, summary: str) -> ArticleRevision:
+def _record(article: Article, *, editor: User | None, summary: str) -> ArticleRevision:
     revision = ArticleRevision.objects.create(
         article=article, editor=editor, summary=summary, content=snapshot(article)
     )
@@ -66,7 +72,9 @@ def _record(article: Article, *, editor, summary: str) -> ArticleRevision:
     return revision
 
 
-def do_record_revision(article: Article, *, editor=None, summary: str = "") -> ArticleRevision:
+def do_record_revision(
+    article: Article, *, editor: User | None = None, summary: str = ""
+) -> ArticleRevision:
     """Record the article as it stands (used after the admin saved content and relations)."""
     return _record(article, editor=editor, summary=summary)
 
@@ -86,7 +94,7 @@ def do_create_article(
     title: str,
     body: str,
     section: Section,
-    editor=None,
+    editor: User | None = None,
     slug: str = "",
     standfirst: str = "",
     language: str = "ar",
@@ -124,7 +132,7 @@ def do_create_article(
 def do_update_article(
     article: Article,
     *,
-    editor=None,
+    editor: User | None = None,
     tags: Iterable[Tag] | None = None,
     authors: Iterable[Author] | None = None,
     **fields: Any,
@@ -146,14 +154,16 @@ def do_update_article(
     return article
 
 
-def check_can_publish(editor) -> None:
+def check_can_publish(editor: User) -> None:
     """Only editors (and superusers) publish, schedule and unpublish."""
     if editor is not None and not editor.has_perm("news.publish_article"):
         raise PermissionDenied(_("Only editors can publish, schedule or unpublish articles."))
 
 
 @transaction.atomic
-def do_publish_article(article: Article, *, editor=None, at: dt.datetime | None = None) -> Article:
+def do_publish_article(
+    article: Article, *, editor: User | None = None, at: dt.datetime | None = None
+) -> Article:
     """Publish now, or at `at`: a time in the future schedules the article instead.
 
     A published article keeps its first publication time when published again.
@@ -173,7 +183,9 @@ def do_publish_article(article: Article, *, editor=None, at: dt.datetime | None 
 
 
 @transaction.atomic
-def do_schedule_article(article: Article, *, editor=None, at: dt.datetime) -> Article:
+def do_schedule_article(
+    article: Article, *, editor: User | None = None, at: dt.datetime
+) -> Article:
     """Set the article to go live at `at`; readers see it from then on, with no job to run."""
     if timezone.is_naive(at):
         raise ValidationError({"published_at": _("The time needs a time zone.")})
@@ -186,7 +198,7 @@ def do_schedule_article(article: Article, *, editor=None, at: dt.datetime) -> Ar
 
 
 @transaction.atomic
-def do_unpublish_article(article: Article, *, editor=None) -> Article:
+def do_unpublish_article(article: Article, *, editor: User | None = None) -> Article:
     """Back to draft: the article disappears from every public page, feed and sitemap."""
     article.status = Article.Status.DRAFT
     article.updated_at = timezone.now()
@@ -196,7 +208,7 @@ def do_unpublish_article(article: Article, *, editor=None) -> Article:
 
 
 @transaction.atomic
-def do_restore_revision(revision: ArticleRevision, *, editor=None) -> Article:
+def do_restore_revision(revision: ArticleRevision, *, editor: User | None = None) -> Article:
     """Put back a revision's content (not its publication state or slug) as a new revision."""
     article = Article.objects.select_for_update().get(pk=revision.article_id)
     content = revision.content
@@ -227,7 +239,7 @@ def do_get_or_create_tag(*, name: str) -> Tag:
     return tag or Tag.objects.create(name=name, slug=unique_slug(name, model=Tag))
 
 
-def do_get_or_create_author(*, name: str, bio: str = "", user=None) -> Author:
+def do_get_or_create_author(*, name: str, bio: str = "", user: User | None = None) -> Author:
     author = Author.objects.filter(name=name).first()
     if author:
         return author
@@ -239,7 +251,7 @@ def do_get_or_create_author(*, name: str, bio: str = "", user=None) -> Author:
 # --- labels: sections, tags and authors as articles show them -----------------------------------
 
 
-def _articles_showing(label: Section | Tag | Author):
+def _articles_showing(label: Section | Tag | Author) -> QuerySet[Article]:
     if isinstance(label, Section):
         return Article.objects.filter(section=label)
     return Article.objects.filter(**{"tags" if isinstance(label, Tag) else "authors": label})

@@ -74,7 +74,8 @@ class ArticleAdminForm(forms.ModelForm):
             )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "slug" in self.fields and not data.get("slug") and data.get("title"):
             exclude = self.instance.pk if self.instance.pk else None
             data["slug"] = actions.unique_slug(data["title"], exclude_pk=exclude)

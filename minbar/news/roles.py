@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from minbar.core.roles import ensure_group
+
 AUTHORS = "authors"
 EDITORS = "editors"
 
@@ -22,7 +24,5 @@ ROLE_PERMISSIONS = {AUTHORS: _AUTHOR_PERMS, EDITORS: _EDITOR_PERMS}
 
 
 def ensure_groups(using: str = "default", **_kwargs) -> None:
-    from minbar.core.roles import ensure_group
-
     for name, perms in ROLE_PERMISSIONS.items():
         ensure_group(name, permissions=perms, using=using)

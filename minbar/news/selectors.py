@@ -8,7 +8,7 @@ from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from minbar.news.models import Article, Section
+from minbar.news.models import Article, Author, Section, Tag
 
 
 def list_published_articles() -> QuerySet[Article]:
@@ -56,9 +56,9 @@ def list_articles_in_section(section: Section) -> QuerySet[Article]:
     return list_published_articles().filter(section=section)
 
 
-def list_articles_with_tag(tag) -> QuerySet[Article]:
+def list_articles_with_tag(tag: Tag) -> QuerySet[Article]:
     return list_published_articles().filter(tags=tag)
 
 
-def list_articles_by_author(author) -> QuerySet[Article]:
+def list_articles_by_author(author: Author) -> QuerySet[Article]:
     return list_published_articles().filter(authors=author)

@@ -12,6 +12,7 @@ def article_metadata(request, article: Article) -> dict:
     url = request.build_absolute_uri(article.get_absolute_url())
     description = article.standfirst or plain_text(article.body_html, limit=200)
     authors = [a.name for a in article.authors.all()]
+    modified = article.updated_at or article.published_at
     json_ld = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -21,9 +22,7 @@ def article_metadata(request, article: Article) -> dict:
         "mainEntityOfPage": url,
         "url": url,
         "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": (article.updated_at or article.published_at).isoformat()
-        if (article.updated_at or article.published_at)
-        else None,
+        "dateModified": modified.isoformat() if modified else None,
         "articleSection": article.section.name,
         "keywords": [t.name for t in article.tags.all()],
         "author": [{"@type": "Person", "name": name} for name in authors],

@@ -40,33 +40,33 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._queued = True
 
     def _leave_queue(self) -> None:
-        if self._queued:
+        if self._queued and self._queue_fd is not None:
             self._queued = False
             fcntl.flock(self._queue_fd, fcntl.LOCK_UN)
 
     def _start_transaction_under_autocommit(self):
         self._take_queue()
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # private hook the stubs omit
         except BaseException:
             self._leave_queue()
             raise
 
     def _commit(self):
         try:
-            return super()._commit()
+            return super()._commit()  # type: ignore[misc]  # private hook the stubs omit
         finally:
             self._leave_queue()
 
     def _rollback(self):
         try:
-            return super()._rollback()
+            return super()._rollback()  # type: ignore[misc]  # private hook the stubs omit
         finally:
             self._leave_queue()
 
     def _close(self):
         try:
-            return super()._close()
+            return super()._close()  # type: ignore[misc]  # private hook the stubs omit
         finally:
             self._leave_queue()
             if self._queue_fd is not None:

@@ -47,7 +47,7 @@ class Mismatch:
         return _("Comment %(pk)s: %(field)s is %(stored)s, counted %(counted)s.") % values
 
 
-def _visible_comments() -> Subquery:
+def _visible_comments() -> Coalesce:
     counted = (
         Comment.objects.filter(article=OuterRef("pk"), status=VISIBLE)
         .order_by()
@@ -58,7 +58,7 @@ def _visible_comments() -> Subquery:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _votes(value: int) -> Subquery:
+def _votes(value: int) -> Coalesce:
     counted = (
         CommentVote.objects.filter(comment=OuterRef("pk"), value=value, is_counted=True)
         .order_by()

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from minbar.accounts.actions import do_mark_email_verified
 from minbar.news.demo import DEMO_ACCOUNTS, DEMO_FILE
+from minbar.news.demo.loader import load_demo_document
 from minbar.news.models import Article
 
 
@@ -29,8 +30,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             staff = self._accounts()
             data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
-            from minbar.news.demo.loader import load_demo_document
-
             summary = load_demo_document(data, editor=staff["editor"])
         self.stdout.write(self.style.SUCCESS(summary))
 
