@@ -19,6 +19,8 @@ from minbar.accounts import actions, limits
 from minbar.accounts.access import access_reader_for_profile
 from minbar.accounts.errors import AccountError
 from minbar.accounts.forms import DisplayNameForm
+from minbar.core.errors import Refusal
+from minbar.core.http import refusal_response
 from minbar.discussion import selectors as discussion_selectors
 from minbar.moderation.gate import check_display_name_change_allowed, wait_message
 
@@ -42,15 +44,21 @@ def account_settings(request):
     form = DisplayNameForm(request.POST)
     try:
         if not form.is_valid():
-            raise AccountError("invalid", form.errors.as_text())
+            raise AccountError("invalid", form.errors.as_text(), field="display_name")
         check_display_name_change_allowed(request.user)
         display_name = actions.check_display_name(
             form.cleaned_data["display_name"], user=request.user
         )
         actions.do_change_display_name(request.user, display_name=display_name)
-    except AccountError as error:
-        form.add_error("display_name", error.message)
-        return render(request, "accounts/settings.html", {"form": form}, status=error.status)
+    except Refusal as error:
+        return refusal_response(
+            request,
+            error,
+            template="accounts/settings.html",
+            context={"form": form},
+            form=form,
+            fallback_field="display_name",
+        )
     return HttpResponseRedirect(reverse("accounts:profile", args=[request.user.username]))
 
 

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
+from django import forms
 from django.core.paginator import EmptyPage, Page, Paginator
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from minbar.core.errors import Refusal
 
 # Digits a reader may type for a page number: ASCII, Arabic-Indic and Persian. A page named in
 # the last two is sent to its ASCII spelling; any other character (superscripts, circled or
@@ -88,3 +100,49 @@ def paginate(request, items, *, per_page: int) -> Page:
         return paginator.page(int(raw))
     except EmptyPage as exc:
         raise Http404(_("There is no such page.")) from exc
+
+
+# --- refusals --------------------------------------------------------------------------------
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """A script (the page's own JavaScript, or anyone's) that asked for JSON."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def with_retry_after(response: HttpResponseBase, refusal: Refusal) -> HttpResponseBase:
+    """A rate-limited refusal tells machines when to come back."""
+    if refusal.retry_after:
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def refusal_response(
+    request: HttpRequest,
+    refusal: Refusal,
+    *,
+    template: str,
+    context: dict[str, Any],
+    form: forms.BaseForm | None = None,
+    fallback_field: str | None = None,
+) -> HttpResponseBase:
+    """The one way a refusal becomes a response.
+
+    A script that asked for JSON gets `{"ok": false, "error": code, "message": …}`. A person
+    gets `template` again, in their language, with the reason on the form field it is about
+    (`fallback_field`, or above the form, when the refusal names none of the form's fields) and
+    what they typed kept in the bound form. Both carry the refusal's 4xx status, and
+    Retry-After when it says when to come back.
+    """
+    response: HttpResponse
+    if wants_json(request):
+        response = JsonResponse(
+            {"ok": False, "error": refusal.code, "message": refusal.message},
+            status=refusal.status,
+        )
+    else:
+        if form is not None:
+            field = refusal.field if refusal.field in form.fields else fallback_field
+            form.add_error(field, refusal.message)
+        response = render(request, template, context, status=refusal.status)
+    return with_retry_after(response, refusal)

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minbar.accounts.models import AnyUser, User
-from minbar.core.signals import discussion_changed
+from minbar.core.announce import announce, announce_each
+from minbar.core.signals import article_changed, discussion_changed
 from minbar.core.text import clean_user_text, render_comment_markdown
-from minbar.discussion import policy
+from minbar.discussion import policy, selectors
 from minbar.discussion.errors import DiscussionError
 from minbar.discussion.gate import get_gate
 from minbar.discussion.models import COMMENT_MAX, Comment, CommentVote
@@ -32,14 +33,13 @@ def _announce(
     counter_moved: bool | None = None,
     posted: Comment | None = None,
 ) -> None:
-    transaction.on_commit(
-        lambda: discussion_changed.send(
-            sender=Comment,
-            article_id=article_id,
-            comment_ids=comment_ids,
-            counter_moved=counter_moved,
-            posted=posted,
-        )
+    announce(
+        discussion_changed,
+        sender=Comment,
+        article_id=article_id,
+        comment_ids=comment_ids,
+        counter_moved=counter_moved,
+        posted=posted,
     )
 
 
@@ -294,4 +294,60 @@ def _cast_vote_once(comment: Comment, *, voter: User, value: int, counted: bool)
         downvotes=fresh["downvotes"],
         my_vote=value,
         counted=counted or value == 0,
+    )
+
+
+# --- repairing the counters (the recount command) -----------------------------------------
+
+
+@transaction.atomic
+def do_repair_counters(mismatches: list[selectors.Mismatch]) -> int:
+    """Set the counters of the mismatched rows from their rows, in one transaction. Each UPDATE
+    counts in the statement itself, so a vote landing meanwhile is not lost."""
+    article_ids = sorted({m.pk for m in mismatches if m.model == "article"})
+    comment_ids = sorted({m.pk for m in mismatches if m.model == "comment"})
+    for start in range(0, len(article_ids), 500):
+        Article.objects.filter(pk__in=article_ids[start : start + 500]).update(
+            comment_count=selectors.count_visible_comments_of_article()
+        )
+    for start in range(0, len(comment_ids), 500):
+        chunk = comment_ids[start : start + 500]
+        Comment.objects.filter(pk__in=chunk).update(
+            upvotes=selectors.count_counted_votes(1), downvotes=selectors.count_counted_votes(-1)
+        )
+        rows = (
+            Comment.objects.select_for_update()
+            .filter(pk__in=chunk)
+            .only("pk", "upvotes", "downvotes", "imported_score", "best_rank")
+        )
+        fixed = []
+        for row in rows:
+            row.best_rank = policy.best_rank(
+                upvotes=row.upvotes, downvotes=row.downvotes, imported_score=row.imported_score
+            )
+            fixed.append(row)
+        Comment.objects.bulk_update(fixed, fields=["best_rank"], batch_size=500)
+    if article_ids or comment_ids:
+        _announce_recounted(article_ids, comment_ids)
+    return len(article_ids) + len(comment_ids)
+
+
+def _announce_recounted(article_ids: list[int], comment_ids: list[int]) -> None:
+    by_article: dict[int, list[int]] = {}
+    for pk, article_id in Comment.objects.filter(pk__in=comment_ids).values_list(
+        "pk", "article_id"
+    ):
+        by_article.setdefault(article_id, []).append(pk)
+
+    announce_each(
+        article_changed,
+        sender=Article,
+        payloads=[{"article_id": article_id} for article_id in article_ids],
+    )
+    announce_each(
+        discussion_changed,
+        sender=Comment,
+        payloads=[
+            {"article_id": article_id, "comment_ids": pks} for article_id, pks in by_article.items()
+        ],
     )

@@ -7,9 +7,21 @@ from dataclasses import dataclass, field
 
 import nh3
 from django.db import connections, router
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from minbar.accounts.models import AnyUser, User
 from minbar.core.http import paginate
@@ -317,3 +329,80 @@ def get_reader_profile(*, reader: User) -> ReaderProfile:
         total_score=totals["score"],
         latest_comments=latest,
     )
+
+
+# --- the counters, recounted from their rows (the recount command) -------------------------
+
+# best_rank is a float recomputed from integers; anything further off than this was not.
+RANK_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    model: str  # "article" or "comment"
+    pk: int
+    field: str
+    stored: float
+    counted: float
+
+    def __str__(self) -> str:
+        values = {
+            "pk": self.pk,
+            "field": self.field,
+            "stored": self.stored,
+            "counted": self.counted,
+        }
+        if self.model == "article":
+            return _("Article %(pk)s: %(field)s is %(stored)s, counted %(counted)s.") % values
+        return _("Comment %(pk)s: %(field)s is %(stored)s, counted %(counted)s.") % values
+
+
+def count_visible_comments_of_article() -> Coalesce:
+    """An expression for Article rows: how many of its comments are visible."""
+    counted = (
+        Comment.objects.filter(article=OuterRef("pk"), status=VISIBLE)
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def count_counted_votes(value: int) -> Coalesce:
+    """An expression for Comment rows: how many counted votes of `value` it has."""
+    counted = (
+        CommentVote.objects.filter(comment=OuterRef("pk"), value=value, is_counted=True)
+        .order_by()
+        .values("comment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def find_counter_mismatches() -> list[Mismatch]:
+    """Every stored counter that differs from a recount of its rows."""
+    found: list[Mismatch] = []
+    articles = (
+        Article.objects.annotate(counted=count_visible_comments_of_article())
+        .exclude(comment_count=F("counted"))
+        .order_by("pk")
+        .values_list("pk", "comment_count", "counted")
+    )
+    for pk, stored, counted in articles:
+        found.append(Mismatch("article", pk, "comment_count", stored, counted))
+    comments = (
+        Comment.objects.annotate(up=count_counted_votes(1), down=count_counted_votes(-1))
+        .order_by("pk")
+        .values_list("pk", "upvotes", "downvotes", "up", "down", "imported_score", "best_rank")
+    )
+    for pk, upvotes, downvotes, up, down, imported, rank in comments.iterator(chunk_size=2000):
+        if upvotes != up:
+            found.append(Mismatch("comment", pk, "upvotes", upvotes, up))
+        if downvotes != down:
+            found.append(Mismatch("comment", pk, "downvotes", downvotes, down))
+        expected = policy.best_rank(upvotes=up, downvotes=down, imported_score=imported)
+        if abs(rank - expected) > RANK_TOLERANCE:
+            found.append(Mismatch("comment", pk, "best_rank", rank, expected))
+    return found

@@ -1,6 +1,6 @@
 """Every moderation write: reports, the moderators' decisions, sanctions, word lists and
 settings. (The checks discussion asks before a reader posts, edits or votes are in `gate.py`.)
-`check_*` raise DiscussionError (code, status, message in the reader's language,
+`check_*` raise ModerationError (code, status, message in the reader's language,
 `retry_after` for rate limits); `do_*` change state atomically and write the audit log.
 
 Visibility changes always go through `discussion.actions.do_change_comment_status`, so the
@@ -18,12 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minbar.accounts.models import User
+from minbar.core.announce import announce
+from minbar.core.errors import Refusal
 from minbar.core.signals import article_changed, discussion_changed
 from minbar.core.text import clean_user_text
 from minbar.discussion import actions as discussion
-from minbar.discussion.errors import DiscussionError
 from minbar.discussion.models import Comment
 from minbar.moderation import access, policy, selectors
+from minbar.moderation.errors import ModerationError
 from minbar.moderation.gate import check_not_sanctioned, limited
 from minbar.moderation.models import (
     REASON_MAX,
@@ -70,16 +72,8 @@ def _audit(
     )
 
 
-def _announce(article_id: int, comment_ids: list[int]) -> None:
-    transaction.on_commit(
-        lambda: discussion_changed.send(
-            sender=Comment, article_id=article_id, comment_ids=comment_ids
-        )
-    )
-
-
-def _forbidden() -> DiscussionError:
-    return DiscussionError("forbidden", _("You are not allowed to do this."), status=403)
+def _forbidden() -> ModerationError:
+    return ModerationError("forbidden", _("You are not allowed to do this."), status=403)
 
 
 def _require(allowed: bool) -> None:
@@ -101,22 +95,22 @@ def check_report_comment(
     comment: Comment, *, reporter: User, reason: str, text: str
 ) -> CommentReport:
     if len(text) > REPORT_TEXT_MAX * 2:
-        raise DiscussionError("too-long", _report_too_long(), field="text")
+        raise ModerationError("too-long", _report_too_long(), field="text")
     text = clean_user_text(text).strip()
     if len(text) > REPORT_TEXT_MAX:
-        raise DiscussionError("too-long", _report_too_long(), field="text")
+        raise ModerationError("too-long", _report_too_long(), field="text")
     if not reporter.is_authenticated or not reporter.is_active:
-        raise DiscussionError("sign-in", _("Sign in to report a comment."), status=403)
+        raise ModerationError("sign-in", _("Sign in to report a comment."), status=403)
     if reason not in CommentReport.Reason.values:
-        raise DiscussionError("bad-reason", _("Choose a reason."), field="reason")
+        raise ModerationError("bad-reason", _("Choose a reason."), field="reason")
     if reason == CommentReport.Reason.OTHER and not text:
-        raise DiscussionError(
+        raise ModerationError(
             "no-details", _("Tell the moderators what is wrong with this comment."), field="text"
         )
     if comment.author_id == reporter.pk:
-        raise DiscussionError("own-comment", _("You cannot report your own comment."), status=403)
+        raise ModerationError("own-comment", _("You cannot report your own comment."), status=403)
     if comment.status != VISIBLE:
-        raise DiscussionError("gone", _("This comment is no longer shown."), status=410)
+        raise ModerationError("gone", _("This comment is no longer shown."), status=410)
     check_not_sanctioned(reporter)
     if CommentReport.objects.filter(comment=comment, reporter=reporter).exists():
         raise _already_reported()
@@ -126,7 +120,7 @@ def check_report_comment(
         return do_report_comment(
             comment, reporter=reporter, reason=reason, text=text, counted=counted
         )
-    except DiscussionError:
+    except Refusal:
         hits.undo()
         raise
 
@@ -135,8 +129,8 @@ def _report_too_long() -> str:
     return _("The details can be at most %(max)s characters long.") % {"max": REPORT_TEXT_MAX}
 
 
-def _already_reported() -> DiscussionError:
-    return DiscussionError(
+def _already_reported() -> ModerationError:
+    return ModerationError(
         "already-reported", _("You have already reported this comment. Thank you."), status=409
     )
 
@@ -191,12 +185,12 @@ def _clean_reason(reason: str, *, required: bool) -> str:
     if len(reason) > REASON_MAX:
         raise _reason_too_long()
     if required and not reason:
-        raise DiscussionError("no-reason", _("Give a reason."), field="reason")
+        raise ModerationError("no-reason", _("Give a reason."), field="reason")
     return reason
 
 
-def _reason_too_long() -> DiscussionError:
-    return DiscussionError(
+def _reason_too_long() -> ModerationError:
+    return ModerationError(
         "too-long",
         _("A reason can be at most %(max)s characters long.") % {"max": REASON_MAX},
         field="reason",
@@ -206,7 +200,7 @@ def _reason_too_long() -> DiscussionError:
 def check_approve_comment(comment: Comment, *, moderator: User) -> Comment:
     _require(access.is_moderator(moderator))
     if comment.status == DELETED:
-        raise DiscussionError("gone", _("This comment has been deleted."), status=410)
+        raise ModerationError("gone", _("This comment has been deleted."), status=410)
     return do_approve_comment(comment, moderator=moderator)
 
 
@@ -232,7 +226,7 @@ def check_reject_comment(comment: Comment, *, moderator: User, reason: str) -> C
     _require(access.is_moderator(moderator))
     reason = _clean_reason(reason, required=True)
     if comment.status == DELETED:
-        raise DiscussionError("gone", _("This comment has been deleted."), status=410)
+        raise ModerationError("gone", _("This comment has been deleted."), status=410)
     return do_reject_comment(comment, moderator=moderator, reason=reason)
 
 
@@ -259,7 +253,7 @@ def do_reject_comment(comment: Comment, *, moderator: User, reason: str) -> Comm
 def check_feature_comment(comment: Comment, *, moderator: User, featured: bool) -> Comment:
     _require(access.is_moderator(moderator))
     if featured and comment.status != VISIBLE:
-        raise DiscussionError(
+        raise ModerationError(
             "not-visible", _("Only a comment that readers can see can be featured."), status=409
         )
     return do_feature_comment(comment, moderator=moderator, featured=featured)
@@ -271,7 +265,9 @@ def do_feature_comment(comment: Comment, *, moderator: User, featured: bool) -> 
     comment.is_featured = featured
     action = AuditEntry.Action.FEATURE if featured else AuditEntry.Action.UNFEATURE
     _audit(action, actor=moderator, comment=comment)
-    _announce(comment.article_id, [comment.pk])
+    announce(
+        discussion_changed, sender=Comment, article_id=comment.article_id, comment_ids=[comment.pk]
+    )
     return comment
 
 
@@ -281,7 +277,7 @@ def do_feature_comment(comment: Comment, *, moderator: User, featured: bool) -> 
 def _check_can_sanction(reader: User, *, moderator: User) -> None:
     _require(access.can_sanction(moderator))
     if not access.can_be_sanctioned_by(reader, moderator=moderator):
-        raise DiscussionError(
+        raise ModerationError(
             "protected",
             _("Moderators act on readers: not on themselves, staff or other moderators."),
             status=403,
@@ -292,7 +288,7 @@ def check_suspend_reader(reader: User, *, moderator: User, days: int, reason: st
     _check_can_sanction(reader, moderator=moderator)
     reason = _clean_reason(reason, required=True)
     if days not in policy.SUSPENSION_DAYS:
-        raise DiscussionError("bad-days", _("Choose how long the suspension lasts."), field="days")
+        raise ModerationError("bad-days", _("Choose how long the suspension lasts."), field="days")
     until = timezone.now() + dt.timedelta(days=days)
     return do_suspend_reader(reader, moderator=moderator, until=until, reason=reason)
 
@@ -379,13 +375,13 @@ def check_add_word(*, moderator: User, word: str, kind: str) -> WordListEntry:
     if len(word) > WORD_MAX:
         raise _word_too_long()
     if kind not in WordListEntry.Kind.values:
-        raise DiscussionError("bad-list", _("Choose a list."), field="kind")
+        raise ModerationError("bad-list", _("Choose a list."), field="kind")
     folded = " ".join(fold_for_matching(word).split())
     if not word or not any(c.isalnum() for c in folded):
-        raise DiscussionError("empty", _("Write a word with letters or digits."), field="word")
+        raise ModerationError("empty", _("Write a word with letters or digits."), field="word")
     existing = WordListEntry.objects.filter(folded=folded).first()
     if existing is not None:
-        raise DiscussionError(
+        raise ModerationError(
             "duplicate",
             _("This word is already on the list (as «%(word)s»).") % {"word": existing.word},
             status=409,
@@ -394,8 +390,8 @@ def check_add_word(*, moderator: User, word: str, kind: str) -> WordListEntry:
     return do_add_word(moderator=moderator, word=word, folded=folded, kind=kind)
 
 
-def _word_too_long() -> DiscussionError:
-    return DiscussionError(
+def _word_too_long() -> ModerationError:
+    return ModerationError(
         "too-long",
         _("A word or phrase can be at most %(max)s characters long.") % {"max": WORD_MAX},
         field="word",
@@ -410,7 +406,7 @@ def do_add_word(*, moderator: User, word: str, folded: str, kind: str) -> WordLi
                 word=word, folded=folded, kind=kind, created_by=moderator
             )
     except IntegrityError:
-        raise DiscussionError(
+        raise ModerationError(
             "duplicate", _("This word is already on the list."), status=409, field="word"
         ) from None
     _audit(AuditEntry.Action.ADD_WORD, actor=moderator, word=word, list=kind)
@@ -439,7 +435,7 @@ def check_set_article_discussion(
     _require(access.is_moderator(moderator))
     reason = _clean_reason(reason, required=False)
     if premoderation not in ArticleModeration.Override.values:
-        raise DiscussionError("bad-mode", _("Choose a pre-moderation mode."), field="premoderation")
+        raise ModerationError("bad-mode", _("Choose a pre-moderation mode."), field="premoderation")
     do_set_article_discussion(
         article,
         moderator=moderator,
@@ -482,7 +478,7 @@ def do_set_article_discussion(
         key = selectors.premoderation_key(article_id)
         selectors.forget_keys(key)  # now, and again once committed (a read in between cached)
         transaction.on_commit(lambda: selectors.forget_keys(key))
-        transaction.on_commit(lambda: article_changed.send(sender=Article, article_id=article_id))
+        announce(article_changed, sender=Article, article_id=article_id)
 
 
 SETTINGS_FIELDS = (

@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minbar.accounts import limits
-from minbar.core.http import paginate
-from minbar.discussion.errors import DiscussionError
-from minbar.discussion.views import with_retry_after
+from minbar.core.errors import Refusal
+from minbar.core.http import paginate, refusal_response
 from minbar.moderation import access, actions, gate, policy, selectors
 from minbar.moderation.forms import (
     ArticleDiscussionForm,
@@ -102,9 +101,14 @@ def report_comment(request, comment_id):
             reason=form.cleaned_data.get("reason") or "",
             text=form.cleaned_data.get("text") or "",
         )
-    except DiscussionError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return with_retry_after(_report_page(request, comment, form, status=error.status), error)
+    except Refusal as error:
+        return refusal_response(
+            request,
+            error,
+            template="moderation/report.html",
+            context={"comment": comment, "form": form},
+            form=form,
+        )
     messages.success(request, _("Thank you. The moderators will look at this comment."))
     return HttpResponseRedirect(reverse("discussion:permalink", args=[comment.pk]))
 
@@ -158,7 +162,7 @@ def comment_detail(request, comment_id):
     return _comment_page(request, comment)
 
 
-def _comment_page(request, comment, *, error: DiscussionError | None = None, forms=None):
+def _comment_page(request, comment, *, error: Refusal | None = None, forms=None):
     history = selectors.get_reader_history(comment.author, limit=20)
     comment.reader_summary = history.summary
     reports = list(comment.reports.select_related("reporter").order_by("created_at"))
@@ -173,17 +177,17 @@ def _comment_page(request, comment, *, error: DiscussionError | None = None, for
         "ban_form": (forms or {}).get("ban") or ReasonForm(),
         "suspension_days": policy.SUSPENSION_DAYS,
     }
-    response = render(
-        request, "moderation/comment_detail.html", context, status=error.status if error else 200
-    )
-    return with_retry_after(response, error) if error else response
+    template = "moderation/comment_detail.html"
+    if error:
+        return refusal_response(request, error, template=template, context=context)
+    return render(request, template, context)
 
 
 def _decide(request, comment_id, run, *, form_name: str | None = None, form=None):
     comment = access.access_comment_for_moderation(request.user, comment_id=comment_id)
     try:
         run(comment)
-    except DiscussionError as error:
+    except Refusal as error:
         return _comment_page(request, comment, error=error, forms={form_name: form})
     return _next_or(request, reverse("moderation:comment", args=[comment.pk]))
 
@@ -266,9 +270,10 @@ def _reader_page(request, reader, *, error=None, forms=None):
         "error": error,
         "suspension_days": policy.SUSPENSION_DAYS,
     }
-    return render(
-        request, "moderation/reader_detail.html", context, status=error.status if error else 200
-    )
+    template = "moderation/reader_detail.html"
+    if error:
+        return refusal_response(request, error, template=template, context=context)
+    return render(request, template, context)
 
 
 def _sanction(request, user_id, form, run, *, form_name: str, done: str):
@@ -276,7 +281,7 @@ def _sanction(request, user_id, form, run, *, form_name: str, done: str):
     form.is_valid()
     try:
         run(reader, form.cleaned_data)
-    except DiscussionError as error:
+    except Refusal as error:
         return _reader_page(request, reader, error=error, forms={form_name: form})
     messages.success(request, done)
     return _next_or(request, reverse("moderation:reader", args=[reader.pk]))
@@ -340,14 +345,17 @@ def words(request):
                 word=form.cleaned_data.get("word") or "",
                 kind=form.cleaned_data.get("kind") or "",
             )
-        except DiscussionError as exc:
-            error, status = exc, exc.status
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except Refusal as refused:
+            error = refused
         else:
             messages.success(request, _("Word added."))
             return HttpResponseRedirect(reverse("moderation:words"))
     context = {**_area_context(request), "form": form, "entries": selectors.list_word_entries()}
     context["error"] = error
+    if error:
+        return refusal_response(
+            request, error, template="moderation/words.html", context=context, form=form
+        )
     return render(request, "moderation/words.html", context, status=status)
 
 
@@ -357,7 +365,7 @@ def word_delete(request, entry_id):
     entry = get_object_or_404(WordListEntry, pk=entry_id)
     try:
         actions.check_remove_word(entry, moderator=request.user)
-    except DiscussionError:
+    except Refusal:
         return forbidden(request)
     messages.success(request, _("Word removed."))
     return HttpResponseRedirect(reverse("moderation:words"))
@@ -377,7 +385,7 @@ def articles(request):
 @moderator_required
 def article_discussion(request, article_id):
     article = get_object_or_404(Article.objects.select_related("moderation"), pk=article_id)
-    status = 200
+    error = None
     if request.method == "POST":
         form = ArticleDiscussionForm(request.POST)
         form.is_valid()
@@ -389,9 +397,8 @@ def article_discussion(request, article_id):
                 premoderation=form.cleaned_data.get("premoderation") or "",
                 reason=form.cleaned_data.get("reason") or "",
             )
-        except DiscussionError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            status = error.status
+        except Refusal as refused:
+            error = refused
         else:
             messages.success(request, _("Discussion settings saved."))
             return HttpResponseRedirect(reverse("moderation:article", args=[article.pk]))
@@ -411,7 +418,11 @@ def article_discussion(request, article_id):
         "pending": selectors.list_pending(article=article)[:QUEUE_PAGE],
         "site": selectors.get_site_settings(),
     }
-    return render(request, "moderation/article.html", context, status=status)
+    if error:
+        return refusal_response(
+            request, error, template="moderation/article.html", context=context, form=form
+        )
+    return render(request, "moderation/article.html", context)
 
 
 # --- staff -----------------------------------------------------------------------------------
@@ -428,7 +439,7 @@ def site_settings(request):
             values = {name: form.cleaned_data[name] for name in actions.SETTINGS_FIELDS}
             try:
                 actions.check_update_site_settings(staff=request.user, **values)
-            except DiscussionError:
+            except Refusal:
                 return forbidden(request)
             messages.success(request, _("Settings saved."))
             return HttpResponseRedirect(reverse("moderation:settings"))

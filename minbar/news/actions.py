@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from minbar.accounts.models import User
+from minbar.core.announce import announce, announce_each
 from minbar.core.signals import article_changed, lists_changed
 from minbar.core.text import render_article_markdown
 from minbar.news.models import SLUG_MAX, TITLE_MAX, Article, ArticleRevision, Author, Section, Tag
@@ -67,8 +68,7 @@ def _record(article: Article, *, editor: User | None, summary: str) -> ArticleRe
     revision = ArticleRevision.objects.create(
         article=article, editor=editor, summary=summary, content=snapshot(article)
     )
-    pk = article.pk
-    transaction.on_commit(lambda: article_changed.send(sender=Article, article_id=pk))
+    announce(article_changed, sender=Article, article_id=article.pk)
     return revision
 
 
@@ -261,12 +261,11 @@ def _announce_articles(article_ids: list[int]) -> None:
     """Every article page (and list) showing a label changes with it: the page cache and the
     search index follow `article_changed`, sent after commit for each article."""
 
-    def send() -> None:
-        for article_id in article_ids:
-            article_changed.send(sender=Article, article_id=article_id)
-
-    if article_ids:
-        transaction.on_commit(send)
+    announce_each(
+        article_changed,
+        sender=Article,
+        payloads=[{"article_id": article_id} for article_id in article_ids],
+    )
 
 
 @transaction.atomic
@@ -282,7 +281,7 @@ def do_save_label(label: Section | Tag | Author) -> Section | Tag | Author:
     if (before.name, before.slug) != (label.name, label.slug):
         _announce_articles(list(_articles_showing(label).values_list("pk", flat=True)))
     else:
-        transaction.on_commit(lambda: lists_changed.send(sender=type(label)))
+        announce(lists_changed, sender=type(label))
     return label
 
 

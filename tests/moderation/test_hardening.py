@@ -182,7 +182,7 @@ def test_an_over_long_comment_is_refused_before_any_costly_work(client, article,
     patches = _forbid(
         "minbar.discussion.actions.clean_user_text",
         "minbar.discussion.actions.render_comment_markdown",
-        "minbar.moderation.actions.find_words",
+        "minbar.moderation.gate.find_words",
     )
     for p in patches:
         p.start()

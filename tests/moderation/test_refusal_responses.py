@@ -1,0 +1,72 @@
+"""Every refusal of the moderation area and the account pages becomes a response one way
+(minbar.core.http.refusal_response): the page again with the reason and the typed text for a
+person, JSON for a script, the refusal's 4xx for both."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from minbar.accounts.errors import AccountError
+from minbar.core.errors import Refusal
+from minbar.discussion.errors import DiscussionError
+from minbar.moderation.errors import ModerationError
+from minbar.moderation.models import WordListEntry
+from tests.factories import make_comment
+from tests.moderation.conftest import old_reader
+
+pytestmark = pytest.mark.django_db
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+@pytest.mark.parametrize("kind", [DiscussionError, AccountError, ModerationError])
+def test_each_apps_refusal_is_the_one_refusal_type(kind):
+    refusal = kind("code", "message", status=429, field="text", retry_after=7)
+    assert isinstance(refusal, Refusal)
+    assert (refusal.code, refusal.status, refusal.field, refusal.retry_after) == (
+        "code",
+        429,
+        "text",
+        7,
+    )
+
+
+def test_moderator_sees_a_refused_word_again_with_the_reason(client, moderator):
+    client.force_login(moderator)
+    typed = "ك" * 500
+    response = client.post(reverse("moderation:words"), {"word": typed, "kind": "banned"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert typed in body  # the typed text is kept in the form
+    assert 'lang="ar"' in body
+    assert not WordListEntry.objects.exists()
+
+
+def test_script_gets_a_refused_word_as_json(client, moderator):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("moderation:words"), {"word": "ك" * 500, "kind": "banned"}, **JSON
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    data = response.json()
+    assert data["ok"] is False and data["error"] == "too-long" and data["message"]
+
+
+def test_script_gets_a_refused_report_as_json_with_its_status(client, article, reader):
+    comment = make_comment(article, author=old_reader("someone"))
+    client.force_login(reader)
+    response = client.post(
+        reverse("moderation:report", args=[comment.pk]), {"reason": "nonsense"}, **JSON
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "bad-reason"
+
+
+def test_reader_sees_a_refused_display_name_with_the_typed_name_kept(client, reader):
+    client.force_login(reader)
+    typed = "اسم" * 40
+    response = client.post(reverse("accounts:settings"), {"display_name": typed})
+    assert response.status_code == 400
+    assert typed in response.content.decode()
