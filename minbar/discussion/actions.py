@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from minbar.accounts.models import AnyUser, User
 from minbar.core.announce import announce, announce_each
@@ -149,9 +150,7 @@ def check_edit_comment(comment: Comment, *, editor: User, text: str) -> Comment:
     if comment.status == DELETED:
         raise DiscussionError("gone", _("This comment has been deleted."), status=410)
     if not policy.within_edit_window(created_at=comment.created_at, now=timezone.now()):
-        raise DiscussionError(
-            "edit-window", _("Comments can only be edited in the first 10 minutes."), status=403
-        )
+        raise DiscussionError("edit-window", _edit_window_message(), status=403)
     if _has_live_replies(comment):
         raise DiscussionError(
             "has-replies", _("A comment cannot be edited once someone has replied."), status=403
@@ -163,6 +162,15 @@ def check_edit_comment(comment: Comment, *, editor: User, text: str) -> Comment:
         # An edit that brings in suspect words sends the comment back to the moderators.
         do_change_comment_status(comment, status=status)
     return comment
+
+
+def _edit_window_message() -> str:
+    minutes = int(policy.EDIT_WINDOW.total_seconds() // 60)
+    return ngettext(
+        "Comments can only be edited in the first %(n)s minute.",
+        "Comments can only be edited in the first %(n)s minutes.",
+        minutes,
+    ) % {"n": minutes}
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ Each page reads in a fixed number of queries, however many rows it shows."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
@@ -213,8 +214,6 @@ def find_recent_duplicate(user: User, *, text: str, since: dt.datetime) -> Comme
 
 # --- queues ----------------------------------------------------------------------------------
 
-QUEUES = ("pending", "reported", "rejected")
-
 
 def _open_reports() -> QuerySet[CommentReport]:
     return CommentReport.objects.filter(resolution=CommentReport.Resolution.OPEN)
@@ -267,6 +266,14 @@ def list_recently_rejected(*, now: dt.datetime | None = None) -> QuerySet[Commen
         .filter(rejected_at__gte=since)
         .order_by("-rejected_at", "-pk")
     )
+
+
+# The moderation area's queues by the name in their address (moderation:queue).
+QUEUES: dict[str, Callable[[], QuerySet[Comment]]] = {
+    "pending": list_pending,
+    "reported": list_reported,
+    "rejected": list_recently_rejected,
+}
 
 
 def count_queues() -> dict[str, int]:

@@ -128,19 +128,12 @@ def home(request):
     return HttpResponseRedirect(reverse("moderation:queue", args=["pending"]))
 
 
-_QUEUES = {
-    "pending": selectors.list_pending,
-    "reported": selectors.list_reported,
-    "rejected": selectors.list_recently_rejected,
-}
-
-
 @require_GET
 @moderator_required
 def queue(request, name):
-    if name not in _QUEUES:
+    if name not in selectors.QUEUES:
         return render(request, "404.html", status=404)
-    page = paginate(request, _QUEUES[name](), per_page=QUEUE_PAGE)
+    page = paginate(request, selectors.QUEUES[name](), per_page=QUEUE_PAGE)
     comments = list(page.object_list)
     summaries = selectors.summarise_readers({c.author_id for c in comments})
     for comment in comments:

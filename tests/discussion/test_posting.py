@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from minbar.discussion import policy
 from minbar.discussion.models import Comment
 from minbar.news import actions as news
 from tests.factories import make_article, make_comment, make_user
@@ -357,3 +358,26 @@ def test_comment_times_are_absolute_with_machine_readable_iso(client, settings):
     times = Page(html).find("time", datetime="2022-07-15T10:29:00+03:00")
     assert [text for _, text in times] == ["15 يوليو 2022 10:29"]
     assert f'href="/comments/{comment.pk}/"><time' in html
+
+
+@pytest.mark.parametrize(
+    ("minutes", "said"),
+    [(10, "أول 10 دقائق"), (15, "أول 15 دقيقة"), (2, "الدقيقتين الأوليين")],
+)
+def test_author_is_told_the_edit_window_the_rule_applies(client, monkeypatch, minutes, said):
+    # The message is written from policy.EDIT_WINDOW, so the window and the words agree.
+    monkeypatch.setattr(policy, "EDIT_WINDOW", dt.timedelta(minutes=minutes))
+    article = make_article()
+    reader = make_user()
+    late = make_comment(
+        article,
+        author=reader,
+        text="قديم",
+        created_at=timezone.now() - dt.timedelta(minutes=minutes + 1),
+    )
+    client.force_login(reader)
+    response = client.post(reverse("discussion:edit", args=[late.pk]), {"text": "تعديل متأخر"})
+    assert response.status_code == 403
+    assert said in response.content.decode()
+    english = client.post(f"/en{reverse('discussion:edit', args=[late.pk])}", {"text": "x"})
+    assert f"in the first {minutes} minutes" in english.content.decode()
