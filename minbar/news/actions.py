@@ -104,22 +104,26 @@ def do_create_article(
     source_url: str = "",
     source_language: str = "",
     comments_open: bool = True,
+    instance: Article | None = None,
 ) -> Article:
-    """Create a draft and record its first revision."""
-    article = Article(
-        title=title.strip(),
-        slug=slug or unique_slug(title),
-        standfirst=standfirst.strip(),
-        body=body,
-        body_html=render_article_markdown(body),
-        language=language,
-        section=section,
-        source_name=source_name,
-        source_url=source_url,
-        source_language=source_language,
-        comments_open=comments_open,
-        created_by=editor,
-    )
+    """Create a draft and record its first revision (with its tags and authors). `instance`
+    is an unsaved Article to fill in (the admin's form gives one); its status is set to draft:
+    publishing is `do_publish_article`'s."""
+    article = instance if instance is not None else Article()
+    article.title = title.strip()
+    article.slug = slug or unique_slug(title)
+    article.standfirst = standfirst.strip()
+    article.body = body
+    article.body_html = render_article_markdown(body)
+    article.language = language
+    article.section = section
+    article.source_name = source_name
+    article.source_url = source_url
+    article.source_language = source_language
+    article.comments_open = comments_open
+    article.created_by = editor
+    article.status = Article.Status.DRAFT
+    article.published_at = None
     _validate(article)
     article.save()
     article.tags.set(tags)

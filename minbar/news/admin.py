@@ -15,12 +15,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from minbar.core.text import render_article_markdown
 from minbar.news import actions
 from minbar.news.access import may_edit_article, revisions_readable_by
 from minbar.news.models import Article, ArticleRevision, Author, Section, Tag
 
 DRAFT = Article.Status.DRAFT
+# What the article form edits besides the section, tags, authors and publication state.
+_ADMIN_CONTENT = (
+    "title", "slug", "standfirst", "body", "language", "source_name", "source_url",
+    "source_language", "comments_open",
+)  # fmt: skip
 
 
 class LabelAdmin(admin.ModelAdmin):
@@ -139,26 +143,29 @@ class ArticleAdmin(admin.ModelAdmin):
     # --- saving through the actions ---------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        # Content is saved here; the change of publication state is applied by the actions in
-        # save_related, once tags and authors are saved too, so the revision is complete.
-        request._minbar_target = (obj.status, obj.published_at)
+        """The content (with tags and authors, so the revision is complete) through
+        do_create_article or do_update_article; then, if the form asked for another publication
+        state, the publishing action for it. Nothing is saved here that the actions do not
+        save for every other caller."""
+        status, when = obj.status, obj.published_at  # as the form asked
+        content = {name: getattr(obj, name) for name in _ADMIN_CONTENT}
+        tags = form.cleaned_data.get("tags")
+        authors = form.cleaned_data.get("authors")
         if change:
-            before = Article.objects.get(pk=obj.pk)
-            obj.status, obj.published_at = before.status, before.published_at
+            stored = Article.objects.only("status", "published_at").get(pk=obj.pk)
+            obj.status, obj.published_at = stored.status, stored.published_at
+            article = actions.do_update_article(
+                obj, editor=request.user, tags=tags, authors=authors, section=obj.section, **content
+            )
         else:
-            obj.status, obj.published_at = DRAFT, None
-            obj.created_by = request.user
-        obj.body_html = render_article_markdown(obj.body)
-        obj.updated_at = timezone.now()
-        obj.save()
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        article = form.instance
-        status, when = getattr(request, "_minbar_target", (article.status, article.published_at))
-        actions.do_record_revision(
-            article, editor=request.user, summary=_("Edited") if change else _("Created")
-        )
+            article = actions.do_create_article(
+                instance=obj,
+                editor=request.user,
+                section=obj.section,
+                tags=tags or (),
+                authors=authors or (),
+                **content,
+            )
         if (status, when) == (article.status, article.published_at):
             return
         actions.check_can_publish(request.user)
@@ -168,6 +175,11 @@ class ArticleAdmin(admin.ModelAdmin):
             actions.do_schedule_article(article, editor=request.user, at=when)
         else:
             actions.do_unpublish_article(article, editor=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        # The tags and authors were saved by the action, with the content.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.action(description=gettext_lazy("Publish the selected articles now"))
     def publish_selected(self, request, queryset):

@@ -204,3 +204,38 @@ def test_readers_cannot_reach_the_newsroom(client):
     response = client.get(reverse("admin:news_article_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_admin_writes_articles_through_the_same_actions_as_everyone_else(client, monkeypatch):
+    # One path per write: the admin creates and edits through do_create_article and
+    # do_update_article (which render the body, stamp the time and record the revision), not
+    # by saving the model itself.
+    calls = []
+    for name in ("do_create_article", "do_update_article"):
+        real = getattr(actions, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(actions, name, spy)
+    editor = make_editor()
+    client.force_login(editor)
+    tag = actions.do_get_or_create_tag(name="المناخ")
+    response = client.post(
+        reverse("admin:news_article_add"), admin_form(body="**نص**", tags=[tag.pk])
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert calls == ["do_create_article"]
+    assert article.body_html == "<p><strong>نص</strong></p>\n"
+    first = article.revisions.get()
+    assert first.content["tags"] == [tag.pk]  # the first revision is complete
+    assert article.created_by == editor
+
+    url = reverse("admin:news_article_change", args=[article.pk])
+    client.post(url, admin_form(article, body="نص *جديد*", status="published"))
+    article.refresh_from_db()
+    assert calls == ["do_create_article", "do_update_article"]
+    assert "<em>جديد</em>" in article.body_html and article.status == Article.Status.PUBLISHED
+    assert article.tags.count() == 0  # the form sent no tags this time
