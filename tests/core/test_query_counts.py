@@ -1,0 +1,99 @@
+"""Exact query counts on the hot pages (home, search, posting): a change in either direction
+shows, so a new query is a decision and not an accident. (The article page's counts are kept by
+tests/news/test_pages.py.) Each page is measured with its per-worker caches warm, then again
+with several times the data: both must cost exactly the number written here.
+
+To change a number, read the queries the failure lists and say in the commit why."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from minbar.discussion.models import Comment
+from tests.factories import make_article, make_comment, make_established_reader
+from tests.search.conftest import page_of
+
+pytestmark = pytest.mark.django_db
+
+# Home: the count for the pager, the page of articles, their rows, their authors, the sections.
+HOME_ANONYMOUS = 5
+# …and the session and the user (permissions are cached after the first request).
+HOME_SIGNED_IN = 7
+# Search: the sections (the form's filter), a count of each kind of hit, the page of hits,
+# the articles shown, the sections again (the site's navigation).
+SEARCH = 6
+# Posting: session, user, article; savepoint, insert, counter, release; the page to go to.
+POST_COMMENT = 8
+
+
+def _queries(do) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = do()
+    assert response.status_code in (200, 302), response.status_code
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def _articles(n: int, *, start: int = 0) -> list:
+    made = []
+    for i in range(start, start + n):
+        article = make_article(title=f"خبر الطاقة {i}", body="الطاقة المتجددة")
+        make_comment(article, text="الطاقة")
+        made.append(article)
+    return made
+
+
+def test_home_page_costs_the_same_exact_queries_for_few_and_many_articles(client):
+    _articles(2)
+    client.get("/")  # warm the per-worker caches
+    few = _queries(lambda: client.get("/"))
+    _articles(12, start=2)
+    many = _queries(lambda: client.get("/"))
+    assert len(few) == HOME_ANONYMOUS, few
+    assert len(many) == HOME_ANONYMOUS, many
+
+
+def test_home_page_for_a_signed_in_reader_costs_exact_queries(client):
+    _articles(2)
+    client.force_login(make_established_reader())
+    client.get("/")
+    few = _queries(lambda: client.get("/"))
+    _articles(12, start=2)
+    many = _queries(lambda: client.get("/"))
+    assert len(few) == HOME_SIGNED_IN, few
+    assert len(many) == HOME_SIGNED_IN, many
+
+
+def test_search_page_costs_exact_queries_however_many_hits(
+    client, django_capture_on_commit_callbacks
+):
+    for i in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            _articles(1, start=i)
+    client.get("/search/", {"q": "الطاقة"})  # warm the protected-words cache
+    few = _queries(lambda: client.get("/search/", {"q": "الطاقة"}))
+    for i in range(2, 14):
+        with django_capture_on_commit_callbacks(execute=True):
+            _articles(1, start=i)
+    response = client.get("/search/", {"q": "الطاقة"})
+    assert len(page_of(response).articles) == 10
+    many = _queries(lambda: client.get("/search/", {"q": "الطاقة"}))
+    assert len(few) == SEARCH, few
+    assert len(many) == SEARCH, many
+
+
+def test_posting_a_comment_costs_exact_queries_however_long_the_discussion(client):
+    article = _articles(1)[0]
+    reader = make_established_reader()
+    client.force_login(reader)
+    url = reverse("discussion:post", kwargs={"slug": article.slug})
+    client.post(url, {"text": "تعليق يدفئ ما يحفظ في الذاكرة"})  # warm the settings, lists
+    few = _queries(lambda: client.post(url, {"text": "تعليق ثان"}))
+    for n in range(30):
+        make_comment(article, text=f"تعليق رقم {n}")
+    many = _queries(lambda: client.post(url, {"text": "تعليق ثالث"}))
+    assert Comment.objects.filter(author=reader).count() == 3
+    assert len(few) == POST_COMMENT, few
+    assert len(many) == POST_COMMENT, many
