@@ -11,6 +11,7 @@ from django.http import Http404
 
 from minbar.accounts.models import AnyUser, User
 from minbar.discussion.models import Comment
+from minbar.news.models import Article
 
 MODERATE = "moderation.moderate_comments"
 SANCTION = "moderation.sanction_readers"
@@ -77,3 +78,14 @@ def access_comment_for_reporting(user: AnyUser, *, comment_id: int) -> Comment:
     if comment.status != Comment.Status.VISIBLE:
         raise Http404
     return comment
+
+
+def access_article_for_moderation(user: AnyUser, *, article_id: int) -> Article:
+    """Any article, draft or live, with its moderation settings, for a moderator (a moderator
+    may close the discussion of an article before it is published); 404 for anyone else."""
+    if not is_moderator(user):
+        raise Http404
+    article = Article.objects.select_related("moderation").filter(pk=article_id).first()
+    if article is None:
+        raise Http404
+    return article

@@ -32,7 +32,6 @@ from minbar.moderation.forms import (
     WordForm,
 )
 from minbar.moderation.models import WordListEntry
-from minbar.news.models import Article
 
 QUEUE_PAGE = 50
 LOG_PAGE = 100
@@ -377,7 +376,7 @@ def articles(request):
 @require_http_methods(["GET", "POST"])
 @moderator_required
 def article_discussion(request, article_id):
-    article = get_object_or_404(Article.objects.select_related("moderation"), pk=article_id)
+    article = access.access_article_for_moderation(request.user, article_id=article_id)
     error = None
     if request.method == "POST":
         form = ArticleDiscussionForm(request.POST)
