@@ -37,6 +37,7 @@ from django.utils.crypto import get_random_string  # noqa: E402
 from minbar.accounts.policy import username_key  # noqa: E402
 from minbar.core.text import render_comment_markdown  # noqa: E402
 from minbar.discussion import actions as discussion  # noqa: E402
+from minbar.discussion import selectors as discussion_selectors  # noqa: E402
 from minbar.discussion.models import Comment  # noqa: E402
 from minbar.news import actions as news  # noqa: E402
 from minbar.news.models import Article  # noqa: E402
@@ -115,7 +116,8 @@ def with_actions(target: Article, readers: list, *, count: int) -> None:
 
 @transaction.atomic
 def in_bulk(target: Article, readers: list, *, count: int) -> None:
-    """10,000 comments in bulk (the actions would take minutes), counted as the actions would."""
+    """10,000 comments in bulk (the actions would take minutes); the article's count is then
+    set by do_repair_counters, as for any counter that did not move with its rows."""
     start = timezone.now() - dt.timedelta(hours=5)
     rendered = {}
     rows = []
@@ -143,9 +145,8 @@ def in_bulk(target: Article, readers: list, *, count: int) -> None:
             Comment.objects.filter(pk=pk).update(parent_id=last_root, root_id=last_root, depth=1)
         else:
             last_root = pk
-    Article.objects.filter(pk=target.pk).update(
-        comment_count=Comment.objects.filter(article=target, status="visible").count()
-    )
+    # The counters and ranks are set by the same action the recount command repairs with.
+    discussion.do_repair_counters(discussion_selectors.find_counter_mismatches())
 
 
 def sessions(readers: list) -> list[dict]:
