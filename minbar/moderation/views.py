@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minbar.accounts import limits
 from minbar.core.errors import Refusal
 from minbar.core.http import paginate, refusal_response
-from minbar.moderation import access, actions, gate, policy, selectors
+from minbar.moderation import access, actions, gate, models, policy, selectors
 from minbar.moderation.forms import (
     ArticleDiscussionForm,
     ReasonForm,
@@ -72,8 +72,14 @@ def _next_or(request, fallback: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(fallback)
 
 
+def _limits() -> dict[str, int]:
+    """The lengths the actions accept, for the forms' maxlength (one source: the models)."""
+    return {"reason": models.REASON_MAX, "report": models.REPORT_TEXT_MAX, "word": models.WORD_MAX}
+
+
 def _area_context(request) -> dict:
     return {
+        "limits": _limits(),
         "queue_counts": selectors.count_queues(),
         "can_change_settings": access.can_change_settings(request.user),
         "can_read_log": access.can_read_audit_log(request.user),
@@ -105,7 +111,7 @@ def report_comment(request, comment_id):
             request,
             error,
             template="moderation/report.html",
-            context={"comment": comment, "form": form},
+            context={"comment": comment, "form": form, "limits": _limits()},
             form=form,
         )
     messages.success(request, _("Thank you. The moderators will look at this comment."))
@@ -114,7 +120,10 @@ def report_comment(request, comment_id):
 
 def _report_page(request, comment, form, *, status: int = 200):
     return render(
-        request, "moderation/report.html", {"comment": comment, "form": form}, status=status
+        request,
+        "moderation/report.html",
+        {"comment": comment, "form": form, "limits": _limits()},
+        status=status,
     )
 
 

@@ -70,3 +70,16 @@ def test_reader_sees_a_refused_display_name_with_the_typed_name_kept(client, rea
     response = client.post(reverse("accounts:settings"), {"display_name": typed})
     assert response.status_code == 400
     assert typed in response.content.decode()
+
+
+def test_moderation_forms_take_their_lengths_from_the_models(client, moderator, monkeypatch):
+    # One source per rule: the maxlength a form shows is the length the action accepts.
+    from minbar.moderation import models
+
+    monkeypatch.setattr(models, "WORD_MAX", 77)
+    monkeypatch.setattr(models, "REASON_MAX", 333)
+    client.force_login(moderator)
+    assert 'maxlength="77"' in client.get(reverse("moderation:words")).content.decode()
+    reader = old_reader("someone")
+    page = client.get(reverse("moderation:reader", args=[reader.pk])).content.decode()
+    assert page.count('maxlength="333"') == 2  # suspend and ban (lift shows when sanctioned)
