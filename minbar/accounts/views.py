@@ -18,8 +18,10 @@ from minbar.accounts import actions, selectors
 from minbar.accounts.access import access_reader_for_profile
 from minbar.accounts.errors import AccountError
 from minbar.accounts.forms import DisplayNameForm
+from minbar.serving.middleware import public_page
 
 
+@public_page
 def profile(request, username):
     reader = access_reader_for_profile(username=username)
     if reader.username != username:
