@@ -13,10 +13,10 @@ def reader_state(client, article=None, **params) -> dict:
     return response.json()
 
 
-def state_form(client, article) -> str:
-    """The comment form the reader's state offers on the article ("" when none)."""
-    return reader_state(client, article).get("discussion", {}).get("form", "")
-
-
 def shows_form(client, article) -> bool:
-    return 'id="comment-form"' in state_form(client, article)
+    """Whether the article page offers this reader the comment form: the page carries it inert
+    (a <template>), and minbar.js puts it in place when the reader's state says they may post."""
+    page = client.get(article.get_absolute_url()).content.decode()
+    template = '<template id="comment-form-template">' in page
+    state = reader_state(client, article).get("discussion", {})
+    return template and state.get("posting", {}).get("may_post", False)

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: what is not declared public is private (minbar/serving, decision 0009).
     "minbar.serving.middleware.PrivateUnlessPublicMiddleware",
+    # Keeps public pages a second in this worker, as every inner middleware finished them.
+    "minbar.serving.middleware.UpdatePublicPageCacheMiddleware",
     # The reader's address behind a trusted proxy, before anything counts by IP (moderation).
     "minbar.moderation.middleware.ClientIPMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "minbar.core.middleware.PathLocaleMiddleware",
+    # Answers with a kept public page once the language (in the cache key) is known.
+    "minbar.serving.middleware.FetchPublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -113,8 +117,10 @@ CONN_MAX_AGE = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Set up for a web server: WAL lets readers run beside the one writer, IMMEDIATE takes the
     # write lock at BEGIN (no deadlock on upgrade), and the busy timeout makes writers queue.
-    # Writers wait in a queue the operating system keeps, not by polling (minbar/core/sqlite3).
-    DATABASES["default"]["ENGINE"] = "minbar.core.sqlite3"
+    # MINBAR_SQLITE_WRITER_QUEUE=1: writers wait on a file lock instead of SQLite's busy
+    # polling (minbar/core/sqlite3, decision 0006); opt-in, as it leans on private Django APIs.
+    if env_bool("MINBAR_SQLITE_WRITER_QUEUE", False):
+        DATABASES["default"]["ENGINE"] = "minbar.core.sqlite3"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -3,10 +3,10 @@
 Each article has a version counter in the cache; every committed change to its comments, votes
 or the article itself moves it (receivers.py, from `transaction.on_commit`). The rendered
 discussion (heading, featured strip, the page of comments, pagination) is kept under
-(article, version, order, page, language, open or closed) as plain data: its HTML, the count
-shown and the ids of the comments on it. A new version is a new key; old ones expire
-(MINBAR_FRAGMENT_SECONDS). The HTML is rendered with no request, so nothing about a reader can
-get into it.
+(article, version, order, page, language, open or closed) as plain data: its HTML, and apart
+from it the count shown and the ids of the comments on it (what the reader's state needs). A
+new version is a new key; old ones expire (MINBAR_FRAGMENT_SECONDS). The HTML is rendered
+with no request, so nothing about a reader can get into it.
 
 The version is read before anything else the list shows is read: a change committing while
 the list renders moves the counter after the commit, so what was rendered is stored under the
@@ -27,6 +27,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from minbar.discussion import policy
+from minbar.discussion.forms import CommentForm
 from minbar.discussion.selectors import get_discussion
 from minbar.moderation.selectors import comments_are_open
 from minbar.news.models import Article
@@ -79,8 +80,9 @@ def _key(article_id: int, version: int, *, order: str, page: str, is_open: bool)
     return f"discussion:{article_id}:{version}:{order}:{page}:{language}:{state}"
 
 
-def _lookup(request, *, article: Article) -> tuple[str | None, dict | None]:
-    """The key of the discussion page the request names (None: not kept) and what is kept."""
+def _lookup(request, *, article: Article, html: bool) -> tuple[str | None, dict | None]:
+    """The key of the discussion page the request names (None: not kept) and what is kept:
+    the count and ids, and the HTML when asked (the reader's state needs only the ids)."""
     page = request.GET.get("page", "1")
     if not (settings.MINBAR_FRAGMENT_CACHE and article.is_live() and PAGE_PARAMETER.match(page)):
         return None, None
@@ -90,13 +92,18 @@ def _lookup(request, *, article: Article) -> tuple[str | None, dict | None]:
     order = policy.parse_order(request.GET.get("order"))
     is_open = comments_are_open(article)
     key = _key(article.pk, version, order=order, page=page, is_open=is_open)
-    return key, _store().get(key)
+    if not html:
+        return key, _store().get(key)
+    found = _store().get_many([key, key + ":html"])
+    if len(found) < 2:
+        return key, None
+    return key, {**found[key], "html": found[key + ":html"]}
 
 
 def render_discussion(request, *, article: Article) -> RenderedDiscussion:
     """The discussion part of the article page asked for (`?order=`, `?page=`), the same for
     every reader. Raises Http404 for a page that does not exist."""
-    key, found = _lookup(request, article=article)
+    key, found = _lookup(request, article=article, html=True)
     if found is not None:
         return RenderedDiscussion(
             html=mark_safe(found["html"]), count=found["count"], comment_ids=tuple(found["ids"])
@@ -105,25 +112,28 @@ def render_discussion(request, *, article: Article) -> RenderedDiscussion:
         # Read after the version: the count and flags as of now, not as of the page's start.
         article.refresh_from_db(fields=["comment_count", "comments_open"])
     discussion = get_discussion(request, article=article)
-    html = render_to_string(TEMPLATE, {"article": article, "discussion": discussion})
+    context = {"article": article, "discussion": discussion, "comment_form": CommentForm()}
+    html = render_to_string(TEMPLATE, context)
     rendered = RenderedDiscussion(
         html=mark_safe(html),
         count=discussion.count,
         comment_ids=tuple(item.comment.pk for item in discussion.items),
     )
     if key is not None:
-        _store().set(
-            key,
-            {"html": str(html), "count": rendered.count, "ids": list(rendered.comment_ids)},
-            timeout=settings.MINBAR_FRAGMENT_SECONDS,
+        # Plain data only: a string, a number, a list of numbers.
+        meta = {"count": rendered.count, "ids": list(rendered.comment_ids)}
+        _store().set_many(
+            {key: meta, key + ":html": str(html)}, timeout=settings.MINBAR_FRAGMENT_SECONDS
         )
     return rendered
 
 
 def page_comment_ids(request, *, article: Article) -> tuple[int, ...]:
     """The ids of the comments on the discussion page the request names: from the rendered
-    page when it is kept, else read (not rendered)."""
-    _unused, found = _lookup(request, article=article)
+    page when it is kept (rendering and keeping it when not), else read."""
+    key, found = _lookup(request, article=article, html=False)
     if found is not None:
         return tuple(found["ids"])
+    if key is not None:
+        return render_discussion(request, article=article).comment_ids
     return tuple(item.comment.pk for item in get_discussion(request, article=article).items)

@@ -6,7 +6,8 @@ the reader (session, user, CSRF token, messages): if it does, the response is ma
 instead and never stored, and the mistake is logged. A public page says
 `Cache-Control: public, max-age=0, s-maxage=…, stale-while-revalidate=…` and carries an ETag
 (If-None-Match answers 304, through Django's ConditionalGetMiddleware). Each worker keeps it for
-MINBAR_PAGE_CACHE_SECONDS with Django's own cache middleware (`PageCacheMiddleware`).
+MINBAR_PAGE_CACHE_SECONDS with Django's own two cache middlewares, told to keep public pages
+only (`UpdatePublicPageCacheMiddleware`, `FetchPublicPageCacheMiddleware`).
 
 A reader who has just written (any POST that succeeded) gets a cookie for MINBAR_FRESH_SECONDS
 that makes their requests skip the caches (here and in nginx) and store what they read: they
@@ -21,9 +22,8 @@ import logging
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
-from django.middleware.cache import CacheMiddleware
-from django.utils.cache import patch_cache_control, set_response_etag
-from django.utils.decorators import decorator_from_middleware_with_args
+from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
+from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
 from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 FRESH_COOKIE = "minbar_fresh"
 PUBLIC = "public_page"  # request attribute (templates: request.public_page)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CACHE_ALIAS = "page-bodies"
+KEY_PREFIX = "public"
 
 
 def reader_was_read(request) -> bool:
@@ -56,28 +58,6 @@ def _public_headers(response) -> None:
         set_response_etag(response)
 
 
-class PageCacheMiddleware(CacheMiddleware):
-    """Django's cache middleware for one view, with two switches: MINBAR_PAGE_CACHE, and the
-    fresh cookie of a reader who just wrote (read past the cache, store what was rendered)."""
-
-    def process_request(self, request):
-        if not settings.MINBAR_PAGE_CACHE:
-            request._cache_update_cache = False
-            return None
-        if FRESH_COOKIE in request.COOKIES:
-            request._cache_update_cache = True
-            return None
-        return super().process_request(request)
-
-
-def _page_cache():
-    return decorator_from_middleware_with_args(PageCacheMiddleware)(
-        page_timeout=settings.MINBAR_PAGE_CACHE_SECONDS,
-        cache_alias="page-bodies",
-        key_prefix="public",
-    )
-
-
 def public_page(view):
     """Declare the view's page the same for every reader (see the module doc). A response the
     view marked itself (`private` for a newsroom preview) is left as it is."""
@@ -100,7 +80,48 @@ def public_page(view):
             response.add_post_render_callback(_public_headers)
         return response
 
-    return _page_cache()(declared)
+    return declared
+
+
+class UpdatePublicPageCacheMiddleware(UpdateCacheMiddleware):
+    """Django's cache middleware, storing public pages only, for MINBAR_PAGE_CACHE_SECONDS in
+    this worker's memory ("page-bodies"). Second from the outside: it keeps the response every
+    inner middleware has finished."""
+
+    def __init__(self, get_response) -> None:
+        super().__init__(get_response)
+        self.page_timeout = settings.MINBAR_PAGE_CACHE_SECONDS
+        self.key_prefix = KEY_PREFIX
+        self.cache_alias = CACHE_ALIAS
+
+    def _should_update_cache(self, request, response) -> bool:
+        return (
+            super()._should_update_cache(request, response)
+            and getattr(request, PUBLIC, False)
+            and "public" in response.get("Cache-Control", "")
+            and not response.cookies
+            and not has_vary_header(response, "Cookie")
+        )
+
+
+class FetchPublicPageCacheMiddleware(FetchFromCacheMiddleware):
+    """Django's cache middleware answering from what the update half kept, right after the
+    language is known (it is in the cache key): a kept page costs no URL resolving, view or
+    query. Off with MINBAR_PAGE_CACHE; a reader with the fresh cookie reads past it."""
+
+    def __init__(self, get_response) -> None:
+        super().__init__(get_response)
+        self.key_prefix = KEY_PREFIX
+        self.cache_alias = CACHE_ALIAS
+
+    def process_request(self, request):
+        if not settings.MINBAR_PAGE_CACHE:
+            request._cache_update_cache = False
+            return None
+        if FRESH_COOKIE in request.COOKIES:
+            request._cache_update_cache = request.method in ("GET", "HEAD")
+            return None
+        return super().process_request(request)
 
 
 def private_page(response):

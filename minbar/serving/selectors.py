@@ -20,7 +20,6 @@ from django.utils.translation import ngettext
 
 from minbar.discussion import policy as discussion_policy
 from minbar.discussion.errors import DiscussionError
-from minbar.discussion.forms import CommentForm
 from minbar.discussion.selectors import (
     ShownComment,
     edit_seconds_left,
@@ -43,6 +42,7 @@ class PostingState:
     code: str = ""
     message: str = ""
     held: bool = False  # their comments wait for a moderator before they show
+    held_message: str = ""
     wait: int = 0
 
 
@@ -85,12 +85,18 @@ def get_posting_state(user, *, article: Article) -> PostingState:
     except DiscussionError as refused:
         return PostingState(may_post=False, code=refused.code, message=refused.message)
     held = _is_held(user, article=article)
+    held_message = _("Your comment will appear once a moderator has approved it.") if held else ""
     wait = _posting_wait(user)
     if wait:
         return PostingState(
-            may_post=True, code="wait", message=wait_message(wait), held=held, wait=wait
+            may_post=True,
+            code="wait",
+            message=wait_message(wait),
+            held=held,
+            held_message=held_message,
+            wait=wait,
         )
-    return PostingState(may_post=True, held=held)
+    return PostingState(may_post=True, held=held, held_message=held_message)
 
 
 def _header(request) -> dict:
@@ -170,11 +176,6 @@ def _discussion(request, *, article: Article) -> dict:
         "posting": asdict(posting),
         "staff": _staff_links(user, article=article),
     }
-    if posting.may_post:
-        context = {"form": CommentForm(), "article": article, "posting": posting}
-        state["form"] = render_to_string(
-            "discussion/_posting_state.html", context
-        ) + render_to_string("discussion/_comment_form.html", context, request=request)
     return state
 
 

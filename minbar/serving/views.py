@@ -17,7 +17,9 @@ def _live_article(raw: str | None) -> Article | None:
         return None
     if not raw.isdigit() or len(raw) > 18:
         raise Http404
-    article = Article.objects.select_related("section").filter(pk=int(raw)).first()
+    # Only what the state needs: the text and its revisions are large and unused here.
+    fields = ("pk", "slug", "status", "published_at", "comments_open", "comment_count")
+    article = Article.objects.only(*fields).filter(pk=int(raw)).first()
     if article is None or not article.is_live():
         raise Http404
     return article

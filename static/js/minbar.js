@@ -100,17 +100,32 @@
     });
   }
 
+  function notice(text, closed) {
+    return el("p", { "class": closed ? "notice notice--closed" : "notice", "role": "status" }, text);
+  }
+
+  function applyForm(section, posting) {
+    var box = document.getElementById("info-box");
+    var template = document.getElementById("comment-form-template");
+    if (!box) { return; }
+    if (!posting.may_post) {
+      box.textContent = "";
+      box.appendChild(notice(posting.message, true));
+      return;
+    }
+    if (!template) { return; }
+    var holder = el("div", { "class": "comment-form-holder" });
+    if (posting.message) { holder.appendChild(notice(posting.message, false)); }
+    if (posting.held) { holder.appendChild(notice(posting.held_message, false)); }
+    holder.appendChild(template.content.cloneNode(true));
+    var form = holder.querySelector("form");
+    form.insertBefore(el("input", { "type": "hidden", "name": "csrfmiddlewaretoken", "value": csrf }), form.firstChild);
+    box.replaceWith(holder);
+  }
+
   function applyDiscussion(section, state) {
     var labels = section.dataset;
-    var box = document.getElementById("info-box");
-    if (box && state.form) {
-      var holder = el("div", { "class": "comment-form-holder" });
-      holder.appendChild(fromHtml(state.form));
-      box.replaceWith(holder);
-    } else if (box && state.posting && state.posting.message) {
-      box.textContent = "";
-      box.appendChild(el("p", { "class": "notice notice--closed", "role": "status" }, state.posting.message));
-    }
+    applyForm(section, state.posting);
     var list = section.querySelector("ol.comments");
     if (list && state.pending) { insertPending(list, state.pending, section.dataset.order); }
     var own = {};
