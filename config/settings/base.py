@@ -215,6 +215,14 @@ else:
         "LOCATION": "minbar-pages",
         "KEY_PREFIX": MINBAR_RELEASE,
     }
+# A second of each worker's memory in front of the shared cache, for what every post reads
+# (site settings, word lists, sanctions, protected words); the actions that change them drop it.
+CACHES["worker"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "minbar-worker",
+    "TIMEOUT": 1,
+    "OPTIONS": {"MAX_ENTRIES": 10000},
+}
 # Whole public pages, for MINBAR_PAGE_CACHE_SECONDS, in each worker's memory (Django's cache
 # middleware, minbar/serving/middleware.py): a hot page is rendered about once a second.
 CACHES["page-bodies"] = {
