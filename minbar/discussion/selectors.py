@@ -156,8 +156,10 @@ def votes_of(voter_id: int, comment_ids: list[int]) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def list_own_comments(article: Article, *, author) -> list[Comment]:
-    """The reader's comments on the article that are shown (visible, or awaiting review)."""
+def list_own_comments(article: Article, *, author) -> list[dict]:
+    """The reader's comments on the article that are shown (visible, or awaiting review), as
+    rows: pk, status, created_at, has_live_replies. Asked on every view of a signed-in reader,
+    so no model instances are built."""
     return list(
         Comment.objects.filter(article=article, author=author, status__in=[VISIBLE, PENDING])
         .annotate(
@@ -167,6 +169,15 @@ def list_own_comments(article: Article, *, author) -> list[Comment]:
                 )
             )
         )
+        .order_by("created_at", "pk")
+        .values("pk", "status", "created_at", "has_live_replies")
+    )
+
+
+def list_comments_for_display(comment_ids: list[int]) -> list[Comment]:
+    """These comments with their authors, oldest first (a reader's own, awaiting review)."""
+    return list(
+        Comment.objects.filter(pk__in=comment_ids)
         .select_related("author")
         .order_by("created_at", "pk")
     )
@@ -242,10 +253,11 @@ def find_comment_page(comment: Comment, *, order: str = policy.DEFAULT_ORDER, us
     return position // policy.THREADS_PER_PAGE + 1
 
 
-def edit_seconds_left(comment: Comment, *, now=None) -> int:
-    """Seconds until the author may no longer edit `comment` (0: the window has closed)."""
+def edit_seconds_left(created_at, *, now=None) -> int:
+    """Seconds until the author may no longer edit a comment made at `created_at` (0: the
+    window has closed)."""
     now = now or timezone.now()
-    return max(0, int((comment.created_at + policy.EDIT_WINDOW - now).total_seconds()))
+    return max(0, int((created_at + policy.EDIT_WINDOW - now).total_seconds()))
 
 
 def get_comment_actions(comment: Comment, *, reader) -> dict:
@@ -258,7 +270,7 @@ def get_comment_actions(comment: Comment, *, reader) -> dict:
         .exclude(status__in=[DELETED, Comment.Status.REJECTED])
         .exists()
     )
-    seconds_left = edit_seconds_left(comment) if is_own and not has_replies else 0
+    seconds_left = edit_seconds_left(comment.created_at) if is_own and not has_replies else 0
     return {
         "comment": comment,
         "article": comment.article,

@@ -23,6 +23,7 @@ from minbar.discussion.errors import DiscussionError
 from minbar.discussion.selectors import (
     ShownComment,
     edit_seconds_left,
+    list_comments_for_display,
     list_own_comments,
     votes_of,
 )
@@ -55,8 +56,8 @@ def _posting_wait(user) -> int:
     return ratelimit.wait("comment", ident=str(user.pk))
 
 
-def _is_held(user, *, article: Article) -> bool:
-    if user.is_staff or moderation_access.is_moderator(user):
+def _is_held(user, *, article: Article, trusted: bool) -> bool:
+    if trusted:
         return False
     mode = moderation.get_article_premoderation(article)
     if mode == moderation_policy.ALL:
@@ -70,7 +71,7 @@ def _is_held(user, *, article: Article) -> bool:
     )
 
 
-def get_posting_state(user, *, article: Article) -> PostingState:
+def get_posting_state(user, *, article: Article, is_moderator: bool | None = None) -> PostingState:
     """Whether `user` may post on `article` now, as the posting checks would answer."""
     from minbar.moderation.actions import check_not_sanctioned, wait_message
 
@@ -84,7 +85,9 @@ def get_posting_state(user, *, article: Article) -> PostingState:
         check_not_sanctioned(user)
     except DiscussionError as refused:
         return PostingState(may_post=False, code=refused.code, message=refused.message)
-    held = _is_held(user, article=article)
+    if is_moderator is None:
+        is_moderator = moderation_access.is_moderator(user)
+    held = _is_held(user, article=article, trusted=user.is_staff or is_moderator)
     held_message = _("Your comment will appear once a moderator has approved it.") if held else ""
     wait = _posting_wait(user)
     if wait:
@@ -99,10 +102,10 @@ def get_posting_state(user, *, article: Article) -> PostingState:
     return PostingState(may_post=True, held=held, held_message=held_message)
 
 
-def _header(request) -> dict:
+def _header(request, *, is_moderator: bool) -> dict:
     user = request.user
     links = [{"href": reverse("accounts:settings"), "label": _("Account settings")}]
-    if moderation_access.is_moderator(user):
+    if is_moderator:
         links.append({"href": reverse("moderation:home"), "label": _("Moderation")})
     if user.is_staff and user.has_perm("news.change_article"):
         links.append({"href": reverse("admin:index"), "label": _("Newsroom")})
@@ -129,9 +132,9 @@ def _pending_html(item_comment, *, article: Article) -> str:
     )
 
 
-def _staff_links(user, *, article: Article) -> list[dict]:
+def _staff_links(user, *, article: Article, is_moderator: bool) -> list[dict]:
     links = []
-    if moderation_access.is_moderator(user):
+    if is_moderator:
         links.append(
             {
                 "href": reverse("moderation:article", args=[article.pk]),
@@ -148,35 +151,34 @@ def _staff_links(user, *, article: Article) -> list[dict]:
     return links
 
 
-def _discussion(request, *, article: Article) -> dict:
+def _discussion(request, *, article: Article, is_moderator: bool) -> dict:
     user = request.user
     ids = list(page_comment_ids(request, article=article))
     own = list_own_comments(article, author=user)
     now = timezone.now()
     editable = {}
-    for comment in own:
-        left = 0 if comment.has_live_replies else edit_seconds_left(comment, now=now)
+    for row in own:
+        left = 0 if row["has_live_replies"] else edit_seconds_left(row["created_at"], now=now)
         if left:
             minutes = (left + 59) // 60
-            editable[str(comment.pk)] = {
+            editable[str(row["pk"])] = {
                 "seconds": left,
                 "label": ngettext("%(n)s minute left", "%(n)s minutes left", minutes)
                 % {"n": minutes},
             }
-    posting = get_posting_state(user, article=article)
-    state = {
+    pending = [row["pk"] for row in own if row["status"] == "pending"]
+    posting = get_posting_state(user, article=article, is_moderator=is_moderator)
+    return {
         "votes": {str(k): v for k, v in votes_of(user.pk, ids).items()},
-        "own": [c.pk for c in own if c.status == "visible"],
+        "own": [row["pk"] for row in own if row["status"] == "visible"],
         "editable": editable,
         "pending": [
             {"id": c.pk, "parent": c.parent_id, "html": _pending_html(c, article=article)}
-            for c in own
-            if c.status == "pending"
+            for c in (list_comments_for_display(pending) if pending else [])
         ],
         "posting": asdict(posting),
-        "staff": _staff_links(user, article=article),
+        "staff": _staff_links(user, article=article, is_moderator=is_moderator),
     }
-    return state
 
 
 def get_reader_state(request, *, article: Article | None) -> dict:
@@ -185,8 +187,9 @@ def get_reader_state(request, *, article: Article | None) -> dict:
     state: dict = {"signedIn": user.is_authenticated, "messages": _messages(request)}
     if not user.is_authenticated:
         return state
-    state["header"] = _header(request)
+    is_moderator = moderation_access.is_moderator(user)
+    state["header"] = _header(request, is_moderator=is_moderator)
     state["csrf"] = get_token(request)
     if article is not None:
-        state["discussion"] = _discussion(request, article=article)
+        state["discussion"] = _discussion(request, article=article, is_moderator=is_moderator)
     return state

@@ -212,3 +212,30 @@ def test_the_state_stays_small_on_a_long_discussion():
     body = client.get(STATE, {"article": article.pk}).content
     assert len(body) < 6 * 1024, len(body)
     assert len(json.loads(body)["discussion"]["votes"]) == 100
+
+
+@pytest.mark.usefixtures("list_cache", "commits")
+def test_the_state_costs_the_same_queries_however_long_the_discussion():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article = make_article()
+    reader = make_user()
+    client = _signed_in(reader)
+    make_comment(article, author=reader, text="لي")
+    theirs = make_comment(article, text="لغيري")
+    client.post(f"/comments/{theirs.pk}/vote/", {"value": "1"})
+    client.get(article.get_absolute_url())  # the page keeps its discussion
+    reader_state(client, article)  # permission sets read once, then kept
+    with CaptureQueriesContext(connection) as short:
+        reader_state(client, article)
+    for n in range(40):
+        comment = make_comment(article, text=f"تعليق {n}")
+        client.post(f"/comments/{comment.pk}/vote/", {"value": "-1"})
+        make_comment(article, author=reader, text=f"لي {n}", parent=comment)
+    client.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as long:
+        state = reader_state(client, article)
+    assert len(state["discussion"]["votes"]) == 41 and len(state["discussion"]["own"]) == 41
+    # The session, the reader, the article, their own comments, their votes on the page.
+    assert len(long) == len(short) == 5, [q["sql"][:70] for q in long.captured_queries]
