@@ -69,9 +69,7 @@ def test_anonymous_reader_sees_the_same_page_with_and_without_javascript(
     shot(page, "one-page-anonymous-390")
 
 
-def test_signed_in_reader_with_javascript_posts_replies_votes_and_edits(
-    live_server, open_as, shot
-):
+def test_signed_in_reader_with_javascript_posts_replies_votes_and_edits(live_server, open_as, shot):
     article, theirs = _discussion(live_server)
     reader = make_user("huda_m", display_name="هدى")
     page = open_as(reader)
