@@ -15,8 +15,8 @@ prints for the 200-comment article page: requests/s, p50 and p99 for
 
 then the reader state of the 10,000-comment article alone, 2,000 distinct signed-in readers on
 one article through nginx (how many requests reach the app), comments posted per second (many
-readers, every check) with exact counts verified (on SQLite with the stock backend and with
-the opt-in writer queue of decision 0006), the ratios against the targets, and peak RSS.
+readers, every check) with exact counts verified, the ratios against the targets, and peak
+RSS per worker.
 
     python bench/run.py [--seconds 8] [--connections 16] [--only sqlite|postgres] [--port-base N]
 """
@@ -318,10 +318,8 @@ def gunicorn_env(database_url: str, *, settings: str = "bench.settings") -> dict
     }
 
 
-def start_minbar(servers: Servers, database_url: str, log: Path, *, queue: bool = False) -> None:
+def start_minbar(servers: Servers, database_url: str, log: Path) -> None:
     env = {**gunicorn_env(database_url), "PORT": str(PORTS["minbar"])}
-    if queue:
-        env["MINBAR_SQLITE_WRITER_QUEUE"] = "1"
     servers.start(
         "minbar", [PY, "-m", "gunicorn", "--config", "config/gunicorn.py"], env=env, log=log
     )
@@ -549,15 +547,8 @@ def bench_backend(label: str, database_url: str, args, servers: Servers, work: P
         servers.stop(name)
 
     # Posting: many readers, every check, for a sustained stretch.
-    results.update(posting_run(args, data, work, database_url, base, label="stock"))
-    if label == "SQLite":
-        # Decision 0006's writer queue, opt-in: does it still pay for itself?
-        results["rss"] = worker_peak_rss_mb(servers.pid("minbar"))
-        servers.stop("minbar")
-        start_minbar(servers, database_url, work / "minbar-queue.log", queue=True)
-        queued = posting_run(args, data, work, database_url, base, label="writer queue")
-        results["post_rps_queue"] = queued["post_rps"]
-    results["rss"] = max(results.get("rss", []), worker_peak_rss_mb(servers.pid("minbar")))
+    results.update(posting_run(args, data, work, database_url, base, label=label))
+    results["rss"] = worker_peak_rss_mb(servers.pid("minbar"))
     say(f"  peak RSS per Minbar worker: {results['rss']} MB")
     servers.stop("minbar")
     return results
@@ -589,9 +580,6 @@ def report(sqlite: dict, pg: dict | None) -> None:
         say(f"  {readers['readers']} signed-in readers: the page reached the app "
             f"{readers['page_requests_to_app_per_s']:.1f} times/s (an upper bound on renders; "
             f"target: a few)")  # fmt: skip
-    if "post_rps_queue" in sqlite:
-        say(f"  SQLite posting, stock backend {sqlite['post_rps']:.0f}/s, writer queue "
-            f"(decision 0006) {sqlite['post_rps_queue']:.0f}/s")  # fmt: skip
     if pg:
         ratio = pg["proxy_signed"]["rps"] / pg["plain"]["rps"] if "proxy_signed" in pg else None
         if ratio:

@@ -116,11 +116,8 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 CONN_MAX_AGE = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Set up for a web server: WAL lets readers run beside the one writer, IMMEDIATE takes the
-    # write lock at BEGIN (no deadlock on upgrade), and the busy timeout makes writers queue.
-    # MINBAR_SQLITE_WRITER_QUEUE=1: writers wait on a file lock instead of SQLite's busy
-    # polling (minbar/core/sqlite3, decision 0006); opt-in, as it leans on private Django APIs.
-    if env_bool("MINBAR_SQLITE_WRITER_QUEUE", False):
-        DATABASES["default"]["ENGINE"] = "minbar.core.sqlite3"
+    # write lock at BEGIN (no deadlock on upgrade), and the busy timeout makes writers queue
+    # (Django's own backend: decision 0006's file-lock queue was measured slower and removed).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
