@@ -156,21 +156,23 @@ def votes_of(voter_id: int, comment_ids: list[int]) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def list_own_comments(article: Article, *, author) -> list[dict]:
+def list_own_comments(article: Article, *, author) -> list[tuple[int, str, object]]:
     """The reader's comments on the article that are shown (visible, or awaiting review), as
-    rows: pk, status, created_at, has_live_replies. Asked on every view of a signed-in reader,
-    so no model instances are built."""
+    (pk, status, created_at) rows: asked on every view of a signed-in reader."""
     return list(
         Comment.objects.filter(article=article, author=author, status__in=[VISIBLE, PENDING])
-        .annotate(
-            has_live_replies=Exists(
-                Comment.objects.filter(parent=OuterRef("pk")).exclude(
-                    status__in=[DELETED, Comment.Status.REJECTED]
-                )
-            )
-        )
         .order_by("created_at", "pk")
-        .values("pk", "status", "created_at", "has_live_replies")
+        .values_list("pk", "status", "created_at")
+    )
+
+
+def with_live_replies(comment_ids: list[int]) -> set[int]:
+    """Which of these comments have a reply that is not deleted or rejected (they can no
+    longer be edited)."""
+    return set(
+        Comment.objects.filter(parent_id__in=comment_ids)
+        .exclude(status__in=[DELETED, Comment.Status.REJECTED])
+        .values_list("parent_id", flat=True)
     )
 
 

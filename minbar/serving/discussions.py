@@ -3,10 +3,11 @@
 Each article has a version counter in the cache; every committed change to its comments, votes
 or the article itself moves it (receivers.py, from `transaction.on_commit`). The rendered
 discussion (heading, featured strip, the page of comments, pagination) is kept under
-(article, version, order, page, language, open or closed) as plain data: its HTML, and apart
-from it the count shown and the ids of the comments on it (what the reader's state needs). A
-new version is a new key; old ones expire (MINBAR_FRAGMENT_SECONDS). The HTML is rendered
-with no request, so nothing about a reader can get into it.
+(article, order, page, language, open or closed) as plain data carrying the version it was
+rendered for: its HTML, and apart from it the count shown and the ids of the comments on it
+(what the reader's state needs). It is read together with the counter, in one round trip, and
+used only when the versions agree; entries expire after MINBAR_FRAGMENT_SECONDS. The HTML is
+rendered with no request, so nothing about a reader can get into it.
 
 The version is read before anything else the list shows is read: a change committing while
 the list renders moves the counter after the commit, so what was rendered is stored under the
@@ -74,41 +75,55 @@ def bump_discussion_version(article_id: int) -> None:
         pass
 
 
-def _key(article_id: int, version: int, *, order: str, page: str, is_open: bool) -> str:
+def _key(article_id: int, *, order: str, page: str, is_open: bool) -> str:
     language = translation.get_language() or settings.LANGUAGE_CODE
     state = "open" if is_open else "closed"
-    return f"discussion:{article_id}:{version}:{order}:{page}:{language}:{state}"
+    return f"discussion:{article_id}:{order}:{page}:{language}:{state}"
 
 
-def _lookup(request, *, article: Article, html: bool) -> tuple[str | None, dict | None]:
-    """The key of the discussion page the request names (None: not kept) and what is kept:
-    the count and ids, and the HTML when asked (the reader's state needs only the ids)."""
+@dataclass(frozen=True)
+class _Lookup:
+    key: str | None = None  # None: this page is not kept
+    version: int | None = None
+    found: dict | None = None  # what is kept for this version, or None
+
+
+def _lookup(request, *, article: Article, html: bool) -> _Lookup:
+    """What is kept for the discussion page the request names, read in one round trip with
+    the version it must carry: the count and ids, and the HTML when asked (the reader's state
+    needs only the ids). An entry of another version is not found."""
     page = request.GET.get("page", "1")
     if not (settings.MINBAR_FRAGMENT_CACHE and article.is_live() and PAGE_PARAMETER.match(page)):
-        return None, None
-    version = discussion_version(article.pk)
-    if version is None:
-        return None, None
+        return _Lookup()
     order = policy.parse_order(request.GET.get("order"))
-    is_open = comments_are_open(article)
-    key = _key(article.pk, version, order=order, page=page, is_open=is_open)
+    key = _key(article.pk, order=order, page=page, is_open=comments_are_open(article))
+    version_key = _version_key(article.pk)
+    keys = [version_key, key, key + ":html"] if html else [version_key, key]
+    found = _store().get_many(keys)
+    version = found.get(version_key)
+    if version is None:
+        version = discussion_version(article.pk)
+        return _Lookup(key=key if version is not None else None, version=version)
+    meta = found.get(key)
+    if meta is None or meta["version"] != version:
+        return _Lookup(key=key, version=version)
     if not html:
-        return key, _store().get(key)
-    found = _store().get_many([key, key + ":html"])
-    if len(found) < 2:
-        return key, None
-    return key, {**found[key], "html": found[key + ":html"]}
+        return _Lookup(key=key, version=version, found=meta)
+    body = found.get(key + ":html")
+    if body is None or body["version"] != version:
+        return _Lookup(key=key, version=version)
+    return _Lookup(key=key, version=version, found={**meta, "html": body["html"]})
 
 
 def render_discussion(request, *, article: Article) -> RenderedDiscussion:
     """The discussion part of the article page asked for (`?order=`, `?page=`), the same for
     every reader. Raises Http404 for a page that does not exist."""
-    key, found = _lookup(request, article=article, html=True)
-    if found is not None:
+    kept = _lookup(request, article=article, html=True)
+    if (found := kept.found) is not None:
         return RenderedDiscussion(
             html=mark_safe(found["html"]), count=found["count"], comment_ids=tuple(found["ids"])
         )
-    if key is not None:
+    if kept.key is not None:
         # Read after the version: the count and flags as of now, not as of the page's start.
         article.refresh_from_db(fields=["comment_count", "comments_open"])
     discussion = get_discussion(request, article=article)
@@ -119,11 +134,12 @@ def render_discussion(request, *, article: Article) -> RenderedDiscussion:
         count=discussion.count,
         comment_ids=tuple(item.comment.pk for item in discussion.items),
     )
-    if key is not None:
-        # Plain data only: a string, a number, a list of numbers.
-        meta = {"count": rendered.count, "ids": list(rendered.comment_ids)}
+    if kept.key is not None:
+        # Plain data only: strings and numbers, each with the version it was rendered for.
+        meta = {"version": kept.version, "count": rendered.count, "ids": list(rendered.comment_ids)}
+        body = {"version": kept.version, "html": str(html)}
         _store().set_many(
-            {key: meta, key + ":html": str(html)}, timeout=settings.MINBAR_FRAGMENT_SECONDS
+            {kept.key: meta, kept.key + ":html": body}, timeout=settings.MINBAR_FRAGMENT_SECONDS
         )
     return rendered
 
@@ -131,9 +147,9 @@ def render_discussion(request, *, article: Article) -> RenderedDiscussion:
 def page_comment_ids(request, *, article: Article) -> tuple[int, ...]:
     """The ids of the comments on the discussion page the request names: from the rendered
     page when it is kept (rendering and keeping it when not), else read."""
-    key, found = _lookup(request, article=article, html=False)
-    if found is not None:
-        return tuple(found["ids"])
-    if key is not None:
+    kept = _lookup(request, article=article, html=False)
+    if kept.found is not None:
+        return tuple(kept.found["ids"])
+    if kept.key is not None:
         return render_discussion(request, article=article).comment_ids
     return tuple(item.comment.pk for item in get_discussion(request, article=article).items)

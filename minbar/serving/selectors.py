@@ -26,6 +26,7 @@ from minbar.discussion.selectors import (
     list_comments_for_display,
     list_own_comments,
     votes_of,
+    with_live_replies,
 )
 from minbar.moderation import access as moderation_access
 from minbar.moderation import policy as moderation_policy
@@ -156,21 +157,23 @@ def _discussion(request, *, article: Article, is_moderator: bool) -> dict:
     ids = list(page_comment_ids(request, article=article))
     own = list_own_comments(article, author=user)
     now = timezone.now()
+    left = {pk: edit_seconds_left(created_at, now=now) for pk, _status, created_at in own}
+    recent = [pk for pk, seconds in left.items() if seconds]
+    replied = with_live_replies(recent) if recent else set()  # asked only in the first minutes
     editable = {}
-    for row in own:
-        left = 0 if row["has_live_replies"] else edit_seconds_left(row["created_at"], now=now)
-        if left:
-            minutes = (left + 59) // 60
-            editable[str(row["pk"])] = {
-                "seconds": left,
-                "label": ngettext("%(n)s minute left", "%(n)s minutes left", minutes)
-                % {"n": minutes},
-            }
-    pending = [row["pk"] for row in own if row["status"] == "pending"]
+    for pk in recent:
+        if pk in replied:
+            continue
+        minutes = (left[pk] + 59) // 60
+        editable[str(pk)] = {
+            "seconds": left[pk],
+            "label": ngettext("%(n)s minute left", "%(n)s minutes left", minutes) % {"n": minutes},
+        }
+    pending = [pk for pk, status, _created_at in own if status == "pending"]
     posting = get_posting_state(user, article=article, is_moderator=is_moderator)
     return {
         "votes": {str(k): v for k, v in votes_of(user.pk, ids).items()},
-        "own": [row["pk"] for row in own if row["status"] == "visible"],
+        "own": [pk for pk, status, _created_at in own if status == "visible"],
         "editable": editable,
         "pending": [
             {"id": c.pk, "parent": c.parent_id, "html": _pending_html(c, article=article)}
