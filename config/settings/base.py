@@ -59,18 +59,20 @@ MIDDLEWARE = [
     "minbar.serving.middleware.PrivateUnlessPublicMiddleware",
     # Keeps public pages a second in this worker, as every inner middleware finished them.
     "minbar.serving.middleware.UpdatePublicPageCacheMiddleware",
+    # If-None-Match against the ETag public pages carry: 304 (minbar/serving).
+    "django.middleware.http.ConditionalGetMiddleware",
+    # The language comes from the address alone (no session, no header).
+    "minbar.core.middleware.PathLocaleMiddleware",
+    # Answers with a kept public page once the language (in the cache key) is known; what is
+    # kept already carries the headers the middleware below gave it.
+    "minbar.serving.middleware.FetchPublicPageCacheMiddleware",
     # The reader's address behind a trusted proxy, before anything counts by IP (moderation).
     "minbar.moderation.middleware.ClientIPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response, cached pages included (see below).
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # If-None-Match against the ETag public pages carry: 304 (minbar/serving).
-    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "minbar.core.middleware.PathLocaleMiddleware",
-    # Answers with a kept public page once the language (in the cache key) is known.
-    "minbar.serving.middleware.FetchPublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

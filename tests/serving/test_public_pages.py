@@ -190,6 +190,13 @@ def test_every_reader_gets_the_page_a_worker_kept_without_a_query():
     assert again.content == first.content
     assert len(kept) == 0, [q["sql"][:80] for q in kept.captured_queries]
     assert "public" in again["Cache-Control"]
+    # What is kept carries the headers every response gets.
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert again[header] == first[header], header
+    assert again["ETag"] == first["ETag"]
+    assert (
+        reader.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    )
 
 
 @pytest.mark.usefixtures("page_cache", "commits")
