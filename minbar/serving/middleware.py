@@ -24,11 +24,15 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
 
 FRESH_COOKIE = "minbar_fresh"
+# Says "someone is signed in here" to minbar.js (which cannot read the session cookie), so that
+# the pages of readers who are not signed in ask /me/state/ nothing. Not a credential.
+READER_COOKIE = "minbar_reader"
 PUBLIC = "public_page"  # request attribute (templates: request.public_page)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CACHE_ALIAS = "page-bodies"
@@ -130,10 +134,36 @@ def private_page(response):
     return response
 
 
+def _known_reader(request):
+    """The reader, if this request has already looked them up (signing in or out sets the user
+    itself); None when nobody asked, so that nothing is read for this."""
+    user = request.__dict__.get("user")
+    if user is not None and not isinstance(user, SimpleLazyObject):
+        return user
+    return getattr(request, "_cached_user", None)
+
+
+def _mark_reader(request, response) -> None:
+    reader = _known_reader(request)
+    if reader is None:
+        return
+    marked = READER_COOKIE in request.COOKIES
+    if reader.is_authenticated and not marked:
+        response.set_cookie(
+            READER_COOKIE,
+            "1",
+            max_age=settings.SESSION_COOKIE_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            samesite="Lax",
+        )
+    elif not reader.is_authenticated and marked:
+        response.delete_cookie(READER_COOKIE, samesite="Lax")
+
+
 class PrivateUnlessPublicMiddleware:
     """Outermost: a response not declared public is private. Also the last check that a public
-    page stayed the same for everyone (no cookie set, no `Vary: Cookie`), and the 503 that a
-    database outage becomes."""
+    page stayed the same for everyone (no cookie set, no `Vary: Cookie`), the reader cookie on
+    private responses, and the 503 that a database outage becomes."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -147,8 +177,10 @@ class PrivateUnlessPublicMiddleware:
                 log.error("public page %s varies by reader: served private", request.path)
                 response["Cache-Control"] = "private, no-store"
                 del response["ETag"]
-        elif not control and not request.path_info.startswith(settings.STATIC_URL):
+            return response
+        if not control and not request.path_info.startswith(settings.STATIC_URL):
             response["Cache-Control"] = "private, no-store"
+        _mark_reader(request, response)
         return response
 
     def process_exception(self, request, exception):

@@ -187,7 +187,8 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var url = document.body.dataset.stateUrl;
-    if (!url) { return; }
+    // Nobody signed in here (the server's minbar_reader cookie): the page is already theirs.
+    if (!url || !/(^|;\s*)minbar_reader=/.test(document.cookie)) { return; }
     var section = document.getElementById("discussion");
     var query = new URLSearchParams();
     if (section) {

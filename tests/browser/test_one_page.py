@@ -35,8 +35,13 @@ def open_as(browser, live_server):
         )
         contexts.append(context)
         if user is not None:
+            # The session, and the cookie that tells minbar.js someone is signed in (set by
+            # the server on signing in; tests/serving/test_public_pages.py).
             context.add_cookies(
-                [{"name": "sessionid", "value": _session_for(user), "url": live_server.url}]
+                [
+                    {"name": "sessionid", "value": _session_for(user), "url": live_server.url},
+                    {"name": "minbar_reader", "value": "1", "url": live_server.url},
+                ]
             )
         page = context.new_page()
         page.set_default_timeout(10_000)

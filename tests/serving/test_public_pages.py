@@ -257,3 +257,20 @@ def test_pages_do_not_vary_by_language_header_or_cookie(client):
     assert plain.content == other.content
     assert plain.get("Vary", "") == ""
     assert re.search(r'lang="ar"', plain.content.decode())
+
+
+def test_signing_in_and_out_tells_the_script_whether_to_ask_for_the_readers_state(client):
+    from tests.factories import PASSWORD
+
+    reader = make_user("layla_s")
+    article = make_article()
+    signed_in = client.post(reverse("account_login"), {"login": "layla_s", "password": PASSWORD})
+    assert signed_in.status_code == 302
+    assert signed_in.cookies["minbar_reader"].value == "1"
+    assert not signed_in.cookies["minbar_reader"]["httponly"]  # read by minbar.js, not a secret
+    page = client.get(article.get_absolute_url())
+    assert "minbar_reader" not in page.cookies  # public pages set no cookie
+    assert reader_state(client, article)["signedIn"] is True
+    signed_out = client.post(reverse("account_logout"))
+    assert signed_out.cookies["minbar_reader"]["max-age"] == 0
+    assert reader.pk
