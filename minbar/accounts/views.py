@@ -23,8 +23,10 @@ from minbar.core.errors import Refusal
 from minbar.core.http import refusal_response
 from minbar.discussion import selectors as discussion_selectors
 from minbar.moderation.gate import check_display_name_change_allowed, wait_message
+from minbar.serving.middleware import public_page
 
 
+@public_page
 def profile(request, username):
     reader = access_reader_for_profile(username=username)
     if reader.username != username:

@@ -6,15 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.base import BaseCache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from minbar.accounts.models import User
-from minbar.core.memo import LocalMemo
 from minbar.discussion.models import Comment
 from minbar.moderation import access, policy
 from minbar.moderation.models import (
@@ -40,14 +41,17 @@ DELETED = Comment.Status.DELETED
 # --- settings and word lists (read on every post: cached, dropped by the actions) ------------
 
 
-_memo = LocalMemo()
-# Sanctions (keyed by the reader's session epoch, which a new sanction moves) and per-article
-# modes: a lifted sanction or a changed mode reaches the other workers within a second.
-_reader_memo = LocalMemo()
+def _worker() -> BaseCache:
+    """A second of this worker's memory in front of the shared cache (the "worker" cache):
+    these are read several times per post. Sanctions are keyed by the reader's session epoch,
+    which a new sanction moves; a lifted sanction, a changed mode or new settings reach the
+    other workers within a second, the worker that made the change at once."""
+    return caches["worker"]
 
 
 def get_site_settings() -> SiteSettings:
-    return _memo.get(SETTINGS_KEY, _load_site_settings)
+    # get_or_set returns what the loader returned (never None here); the stubs cannot know.
+    return cast(SiteSettings, _worker().get_or_set(SETTINGS_KEY, _load_site_settings))
 
 
 def _load_site_settings() -> SiteSettings:
@@ -68,7 +72,7 @@ class WordLists:
 
 
 def get_word_lists() -> WordLists:
-    return _memo.get(WORDS_KEY, _load_word_lists)
+    return cast(WordLists, _worker().get_or_set(WORDS_KEY, _load_word_lists))
 
 
 def _load_word_lists() -> WordLists:
@@ -86,7 +90,7 @@ def _load_word_lists() -> WordLists:
 
 
 def forget_cached() -> None:
-    _memo.forget()
+    _worker().delete_many([SETTINGS_KEY, WORDS_KEY])
     cache.delete_many([SETTINGS_KEY, WORDS_KEY])
 
 
@@ -123,7 +127,9 @@ def get_article_premoderation(article: Article) -> str:
             .first()
         ) or ""
 
-    override = _reader_memo.get(key, lambda: cache.get_or_set(key, from_database, CACHE_SECONDS))
+    override = _worker().get_or_set(
+        key, lambda: cache.get_or_set(key, from_database, CACHE_SECONDS)
+    )
     return policy.effective_mode(
         site_mode=get_site_settings().premoderation, article_mode=override or None
     )
@@ -163,7 +169,7 @@ _NO_SANCTION = "none"
 def forget_keys(*keys: str) -> None:
     """Drop cached sanctions or per-article modes (this worker at once, others within a
     second)."""
-    _reader_memo.forget()
+    _worker().delete_many(list(keys))
     cache.delete_many(list(keys))
 
 
@@ -184,7 +190,7 @@ def find_active_sanction(user: User, *, now: dt.datetime | None = None) -> Sanct
     def from_database() -> Sanction | str:
         return get_active_sanction(user, now=now) or _NO_SANCTION
 
-    found = _reader_memo.get(key, lambda: cache.get_or_set(key, from_database, CACHE_SECONDS))
+    found = _worker().get_or_set(key, lambda: cache.get_or_set(key, from_database, CACHE_SECONDS))
     if not isinstance(found, Sanction) or (found.ends_at is not None and found.ends_at <= now):
         return None
     return found
