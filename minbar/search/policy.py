@@ -23,6 +23,11 @@ KEY_LOW_MASK = (1 << KEY_SHIFT) - 1
 MAX_QUERY_LENGTH = 200
 # Words and phrases used from one query; the rest are ignored (with a note).
 MAX_CLAUSES = 12
+# Terms one query word may stand for (its own and its variants: other spellings of a foreign
+# name, an unknown word with a clitic in front); the rest are not looked for. Also the most
+# spellings of one phrase an engine is asked for (SQLite's phrases cannot hold alternatives).
+MAX_VARIANTS = 24
+MAX_SPELLINGS = 32
 # A prefix (`word*`) must keep at least this many letters after analysis, or it is a plain word
 # (FTS5 keeps a prefix index of this length: shorter prefixes would match most of the index).
 MIN_PREFIX_LENGTH = 3

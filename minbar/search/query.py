@@ -14,10 +14,12 @@ nothing the reader typed reaches an engine as syntax.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-from minbar.search.policy import MAX_CLAUSES, MIN_PREFIX_LENGTH
+from minbar.search.names import query_variants
+from minbar.search.policy import MAX_CLAUSES, MAX_SPELLINGS, MIN_PREFIX_LENGTH
 from minbar.search.terms import index_terms
 
 QUOTE = '"'
@@ -35,15 +37,34 @@ class Problem(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Clause:
-    """One word (one term) or phrase (several terms, adjacent, in order)."""
+    """One word (one term) or phrase (several terms, adjacent, in order).
+
+    `variants[i]`, when given, lists other terms that count as `terms[i]` (spellings of a
+    foreign name, an unknown word with a clitic in front): see `names.query_variants`.
+    """
 
     terms: tuple[str, ...]
     prefix: bool = False  # the last term is a prefix
     negated: bool = False
+    variants: tuple[tuple[str, ...], ...] = ()
 
     @property
     def is_phrase(self) -> bool:
         return len(self.terms) > 1
+
+    def options(self, position: int) -> tuple[str, ...]:
+        """The term at `position` and its variants: any of them matches there."""
+        extra = self.variants[position] if self.variants else ()
+        return (self.terms[position], *extra)
+
+    def spellings(self, *, limit: int = MAX_SPELLINGS) -> list[tuple[str, ...]]:
+        """Every sequence of terms the clause accepts, the reader's own first, at most `limit`
+        (for engines whose phrases cannot hold alternatives)."""
+        found: list[tuple[str, ...]] = [()]
+        for position in range(len(self.terms)):
+            found = [(*done, option) for done in found for option in self.options(position)]
+            found = found[:limit]
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +89,8 @@ class Query:
         return frozenset(
             term
             for clause in self.positive
-            for term in (clause.terms[:-1] if clause.prefix else clause.terms)
+            for position in range(len(clause.terms) - (1 if clause.prefix else 0))
+            for term in clause.options(position)
         )
 
     def highlight_prefixes(self) -> tuple[str, ...]:
@@ -122,10 +144,12 @@ def parse_query(text: str, *, extra_protected: frozenset[str] = frozenset()) -> 
         terms = tuple(index_terms(body, extra_protected=extra_protected))
         if not terms:
             continue
+        variants = tuple(query_variants(term) for term in terms)
         clause = Clause(
             terms=terms,
             prefix=prefix and len(terms[-1]) >= MIN_PREFIX_LENGTH,
             negated=negated,
+            variants=variants if any(variants) else (),
         )
         if clause not in seen:
             seen.add(clause)
@@ -136,3 +160,30 @@ def parse_query(text: str, *, extra_protected: frozenset[str] = frozenset()) -> 
     if all(clause.negated for clause in kept):
         return Query(clauses=kept, problem=Problem.ONLY_EXCLUSIONS, dropped=dropped)
     return Query(clauses=kept, dropped=dropped)
+
+
+def _clause_matches(clause: Clause, terms: Sequence[str]) -> bool:
+    last = len(clause.terms) - 1
+
+    def fits(position: int, term: str) -> bool:
+        options = clause.options(position)
+        if clause.prefix and position == last:
+            return term.startswith(options)
+        return term in options
+
+    return any(
+        all(fits(offset, terms[start + offset]) for offset in range(len(clause.terms)))
+        for start in range(len(terms) - last)
+    )
+
+
+def matches(query: Query, terms: Sequence[str]) -> bool:
+    """Whether a document whose text has the index terms `terms` (in order, one field) is a
+    hit for `query`, by the rule both engines follow: every positive clause is there (a phrase
+    as consecutive terms, any variant counting for its term), no negated one is. Pure; the
+    engine tests check that SQLite and PostgreSQL agree with it."""
+    if not query.is_searchable:
+        return False
+    return all(_clause_matches(c, terms) for c in query.positive) and not any(
+        _clause_matches(c, terms) for c in query.negative
+    )
