@@ -1,4 +1,4 @@
-"""A light (affix-stripping) Arabic stemmer in the spirit of Larkey's light10, with guards.
+"""An Arabic stemmer that strips only what the dictionary confirms.
 
 It works on one normalised word (see `normalise`) and returns one index term. In order:
 
@@ -9,21 +9,25 @@ It works on one normalised word (see `normalise`) and returns one index term. In
    the term is the country key: "اللبنانيين" → "لبنان", "بالتركية" → "تركيا".
 3. Otherwise, if what is left is an inflection of a protected word, the term is that word:
    "الوزارات" → "وزاره", "وزيرة" → "وزير".
-4. Otherwise light stripping: one prefix from a short list (ال, لل, و, وال, بال, كال, فال, ولل,
-   وبال, …; the longest present decides), then one pronoun suffix (هما هم ها ه), then, when a
-   pronoun came off a word ending in ت, that ت (ta marbuta written as ta: "حكومتها" → "حكوم",
-   like "حكومة"), then one plural, dual or nisba ending (يتين يتان تين تان يون يين يات ات ون
-   ين ان ي); when a nisba or -at ending leaves a word that ends in ان ون ين, that goes too, so
-   "الاستيطانية" and "استيطان" meet at "استيط". No suffix rule leaves fewer than three letters
-   (`MIN_STEM`), a bare و needs three letters after it, the article two, and "ات" that cannot
-   go whole loses only its ت ("قوات" → "قوا").
+4. Otherwise the dictionary decides (see `dictionary`): every way of reading the word as
+   clitics + stem + endings is tried (an ending: -ات -ون -ين -ان, feminine ة, -ت -وا -و -ا -ي;
+   then a pronoun: -ه -ها -هم -هما -هن -ك -كم -كما -كن -نا -ني), and among the readings whose
+   stem the dictionary lists, the cheapest wins: each letter taken off costs one, and the
+   ambiguous pieces (a bare ب ك ل ف و in front, a final ة ه ي ا و ت) cost a little more. The
+   word itself, when listed, costs nothing: "وطن", "بحر", "جامعة", "ثلاثين" and "زيتون" stay
+   whole, while "الوطن", "بالمدينة", "حكومتنا", "مهندسو", "الحكومتين" and "قالوا" lose only what
+   is not theirs. A stem written with ت before an ending gets its ة back ("مدرستها" →
+   "مدرسه"), a final ى written ا gets its ى back ("مستشفاهم"), a weak verb its last letter
+   ("دعت" → "دعا"). A broken plural becomes its singular ("المدن" → "مدينه", "الوزراء" →
+   "وزير").
+5. A word the dictionary does not know (a foreign name, a new coinage) loses only the article
+   (ال and the chains ending in it, with three letters left) and then a final -ات or ة: names
+   keep their ين, ان, ون ("بوتين", "ماكرون"). Queries look for such a word with clitics in front
+   too (see `search.names`), so "لترامب" is found by "ترامب" without guessing at index time.
 
-Guards against over-stemming are the lexicon (a word starting with و, like "وزير", is protected,
-so "الوزير" and "وزير" meet at "وزير" rather than "زير") and the minimum lengths ("لبن", "ترك" and
-"عم" are too short to lose anything). Words that are not Arabic (Latin, digits, mixed) come back
-unchanged. Stemming is one pass and not idempotent ("التعاوني" → "تعاون", "تعاون" → "تعا"):
-always stem the words of the original text, never terms. Deterministic and pure; the protected
-index for a given `extra_protected` set is built once and cached.
+Words that are not Arabic (Latin, digits, mixed) come back unchanged. Stemming is one pass and
+not idempotent: always stem the words of the original text, never terms. Deterministic and
+pure; results are cached per word.
 """
 
 from __future__ import annotations
@@ -31,10 +35,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
+from minbar.search.arabic import dictionary
 from minbar.search.arabic.lexicon import PROTECTED, country_key
 from minbar.search.arabic.normalise import normalise
 
-__all__ = ["MIN_STEM", "is_arabic_word", "light_stem", "stem"]
+__all__ = ["MIN_STEM", "dictionary_stem", "is_arabic_word", "light_stem", "stem"]
 
 # The shortest stem any suffix rule leaves.
 MIN_STEM = 3
@@ -230,4 +235,101 @@ def _stem(word: str, extra_protected: frozenset[str]) -> str:
             lemma = index.forms.get(form)
             if lemma is not None:
                 return lemma
-    return light_stem(word)
+    found = dictionary_stem(word)
+    return found if found is not None else unknown_stem(word)
+
+
+# --- the dictionary reading -------------------------------------------------------------------
+
+# Clitic chains in front, with what each costs beyond its letters. The article is reliable;
+# a bare letter is often the word's own first letter, and "لل" is also ل + ال before a word
+# starting with lam ("للجنة" is ل + اللجنة, "لليرة" ل + الليرة), which is the likelier reading.
+_READ_PREFIXES: dict[str, float] = {chain: 0.0 for chain in _CLITICS if chain}
+_READ_PREFIXES.update({"و": 0.75, "ف": 1.0, "ب": 1.0, "ل": 0.75, "ك": 1.25, "لل": 0.5})
+for _chain in ("وب", "ول", "وك", "فب", "فل", "فك"):
+    _READ_PREFIXES[_chain] = 1.5
+_READ_PREFIXES[""] = 0.0
+
+# Endings (number, gender, the verb's subject), with their extra cost, and pronouns after them.
+_ENDINGS: dict[str, float] = {
+    "": 0.0, "ات": 0.0, "ون": 0.25, "ين": 0.25, "ان": 0.25, "وا": 0.25,
+    "ه": 0.5, "ت": 0.5, "و": 0.75, "ا": 0.75, "ي": 0.75,
+}  # fmt: skip
+_PRONOUNS: dict[str, float] = {
+    "": 0.0, "ها": 0.0, "هم": 0.0, "هما": 0.0, "هن": 0.0, "كم": 0.0, "كما": 0.0, "كن": 0.0,
+    "نا": 0.0, "ه": 0.5, "ني": 0.5, "ك": 0.75,
+}  # fmt: skip
+# Endings a pronoun may follow (ون, ين, وا become و, ي before a pronoun; ة becomes ت).
+_BEFORE_PRONOUN = ("", "ات", "ت", "و", "ا", "ي")
+_SUFFIXES: tuple[tuple[str, float], ...] = tuple(
+    sorted(
+        {
+            (ending + pronoun, e_cost + p_cost)
+            for ending, e_cost in _ENDINGS.items()
+            for pronoun, p_cost in _PRONOUNS.items()
+            if not pronoun or ending in _BEFORE_PRONOUN
+        }
+    )
+)
+
+
+def _restorations(stem: str, suffix: str) -> list[str]:
+    """The dictionary forms a stem may stand for once `suffix` came off it."""
+    forms = []
+    if suffix.startswith("ات"):
+        forms.append(stem + "ه")  # حكومات → حكومه, قطرات → قطره
+    if suffix and stem.endswith("ت") and len(stem) > 2:
+        forms.append(stem[:-1] + "ه")  # مدرستها, الحكومتين
+    if suffix.startswith(("ه", "ك", "ن")) and stem.endswith("ا") and len(stem) > 2:
+        forms.append(stem[:-1] + "ي")  # مستشفاهم → مستشفي
+    forms.append(stem)
+    if suffix.startswith(("ت", "وا", "و")) and not suffix.startswith("ات"):
+        forms += [stem + "ا", stem + "ي"]  # دعت → دعا, نفت → نفي
+    return forms
+
+
+def dictionary_stem(word: str) -> str | None:
+    """The cheapest reading of `word` whose stem the dictionary lists, as its lemma (a broken
+    plural's singular), or None when no reading is listed. See step 4 of the module doc."""
+    if dictionary.is_word(word):
+        return dictionary.lemma(word)
+    best: tuple[float, int, str] | None = None
+    for prefix, p_cost in _READ_PREFIXES.items():
+        if not word.startswith(prefix):
+            continue
+        rest = word[len(prefix) :]
+        shortest = 2 if prefix.endswith((_ARTICLE, "لل")) else MIN_STEM
+        if len(prefix) == 1 and len(rest) < MIN_STEM:
+            continue
+        for suffix, s_cost in _SUFFIXES:
+            if not rest.endswith(suffix) or len(rest) - len(suffix) < 2:
+                continue
+            stem = rest[: len(rest) - len(suffix)] if suffix else rest
+            cost = len(prefix) + len(suffix) + p_cost + s_cost
+            if best is not None and cost > best[0]:
+                continue
+            for form in _restorations(stem, suffix) if suffix else [stem]:
+                if len(form) < shortest or not dictionary.is_word(form):
+                    continue
+                candidate = (cost, -len(form), form)
+                if best is None or candidate < best:
+                    best = candidate
+                break
+    return dictionary.lemma(best[2]) if best is not None else None
+
+
+_UNKNOWN_ARTICLES = sorted((p for p in _STRIP_PREFIXES if p != "و"), key=len, reverse=True)
+
+
+def unknown_stem(word: str) -> str:
+    """A word the dictionary does not know: the article chain off (three letters left), then a
+    final -ات or ة (four letters left). See step 5 of the module doc."""
+    for prefix in _UNKNOWN_ARTICLES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= MIN_STEM:
+            word = word[len(prefix) :]
+            break
+    if word.endswith("ات") and len(word) - 2 >= MIN_STEM:
+        return word[:-2]
+    if word.endswith("ه") and len(word) - 1 >= MIN_STEM + 1:
+        return word[:-1]
+    return word
