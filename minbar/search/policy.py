@@ -26,7 +26,7 @@ MAX_CLAUSES = 12
 # Terms one query word may stand for (its own and its variants: other spellings of a foreign
 # name, an unknown word with a clitic in front); the rest are not looked for. Also the most
 # spellings of one phrase an engine is asked for (SQLite's phrases cannot hold alternatives).
-MAX_VARIANTS = 24
+MAX_VARIANTS = 32
 MAX_SPELLINGS = 32
 # A prefix (`word*`) must keep at least this many letters after analysis, or it is a plain word
 # (FTS5 keeps a prefix index of this length: shorter prefixes would match most of the index).

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
+from minbar.search.arabic.analyser import tokenise
 from minbar.search.names import query_variants
 from minbar.search.policy import MAX_CLAUSES, MAX_SPELLINGS, MIN_PREFIX_LENGTH
 from minbar.search.terms import index_terms
@@ -144,7 +145,12 @@ def parse_query(text: str, *, extra_protected: frozenset[str] = frozenset()) -> 
         terms = tuple(index_terms(body, extra_protected=extra_protected))
         if not terms:
             continue
-        variants = tuple(query_variants(term) for term in terms)
+        words = tokenise(body)
+        variants = (
+            tuple(query_variants(word, term) for word, term in zip(words, terms, strict=True))
+            if len(words) == len(terms)
+            else ()
+        )
         clause = Clause(
             terms=terms,
             prefix=prefix and len(terms[-1]) >= MIN_PREFIX_LENGTH,

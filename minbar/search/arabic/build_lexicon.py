@@ -6,12 +6,17 @@
 A development tool: the analyser never reads Hunspell, only the two files written here into
 `minbar/search/arabic/data/` (see `dictionary.py` and docs/decisions/0010):
 
-* `words.txt`: every word the dictionary lists, normalised, one a line, sorted. These are bare
-  forms (no clitics, no sound-plural or feminine endings: Hunspell adds those by affix rules),
-  which is what the stemmer needs to confirm that a remainder is a word.
+* `words.txt`: every word the dictionary lists (but verb forms that are a listed word plus a
+  regular ending, see `regular_verb_forms`), normalised, one a line, sorted, with (after a
+  tab) the endings its affix flags let it take: d dual, f feminine ة, m plural -ون, n nisba
+  -ي, t plural -ات. These are bare forms (no clitics, no sound-plural or feminine endings:
+  Hunspell adds those by affix rules), which is what the stemmer needs to confirm both that a
+  remainder is a word and that it takes the ending it was found with.
 * `verbs.tsv`: a past-tense verb form the dictionary lists whole (weak verbs, whose endings no
   affix rule can add: دعت, نفت, التقت) → the verb's stem as the dictionary gives it (دعا, نفى,
   التقى); left out when the form is also a noun (بنت is "girl" before it is "she built").
+* `names.txt`: the proper names among them (places, people, companies), for which queries
+  also look for other spellings (see `search.names`).
 * `plurals.tsv`: broken plural → singular, both normalised. Hunspell does not link a plural to
   its singular, so the pairs are found by the regular broken-plural patterns (أفعال, فعول,
   فعلاء, مفاعل, مفاعيل, فعائل, فواعل, فعاليل, أفعلة, فعل …) and kept only when the dictionary
@@ -32,6 +37,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from minbar.search.arabic.normalise import normalise
+from minbar.search.arabic.stem import is_arabic_word
 
 DATA = Path(__file__).with_name("data")
 
@@ -59,7 +65,34 @@ PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # فعول is also the verbal noun of many verbs (دخول, خروج, غروب), listed once as a noun that
 # takes the dual: such a word is not taken for a plural.
 _FUUL = re.compile(r"^(.)(.)و(.)$")
+# Three-letter plurals are not generated when the word is also a verb (بين, ترك and سلط would
+# become بيان, تريكة and سلطة). These, checked by hand, are everyday news plurals whose verb
+# reading (مدّن, دوّل, …) is rare.
+SHORT_PLURALS = (
+    ("مدن", "مدينة"),
+    ("دول", "دولة"),
+    ("سفن", "سفينة"),
+    ("صحف", "صحيفة"),
+    ("قرى", "قرية"),
+    ("جزر", "جزيرة"),
+    ("قمم", "قمة"),
+    ("سبل", "سبيل"),
+)
 _COMPILED = tuple((re.compile(p), templates) for p, templates in PATTERNS)
+
+
+# Endings the dictionary says a noun takes, by the one-letter code words.txt gives them.
+ENDING_CODES = {
+    "t": {"ات"},  # feminine sound plural
+    "d": {"ان", "تان"},  # dual
+    "m": {"ون"},  # masculine sound plural
+    "f": {"ة"},  # feminine
+    "n": {"ي", "ية"},  # nisba adjective
+}
+
+_NAME_SECTIONS = {"أسماء", "القارات", "البلدان", "العواصم", "اسماء،أشخاص"}
+_MISCELLANY = "مفرداتTB+مختلفات"
+_NAME_FLAGS = "64"
 
 
 class Hunspell:
@@ -78,14 +111,28 @@ class Hunspell:
                 adds[parts[1]].add(parts[3].split("/")[0])
         self.dual_flags = {flag for flag, added in adds.items() if added & {"ان", "تان"}}
         self.sound_flags = {flag for flag, added in adds.items() if added & {"ات", "ون"}}
+        # What a noun's flags let it take, as the codes of words.txt.
+        self.code_flags = {
+            code: {flag for flag, added in adds.items() if added & endings}
+            for code, endings in ENDING_CODES.items()
+        }
         # AM aliases, numbered from 1 after the line that counts them
         morphology_aliases = [line[3:] for line in aff if line.startswith("AM ")][1:]
         # word -> stems it is the past tense of
         self.past_of: dict[str, set[str]] = defaultdict(set)
+        # words listed with a morphology field (verb forms)
+        self.verbs: set[str] = set()
         # word -> list of flag sets of its noun entries (entries without a morphology field)
         self.nouns: dict[str, list[set[str]]] = defaultdict(list)
         self.words: set[str] = set()
+        # Proper names: Ayaspell's section of names (continents, countries, capitals, people),
+        # and the names in its miscellany section (the entries that take only the clitics).
+        self.names: set[str] = set()
+        section = ""
         for line in base.with_suffix(".dic").read_text(encoding="utf-8").splitlines()[1:]:
+            if line.startswith("#"):
+                section = line.strip("#").split("\t")[0]
+                continue
             if not line or line.startswith(":") or line.endswith(".dic"):
                 continue
             entry, _, morphology = line.partition("\t")
@@ -94,9 +141,12 @@ class Hunspell:
             if not word or word.isdigit():
                 continue
             self.words.add(word)
+            if section in _NAME_SECTIONS or (section == _MISCELLANY and flag == _NAME_FLAGS):
+                self.names.add(word)
             if not morphology.strip():
                 self.nouns[word].append(aliases[int(flag)] if flag.isdigit() else set())
             elif morphology.strip().isdigit():
+                self.verbs.add(word)
                 fields = morphology_aliases[int(morphology) - 1].split()
                 if "is:pst" in fields:
                     stem = [f[3:] for f in fields if f.startswith("st:")]
@@ -110,6 +160,11 @@ class Hunspell:
 
     def is_singular_noun(self, word: str) -> bool:
         return any(e & self.dual_flags for e in self.nouns.get(word, ()))
+
+    def codes(self, word: str) -> str:
+        """The ENDING_CODES letters of the endings some noun entry of `word` takes."""
+        flags = set().union(*self.nouns.get(word, [set()]))
+        return "".join(code for code, have in self.code_flags.items() if flags & have)
 
     def takes_sound_plural(self, word: str) -> bool:
         return any(e & self.sound_flags for e in self.nouns.get(word, ()))
@@ -139,9 +194,12 @@ def plural_pairs(dictionary: Hunspell) -> dict[str, str]:
             continue
         folded = normalise(plural)
         others = singular_folds.get(folded, set()) - {plural}
-        if others or folded in pairs or (len(plural) == 3 and plural in singular_folds[folded]):
+        short_and_more = len(plural) == 3 and (
+            plural in singular_folds[folded] or plural in dictionary.verbs
+        )
+        if others or folded in pairs or short_and_more:
             # Another word once folded (أحداث / إحداث), or a three-letter word that is also a
-            # singular (جمل: camel, and sentences): too ambiguous to map.
+            # singular or a verb (جمل: camel and sentences; بين, ترك, سلط): too ambiguous.
             continue
         found: list[str] = []
         for pattern, templates in _COMPILED:
@@ -154,15 +212,37 @@ def plural_pairs(dictionary: Hunspell) -> dict[str, str]:
                         found.append(normalise(word))
         # A singular whose plural is sound (مدرس → مدرسون, كتيبة → كتيبات) comes after one
         # whose plural is not: مدارس is مدرسة's plural, مدن is not مدان's.
-        found.sort(
-            key=lambda c: any(dictionary.takes_sound_plural(w) for w in singular_folds[c])
-        )
+        found.sort(key=lambda c: any(dictionary.takes_sound_plural(w) for w in singular_folds[c]))
         if found:
             pairs[folded] = found[0]
+    for plural, single in SHORT_PLURALS:
+        pairs.setdefault(normalise(plural), normalise(single))
     return pairs
 
 
-def verb_stems(dictionary: Hunspell) -> dict[str, str]:
+_REGULAR_ENDINGS = ("ت", "وا", "تا", "نا", "تم", "ن")
+
+
+def regular_verb_forms(dictionary: Hunspell) -> set[str]:
+    """Normalised verb forms (never nouns) that are a listed word plus a regular past ending:
+    "أكدت" is listed as the past of the rare أكدى, but it is first أكد + ت, and the stemmer
+    should read it so."""
+    words = {normalise(word) for word in dictionary.words}
+    nouns = {normalise(word) for word in dictionary.nouns}
+    found = set()
+    for word in dictionary.verbs:
+        form = normalise(word)
+        if form in nouns:
+            continue
+        for ending in _REGULAR_ENDINGS:
+            if form.endswith(ending) and len(form) - len(ending) >= 3:
+                if form[: -len(ending)] in words:
+                    found.add(form)
+                    break
+    return found
+
+
+def verb_stems(dictionary: Hunspell, *, regular: set[str]) -> dict[str, str]:
     """Normalised past-tense form → normalised stem, where they differ and are unambiguous."""
     stems: dict[str, set[str]] = defaultdict(set)
     nouns = {normalise(word) for word in dictionary.nouns}
@@ -171,25 +251,38 @@ def verb_stems(dictionary: Hunspell) -> dict[str, str]:
     return {
         form: next(iter(found))
         for form, found in stems.items()
-        if len(found) == 1 and form not in found and form not in nouns
+        if len(found) == 1 and form not in found and form not in nouns and form not in regular
     }
 
 
 def main(argv: list[str]) -> int:
     base = Path(argv[1] if len(argv) > 1 else "/usr/share/hunspell/ar")
     dictionary = Hunspell(base)
-    words = sorted({w for w in (normalise(word) for word in dictionary.words) if len(w) > 1})
+    regular = regular_verb_forms(dictionary)
+    codes: dict[str, set[str]] = defaultdict(set)
+    for word in dictionary.words:
+        folded = normalise(word)
+        if len(folded) > 1 and is_arabic_word(folded) and folded not in regular:
+            codes[folded].update(dictionary.codes(word))
+    words = [f"{w}\t{''.join(sorted(c))}" if c else w for w, c in sorted(codes.items())]
     pairs = plural_pairs(dictionary)
     DATA.mkdir(exist_ok=True)
     (DATA / "words.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
     (DATA / "plurals.tsv").write_text(
         "".join(f"{p}\t{s}\n" for p, s in sorted(pairs.items())), encoding="utf-8"
     )
-    verbs = verb_stems(dictionary)
+    names = sorted(
+        {n for n in map(normalise, dictionary.names) if len(n) > 1 and is_arabic_word(n)}
+    )
+    (DATA / "names.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
+    verbs = verb_stems(dictionary, regular=regular)
     (DATA / "verbs.tsv").write_text(
         "".join(f"{form}\t{stem}\n" for form, stem in sorted(verbs.items())), encoding="utf-8"
     )
-    print(f"{len(words)} words, {len(pairs)} broken plurals, {len(verbs)} verb forms → {DATA}")
+    print(
+        f"{len(words)} words ({len(names)} names), {len(pairs)} broken plurals, "
+        f"{len(verbs)} verb forms → {DATA}"
+    )
     return 0
 
 

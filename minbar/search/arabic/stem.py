@@ -19,7 +19,8 @@ It works on one normalised word (see `normalise`) and returns one index term. In
    is not theirs. A stem written with ت before an ending gets its ة back ("مدرستها" →
    "مدرسه"), a final ى written ا gets its ى back ("مستشفاهم"), a weak verb its last letter
    ("دعت" → "دعا"). A broken plural becomes its singular ("المدن" → "مدينه", "الوزراء" →
-   "وزير").
+   "وزير"). A word with no listed reading is tried again with a و beside ا or و read as ؤ
+   (comments type "مسوول" for "مسؤول").
 5. A word the dictionary does not know (a foreign name, a new coinage) loses only the article
    (ال and the chains ending in it, with three letters left) and then a final -ات or ة: names
    keep their ين, ان, ون ("بوتين", "ماكرون"). Queries look for such a word with clitics in front
@@ -236,7 +237,21 @@ def _stem(word: str, extra_protected: frozenset[str]) -> str:
             if lemma is not None:
                 return lemma
     found = dictionary_stem(word)
+    for repaired in () if found is not None else _hamza_repairs(word):
+        found = dictionary_stem(repaired)
+        if found is not None:
+            break
     return found if found is not None else unknown_stem(word)
+
+
+def _hamza_repairs(word: str) -> list[str]:
+    """The word with one و read as ؤ, where و stands next to ا or و as ؤ does ("مسوول",
+    "سوال", "التفاول"): comments often type ؤ as a plain و."""
+    return [
+        word[:i] + "ء" + word[i + 1 :]
+        for i in range(1, len(word) - 1)
+        if word[i] == "و" and (word[i - 1] in "او" or word[i + 1] in "او")
+    ]
 
 
 # --- the dictionary reading -------------------------------------------------------------------
@@ -252,8 +267,11 @@ _READ_PREFIXES[""] = 0.0
 
 # Endings (number, gender, the verb's subject), with their extra cost, and pronouns after them.
 _ENDINGS: dict[str, float] = {
-    "": 0.0, "ات": 0.0, "ون": 0.25, "ين": 0.25, "ان": 0.25, "وا": 0.25,
-    "ه": 0.5, "ت": 0.5, "و": 0.75, "ا": 0.75, "ي": 0.75,
+    "": 0.0, "ات": 0.0, "ون": 0.25, "ين": 0.25, "ان": 0.25, "وا": -0.5,
+    "ه": 0.5, "ت": 0.25, "و": 0.75, "ا": 0.75, "ي": 0.75,
+    # nisba adjectives in the plural or the feminine, on a noun the dictionary lists:
+    # "العسكريين" → عسكر (like "عسكري"), when "عسكري" itself is not listed
+    "يون": 0.25, "يين": 0.25, "يات": 0.25, "يان": 0.25, "يه": 0.5,
 }  # fmt: skip
 _PRONOUNS: dict[str, float] = {
     "": 0.0, "ها": 0.0, "هم": 0.0, "هما": 0.0, "هن": 0.0, "كم": 0.0, "كما": 0.0, "كن": 0.0,

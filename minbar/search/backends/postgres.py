@@ -58,14 +58,20 @@ def clause_tsquery(clause: Clause, *, labels: tuple[str, ...] = ()) -> str:
     one after the other; restricting every word of the phrase to one weight keeps them equal.
     """
     last = len(clause.terms) - 1
+
+    def word(i: int, label: str) -> str:
+        """One position: its term, or its term and variants ORed (`('a' | 'b')`)."""
+        options = [
+            quote_lexeme(term, prefix=clause.prefix and i == last, label=label)
+            for term in clause.options(i)
+        ]
+        return options[0] if len(options) == 1 else "(" + " | ".join(options) + ")"
+
     if not clause.is_phrase:
-        return quote_lexeme(clause.terms[0], prefix=clause.prefix)
+        return word(0, "")
 
     def phrase(label: str) -> str:
-        return " <-> ".join(
-            quote_lexeme(term, prefix=clause.prefix and i == last, label=label)
-            for i, term in enumerate(clause.terms)
-        )
+        return " <-> ".join(word(i, label) for i in range(len(clause.terms)))
 
     if not labels:
         return f"({phrase('')})"
