@@ -27,7 +27,7 @@ from pathlib import Path
 
 from minbar.search.arabic import dictionary
 from minbar.search.arabic.normalise import normalise
-from minbar.search.arabic.stem import is_arabic_word, stem
+from minbar.search.arabic.stem import MIN_STEM, is_arabic_word, stem
 from minbar.search.policy import MAX_VARIANTS
 
 __all__ = ["CURATED", "query_variants", "spellings"]
@@ -130,7 +130,7 @@ def query_variants(word: str, term: str) -> tuple[str, ...]:
     """Index terms that also count for `word` (normalised) in a query, besides `term` (its own
     term), at most MAX_VARIANTS: its clitic forms when the dictionary does not know it, then
     its other spellings (their clitic forms too, room allowing)."""
-    if not is_arabic_word(word):
+    if len(word) < MIN_STEM or not is_arabic_word(word):
         return ()
     known = dictionary.is_word(term)
     others = spellings(word, known=known)

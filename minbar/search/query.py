@@ -14,14 +14,16 @@ nothing the reader typed reaches an engine as syntax.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
 from minbar.search.arabic.analyser import tokenise
+from minbar.search.arabic.stem import prefix_stem
 from minbar.search.names import query_variants
 from minbar.search.policy import MAX_CLAUSES, MAX_SPELLINGS, MIN_PREFIX_LENGTH
-from minbar.search.terms import index_terms
+from minbar.search.terms import MAX_TERM_LENGTH, index_terms
 
 QUOTE = '"'
 NOT = "-"
@@ -132,6 +134,30 @@ def _pieces(text: str) -> list[tuple[str, bool, bool]]:
     return pieces
 
 
+@functools.lru_cache(maxsize=16)
+def _protected_terms(extra_protected: frozenset[str]) -> frozenset[str]:
+    return frozenset(
+        term
+        for word in extra_protected
+        for term in index_terms(word, extra_protected=extra_protected)
+    )
+
+
+def _variants(
+    body: str, terms: tuple[str, ...], *, prefix: bool, protected: frozenset[str]
+) -> tuple[tuple[str, ...], ...]:
+    """Each term's variants (see `names`); none for a prefix, or for the staff's protected
+    words, which are known words."""
+    words = tokenise(body)
+    if len(words) != len(terms):
+        return ()
+    found = tuple(
+        () if (prefix and i == len(terms) - 1) or term in protected else query_variants(word, term)
+        for i, (word, term) in enumerate(zip(words, terms, strict=True))
+    )
+    return found if any(found) else ()
+
+
 def parse_query(text: str, *, extra_protected: frozenset[str] = frozenset()) -> Query:
     """Parse what the reader typed; never raises. See the module docstring for the language.
 
@@ -139,18 +165,19 @@ def parse_query(text: str, *, extra_protected: frozenset[str] = frozenset()) -> 
     """
     if not text.strip():
         return Query(problem=Problem.EMPTY)
+    protected = _protected_terms(extra_protected)
     clauses: list[Clause] = []
     seen: set[Clause] = set()
     for body, negated, prefix in _pieces(text):
         terms = tuple(index_terms(body, extra_protected=extra_protected))
         if not terms:
             continue
-        words = tokenise(body)
-        variants = (
-            tuple(query_variants(word, term) for word, term in zip(words, terms, strict=True))
-            if len(words) == len(terms)
-            else ()
-        )
+        if prefix:
+            # The last word is the start of words, not a word: its end is not an ending.
+            words = tokenise(body)
+            if len(words) == len(terms):
+                terms = (*terms[:-1], prefix_stem(words[-1])[:MAX_TERM_LENGTH])
+        variants = _variants(body, terms, prefix=prefix, protected=protected)
         clause = Clause(
             terms=terms,
             prefix=prefix and len(terms[-1]) >= MIN_PREFIX_LENGTH,

@@ -53,7 +53,7 @@ PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"^(.)(.)(.)اء$", (r"\1\2ي\3", r"\1ا\2\3")),  # وزراء وزير, علماء عالم
     (r"^(.)(.)ائ(.)$", (r"\1\2ي\3ة", r"\1\2ا\3ة", r"\1\2ي\3")),  # رسائل رسالة, وسائل وسيلة
     (r"^(.)وا(.)(.)$", (r"\1ا\2\3ة", r"\1ا\2\3")),  # عواصم عاصمة, شوارع شارع
-    (r"^(.)وا(.)$", (r"\1ائ\2",)),  # نواب نائب
+    (r"^(.)وا([^ت])$", (r"\1ائ\2",)),  # نواب نائب (but قوات is قوة's)
     (r"^م(.)ا(.)ي(.)$", (r"م\1\2و\3", r"م\1\2ا\3", r"م\1\2\3")),  # مشاريع مشروع, مفاتيح مفتاح
     (r"^م(.)ا(.)(.)$", (r"م\1\2\3", r"م\1\2\3ة")),  # منازل منزل, مدارس مدرسة (see below)
     (r"^(.)(.)ا(.)ي(.)$", (r"\1\2\3و\4", r"\1ا\3و\4")),  # ملايين مليون, قوانين قانون
@@ -128,8 +128,14 @@ class Hunspell:
         # Proper names: Ayaspell's section of names (continents, countries, capitals, people),
         # and the names in its miscellany section (the entries that take only the clitics).
         self.names: set[str] = set()
-        section = ""
+        section = part = ""
+        # Function words with their clitics, the interrogative أ on the article among them
+        # ("أليمين" is أ + اليمين): the stemmer takes those apart itself.
+        self.clitic_forms: set[str] = set()
         for line in base.with_suffix(".dic").read_text(encoding="utf-8").splitlines()[1:]:
+            if line.endswith(".dic"):
+                part = line
+                continue
             if line.startswith("#"):
                 section = line.strip("#").split("\t")[0]
                 continue
@@ -140,6 +146,8 @@ class Hunspell:
             word = word.strip()
             if not word or word.isdigit():
                 continue
+            if part in ("stopwords.dic", "tools.dic") and word.startswith("أل"):
+                self.clitic_forms.add(word)
             self.words.add(word)
             if section in _NAME_SECTIONS or (section == _MISCELLANY and flag == _NAME_FLAGS):
                 self.names.add(word)
@@ -220,7 +228,7 @@ def plural_pairs(dictionary: Hunspell) -> dict[str, str]:
     return pairs
 
 
-_REGULAR_ENDINGS = ("ت", "وا", "تا", "نا", "تم", "ن")
+_REGULAR_ENDINGS = ("ت", "وا")
 
 
 def regular_verb_forms(dictionary: Hunspell) -> set[str]:
@@ -235,10 +243,10 @@ def regular_verb_forms(dictionary: Hunspell) -> set[str]:
         if form in nouns:
             continue
         for ending in _REGULAR_ENDINGS:
-            if form.endswith(ending) and len(form) - len(ending) >= 3:
-                if form[: -len(ending)] in words:
-                    found.add(form)
-                    break
+            stem = form[: -len(ending)]
+            if form.endswith(ending) and len(stem) >= 3 and stem in words:
+                found.add(form)
+                break
     return found
 
 
@@ -259,9 +267,19 @@ def main(argv: list[str]) -> int:
     base = Path(argv[1] if len(argv) > 1 else "/usr/share/hunspell/ar")
     dictionary = Hunspell(base)
     regular = regular_verb_forms(dictionary)
+    folded_words = {normalise(word) for word in dictionary.words}
     codes: dict[str, set[str]] = defaultdict(set)
     for word in dictionary.words:
         folded = normalise(word)
+        if word in dictionary.clitic_forms or (
+            folded.startswith("ال")
+            and len(folded) >= 5
+            and word not in dictionary.verbs
+            and folded[2:] in folded_words
+        ):
+            # Read as the article and a word, which the stemmer takes apart: "اليمين", and
+            # after hamza folding "ألغاز" (riddles) is "الغاز" (the gas), far likelier in news.
+            continue
         if len(folded) > 1 and is_arabic_word(folded) and folded not in regular:
             codes[folded].update(dictionary.codes(word))
     words = [f"{w}\t{''.join(sorted(c))}" if c else w for w, c in sorted(codes.items())]

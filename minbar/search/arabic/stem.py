@@ -40,7 +40,7 @@ from minbar.search.arabic import dictionary
 from minbar.search.arabic.lexicon import PROTECTED, country_key
 from minbar.search.arabic.normalise import normalise
 
-__all__ = ["MIN_STEM", "dictionary_stem", "is_arabic_word", "light_stem", "stem"]
+__all__ = ["MIN_STEM", "dictionary_stem", "is_arabic_word", "prefix_stem", "stem", "unknown_stem"]
 
 # The shortest stem any suffix rule leaves.
 MIN_STEM = 3
@@ -67,33 +67,14 @@ def _clitic_prefixes() -> tuple[str, ...]:
 
 _CLITICS = _clitic_prefixes()
 
-# Prefixes light stripping removes without a dictionary (longest match wins), with the fewest
-# letters that must remain. Bare ب ك ل ف are not here: too many words start with them.
-_STRIP_PREFIXES: dict[str, int] = {
-    "وبال": 2,
-    "وكال": 2,
-    "فبال": 2,
-    "فكال": 2,
-    "ولل": 2,
-    "فلل": 2,
-    "وال": 2,
-    "فال": 2,
-    "بال": 2,
-    "كال": 2,
-    "لل": 2,
-    _ARTICLE: 2,
-    "و": 3,
-}
-_STRIP_ORDER = sorted(_STRIP_PREFIXES, key=len, reverse=True)
+# The article chains a word the dictionary does not know loses (see `unknown_stem`).
+_UNKNOWN_ARTICLES = tuple(
+    sorted((c for c in _CLITICS if c.endswith((_ARTICLE, "لل"))), key=len, reverse=True)
+)
 
+# Endings the protected words' inflections may show (see `_peelings`).
 _PRONOUN_SUFFIXES = ("هما", "هم", "ها", "ه")  # after normalise, ta marbuta is ه too
 _ENDING_SUFFIXES = ("يتين", "يتان", "تين", "تان", "يون", "يين", "يات", "ات", "ون", "ين", "ان", "ي")
-# Dual and plural endings. The first three can also end the word a nisba or an -at plural is
-# built on, and then go too ("استيطانية" → "استيطان" → "استيط").
-_STEM_FINAL_PLURALS = ("ان", "ون", "ين")
-_PLAIN_PLURALS = (*_STEM_FINAL_PLURALS, "تين", "تان")
-# Feminine duals need a longer stem: "حكومتين" is حكومة × 2, "ثابتين" is ثابت + ين.
-_ENDING_MIN_STEM = {"تين": MIN_STEM + 1, "تان": MIN_STEM + 1}
 
 
 def is_arabic_word(word: str) -> bool:
@@ -102,46 +83,6 @@ def is_arabic_word(word: str) -> bool:
         "\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u077f" or "\u08a0" <= char <= "\u08ff"
         for char in word
     )
-
-
-def light_stem(word: str) -> str:
-    """Strip one prefix, one pronoun suffix and one ending from a normalised Arabic word.
-
-    The dictionary-free part of `stem` (step 4 in the module docstring), exposed for tests.
-    """
-    for prefix in _STRIP_ORDER:
-        if word.startswith(prefix):
-            # The longest prefix that is there decides; if too little would remain, nothing is
-            # stripped ("والي" is not و + الي).
-            if len(word) - len(prefix) >= _STRIP_PREFIXES[prefix]:
-                word = word[len(prefix) :]
-            break
-
-    for suffix in _PRONOUN_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
-            word = word[: -len(suffix)]
-            # A ta marbuta is written ت before a pronoun: "حكومتها" is حكومة + ها.
-            if word.endswith("ت") and not word.endswith("ات") and len(word) > MIN_STEM:
-                word = word[:-1]
-            break
-
-    for suffix in _ENDING_SUFFIXES:
-        if not word.endswith(suffix):
-            continue
-        if len(word) - len(suffix) >= _ENDING_MIN_STEM.get(suffix, MIN_STEM):
-            word = word[: -len(suffix)]
-            # A nisba or plural built on a word that itself ends like a plural gets that word's
-            # stem: "الاستيطانية" → "استيطان" → "استيط", like "استيطان" → "استيط".
-            if suffix not in _PLAIN_PLURALS:
-                for plain in _STEM_FINAL_PLURALS:
-                    if word.endswith(plain) and len(word) - len(plain) >= MIN_STEM:
-                        return word[: -len(plain)]
-            return word
-        if suffix == "ات" and len(word) > MIN_STEM:
-            # "قوات", "حياتها": the ت is a ta marbuta after alef (and "حياة" lost its ه).
-            return word[:-1]
-        # Too short for this ending; a shorter one may still fit ("حيات": not يات, but ات).
-    return word
 
 
 class _ProtectedIndex:
@@ -256,14 +197,21 @@ def _hamza_repairs(word: str) -> list[str]:
 
 # --- the dictionary reading -------------------------------------------------------------------
 
-# Clitic chains in front, with what each costs beyond its letters. The article is reliable;
+# Clitic chains in front, with what each costs beyond its letters. The article is reliable
+# (a chain ending in it costs less than its letters, so "القوات" is ال + قوات, not القو + ات);
 # a bare letter is often the word's own first letter, and "لل" is also ل + ال before a word
 # starting with lam ("للجنة" is ل + اللجنة, "لليرة" ل + الليرة), which is the likelier reading.
-_READ_PREFIXES: dict[str, float] = {chain: 0.0 for chain in _CLITICS if chain}
-_READ_PREFIXES.update({"و": 0.75, "ف": 1.0, "ب": 1.0, "ل": 0.75, "ك": 1.25, "لل": 0.5})
+_READ_PREFIXES: dict[str, float] = {
+    chain: 1.5 - len(chain) for chain in _CLITICS if chain.endswith(_ARTICLE)
+}
+_READ_PREFIXES.update({"لل": 0.0, "ولل": -1.5, "فلل": -1.5})
+_READ_PREFIXES.update({"و": 0.75, "ف": 1.0, "ب": 1.0, "ل": 0.75, "ك": 1.25})
 for _chain in ("وب", "ول", "وك", "فب", "فل", "فك"):
-    _READ_PREFIXES[_chain] = 1.5
+    _READ_PREFIXES[_chain] = -1.0  # two letters that are rarely a word's own: 1 in all
 _READ_PREFIXES[""] = 0.0
+# A reading that costs more than this is not taken: the word is left as an unknown one
+# ("كورونا" is not كور + و + نا).
+_MAX_READING_COST = 5.0
 
 # Endings (number, gender, the verb's subject), with their extra cost, and pronouns after them.
 _ENDINGS: dict[str, float] = {
@@ -291,6 +239,9 @@ _SUFFIXES: tuple[tuple[str, float], ...] = tuple(
 )
 
 
+_WAW_PRONOUN = frozenset("و" + pronoun for pronoun in _PRONOUNS if pronoun)
+
+
 def _restorations(stem: str, suffix: str) -> list[str]:
     """The dictionary forms a stem may stand for once `suffix` came off it."""
     forms = []
@@ -301,6 +252,8 @@ def _restorations(stem: str, suffix: str) -> list[str]:
     if suffix.startswith(("ه", "ك", "ن")) and stem.endswith("ا") and len(stem) > 2:
         forms.append(stem[:-1] + "ي")  # مستشفاهم → مستشفي
     forms.append(stem)
+    if suffix.startswith("ات") and stem.endswith("ي"):
+        forms.append(stem[:-1] + "اه")  # مباريات → مباراه
     if suffix.startswith(("ت", "وا", "و")) and not suffix.startswith("ات"):
         forms += [stem + "ا", stem + "ي"]  # دعت → دعا, نفت → نفي
     return forms
@@ -324,9 +277,16 @@ def dictionary_stem(word: str) -> str | None:
                 continue
             stem = rest[: len(rest) - len(suffix)] if suffix else rest
             cost = len(prefix) + len(suffix) + p_cost + s_cost
-            if best is not None and cost > best[0]:
+            if suffix in _WAW_PRONOUN:
+                cost += 1.5  # و before a pronoun: a verb's "رفضوه", rarely anything else
+            if cost > _MAX_READING_COST or (best is not None and cost > best[0]):
                 continue
-            for form in _restorations(stem, suffix) if suffix else [stem]:
+            forms = _restorations(stem, suffix) if suffix else [stem]
+            if suffix.startswith("ات"):
+                # The form the dictionary lets take -ات first: تعليقات is تعليق's plural, not
+                # that of the rare تعليقة; حكومات that of حكومة.
+                forms.sort(key=lambda form: not dictionary.takes(form, "t"))
+            for form in forms:
                 if len(form) < shortest or not dictionary.is_word(form):
                     continue
                 candidate = (cost, -len(form), form)
@@ -336,7 +296,15 @@ def dictionary_stem(word: str) -> str | None:
     return dictionary.lemma(best[2]) if best is not None else None
 
 
-_UNKNOWN_ARTICLES = sorted((p for p in _STRIP_PREFIXES if p != "و"), key=len, reverse=True)
+def prefix_stem(word: str) -> str:
+    """The term of a word typed as the start of words (`حكو*`): only an article chain comes
+    off (three letters left); its end is not an ending."""
+    if not is_arabic_word(word):
+        return word
+    for prefix in _UNKNOWN_ARTICLES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= MIN_STEM:
+            return word[len(prefix) :]
+    return word
 
 
 def unknown_stem(word: str) -> str:
