@@ -116,6 +116,10 @@ class Results:
     more_comments: bool = False
     page: Page | None = None
     hits: list[ArticleHit | CommentHit] = field(default_factory=list)
+    # True when no article matched and the comments that did are shown instead.
+    showing_comments_instead: bool = False
+    # A spelling from the index's vocabulary to offer when nothing matched ("هل تقصد …").
+    suggestion: str = ""
 
     @property
     def count(self) -> int:
@@ -163,8 +167,12 @@ def search(
     page: str | int = 1,
     extra_protected: frozenset[str] = frozenset(),
     now: dt.datetime | None = None,
+    comments_if_no_articles: bool = False,
 ) -> Results:
-    """Run a searchable query; the page of `show` hits in `sort` order, and both counts."""
+    """Run a searchable query; the page of `show` hits in `sort` order, and both counts.
+
+    `comments_if_no_articles`: when the reader did not choose a tab, no article matches and
+    some comments do, show those comments (and say so) rather than an empty articles tab."""
     now = now or timezone.now()
     results = Results(query=query, show=show, sort=sort)
     if not query.is_searchable:
@@ -178,6 +186,10 @@ def search(
     results.comment_count = min(counts["comments"], cap)
     results.more_articles = counts["articles"] > cap
     results.more_comments = counts["comments"] > cap
+    if comments_if_no_articles and show == "articles" and not counts["articles"]:
+        if counts["comments"]:
+            show = results.show = "comments"
+            results.showing_comments_instead = True
 
     def fetch(*, offset: int, size: int) -> list[Hit]:
         return backend.page(

@@ -35,6 +35,7 @@ def results(request):
         show=data["show"],
         page=request.GET.get("page", "1"),
         extra_protected=extra,
+        comments_if_no_articles="show" not in request.GET,
     )
     context = {
         "form": form,
@@ -47,6 +48,8 @@ def results(request):
         "has_filters": bool(data["section"] or data["from"] or data["to"]),
         **_links(request),
     }
+    if found.showing_comments_instead:  # the next pages show the comments too
+        context["extra_query"] = context["comments_query"]
     return render(request, TEMPLATE, context)
 
 

@@ -221,7 +221,7 @@ def test_reader_gets_help_when_nothing_is_found(client, committed):
     assert "لا شيء يطابق بحثك." in text
     assert "أزل فلتر القسم أو التاريخ." in text
     assert "كيف تبحث" in text
-    response = search(client, "الفضاء")
+    response = search(client, "الفضاء", show="articles")  # chosen: no comments instead
     assert "اطلع على التعليقات المطابقة." in text_of(response)
 
 
@@ -261,3 +261,33 @@ def test_section_tokens_of_the_index_are_not_words_a_reader_can_find(client, com
         make_article(body="خبر عادي", section=section)
     assert found_articles(client, f"s{section.pk}") == []
     assert found_articles(client, "عادي", section=section.slug) != []
+
+
+def test_reader_sees_the_matching_comments_when_no_article_matches(client, committed):
+    with committed():
+        article = make_article(title="مقال عن النقل", body="الحافلات في المدينة")
+        comment = make_comment(article, text="القطار السريع سيغير حياتنا")
+    response = search(client, "القطار")
+    page = page_of(response)
+    assert response.status_code == 200
+    assert page.articles == [] and page.comments == [comment.pk]
+    assert "لا يطابق بحثك أي مقال، وهذه تعليقات القراء التي تطابقه." in text_of(response)
+    english = client.get("/en/search/", {"q": "القطار"})
+    assert "No article matches your search; these readers’ comments do." in text_of(english)
+    # The next page, if any, shows comments too; the articles tab, chosen, shows articles.
+    assert any("show=comments" in link for link in page.links)
+    chosen = page_of(search(client, "القطار", show="articles"))
+    assert chosen.articles == [] and chosen.comments == []
+
+
+def test_fallback_to_comments_costs_no_extra_query(client, committed):
+    with committed():
+        article = make_article(body="الحافلات")
+        make_comment(article, text="القطار")
+        make_comment(article, text="الحافلات")
+    search(client, "القطار")  # warm the protected-words cache
+    with CaptureQueriesContext(connection) as articles_found:
+        assert page_of(search(client, "الحافلات")).articles == [article.pk]
+    with CaptureQueriesContext(connection) as comments_instead:
+        assert len(page_of(search(client, "القطار")).comments) == 1
+    assert len(comments_instead) == len(articles_found)

@@ -239,6 +239,12 @@ _SUFFIXES: tuple[tuple[str, float], ...] = tuple(
 )
 
 
+# The cheapest way to read each suffix, and the lengths to try (one look-up per length).
+_SUFFIX_COST: dict[str, float] = {}
+for _suffix, _cost in _SUFFIXES:
+    _SUFFIX_COST[_suffix] = min(_cost, _SUFFIX_COST.get(_suffix, _cost))
+_SUFFIX_LENGTHS = sorted({len(suffix) for suffix in _SUFFIX_COST})
+
 _WAW_PRONOUN = frozenset("و" + pronoun for pronoun in _PRONOUNS if pronoun)
 
 
@@ -272,10 +278,14 @@ def dictionary_stem(word: str) -> str | None:
         shortest = 2 if prefix.endswith((_ARTICLE, "لل")) else MIN_STEM
         if len(prefix) == 1 and len(rest) < MIN_STEM:
             continue
-        for suffix, s_cost in _SUFFIXES:
-            if not rest.endswith(suffix) or len(rest) - len(suffix) < 2:
+        for length in _SUFFIX_LENGTHS:
+            if len(rest) - length < 2:
+                break
+            suffix = rest[len(rest) - length :] if length else ""
+            s_cost = _SUFFIX_COST.get(suffix)
+            if s_cost is None:
                 continue
-            stem = rest[: len(rest) - len(suffix)] if suffix else rest
+            stem = rest[: len(rest) - length] if length else rest
             cost = len(prefix) + len(suffix) + p_cost + s_cost
             if suffix in _WAW_PRONOUN:
                 cost += 1.5  # و before a pronoun: a verb's "رفضوه", rarely anything else
