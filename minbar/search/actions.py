@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from minbar.discussion.models import Comment
 from minbar.search.arabic.analyser import ANALYSER_VERSION, tokenise
+from minbar.search.arabic.stem import is_arabic_word
 from minbar.search.backends import get_backend
 from minbar.search.documents import (
     INDEXED_STATUSES,
@@ -43,8 +44,9 @@ from minbar.search.models import (
     CommentEntry,
     IndexState,
     ProtectedWord,
+    VocabularyTerm,
 )
-from minbar.search.policy import epoch_seconds, key_seconds
+from minbar.search.policy import VOCABULARY_TERM_MAX, epoch_seconds, key_seconds
 from minbar.search.selectors import forget_protected_words, get_protected_words
 from minbar.search.texts import (
     ARTICLE_COLUMNS,
@@ -351,6 +353,7 @@ def do_rebuild_index(
             ).delete()
         comment_seconds = time.perf_counter() - started
 
+    do_refresh_vocabulary()
     IndexState.objects.update_or_create(
         name=STATE,
         defaults={
@@ -367,6 +370,22 @@ def do_rebuild_index(
         removed_articles=removed_articles,
         removed_comments=removed_comments,
     )
+
+
+def do_refresh_vocabulary(*, batch_size: int = 5000) -> int:
+    """Replace the "did you mean" vocabulary by the Arabic terms of the articles' index, as
+    the engine holds them; how many terms. `do_rebuild_index` ends with it; run it alone
+    (`rebuild_search_index --vocabulary-only`) to take in what was indexed since."""
+    backend = get_backend()
+    rows = [
+        VocabularyTerm(term=term, first=term[0], length=len(term), documents=documents)
+        for term, documents in backend.vocabulary()
+        if term and len(term) <= VOCABULARY_TERM_MAX and is_arabic_word(term)
+    ]
+    with transaction.atomic():
+        VocabularyTerm.objects.all().delete()
+        VocabularyTerm.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)
 
 
 # --- protected words -------------------------------------------------------------------------

@@ -27,6 +27,10 @@ MAX_CLAUSES = 12
 # name, an unknown word with a clitic in front); the rest are not looked for. Also the most
 # spellings of one phrase an engine is asked for (SQLite's phrases cannot hold alternatives).
 MAX_VARIANTS = 32
+# "Did you mean": terms of the vocabulary at most this long are kept; a word of up to
+# SUGGEST_SHORT letters may differ from its suggestion by one edit, a longer one by two.
+VOCABULARY_TERM_MAX = 64
+SUGGEST_SHORT = 4
 MAX_SPELLINGS = 32
 # A prefix (`word*`) must keep at least this many letters after analysis, or it is a plain word
 # (FTS5 keeps a prefix index of this length: shorter prefixes would match most of the index).

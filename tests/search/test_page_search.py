@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
+from urllib.parse import unquote
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -291,3 +294,29 @@ def test_fallback_to_comments_costs_no_extra_query(client, committed):
     with CaptureQueriesContext(connection) as comments_instead:
         assert len(page_of(search(client, "القطار")).comments) == 1
     assert len(comments_instead) == len(articles_found)
+
+
+def test_reader_is_offered_the_closest_spelling_when_nothing_matches(client, committed):
+    with committed():
+        article = make_article(title="الحكومة تقر الموازنة", body="جلسة طويلة للبرلمان")
+    call_command("rebuild_search_index", stdout=StringIO())  # fills the vocabulary
+    response = search(client, "الحكومع الموازنه")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "data-suggestion" in html
+    [link] = [link for link in page_of(response).links if "حكومه" in unquote(link)]
+    assert "هل تقصد" in text_of(response)
+    assert page_of(client.get(f"/search/{link}")).articles == [article.pk]
+    english = client.get("/en/search/", {"q": "الحكومع"})
+    assert "Did you mean" in text_of(english)
+
+
+def test_reader_is_offered_nothing_when_no_spelling_is_close(client, committed):
+    with committed():
+        make_article(title="الحكومة تقر الموازنة")
+    call_command("rebuild_search_index", stdout=StringIO())
+    for q in ("طماطم", "الحكومة طماطم", "<b>حكومع</b>", "حكو*"):
+        response = search(client, q)
+        assert response.status_code == 200
+        assert "data-suggestion" not in response.content.decode(), q
+    assert "data-suggestion" not in search(client, "الحكومة").content.decode()

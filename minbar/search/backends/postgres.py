@@ -140,6 +140,14 @@ class PostgresBackend:
             cursor.execute("DELETE FROM search_commententry")
             cursor.execute("DELETE FROM search_articleentry")
 
+    def vocabulary(self) -> Iterator[tuple[str, int]]:
+        """(term, articles holding it) for every term of the articles' documents."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word, ndoc FROM ts_stat('SELECT document FROM search_articleentry')"
+            )
+            yield from cursor.fetchall()
+
     def page(
         self,
         kind: Kind,

@@ -144,6 +144,16 @@ class SqliteBackend:
             cursor.execute("DELETE FROM search_commententry")
             cursor.execute("DELETE FROM search_articleentry")
 
+    def vocabulary(self) -> Iterator[tuple[str, int]]:
+        """(term, articles holding it) for every term of the articles' text columns."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_article_vocab "
+                f"USING fts5vocab(main, {ARTICLE_FTS}, 'row')"
+            )
+            cursor.execute("SELECT term, doc FROM temp.search_article_vocab")
+            yield from cursor.fetchall()
+
     def page(
         self,
         kind: Kind,
