@@ -197,17 +197,21 @@ def parse_query(text: str, *, extra_protected: frozenset[str] = frozenset()) -> 
 
 def _clause_matches(clause: Clause, terms: Sequence[str]) -> bool:
     last = len(clause.terms) - 1
+    if not clause.is_phrase:
+        options = clause.options(0)
+        return any(t.startswith(options) if clause.prefix else t in options for t in terms)
 
-    def fits(position: int, term: str) -> bool:
-        options = clause.options(position)
-        if clause.prefix and position == last:
-            return term.startswith(options)
-        return term in options
+    def fits(spelling: tuple[str, ...], start: int) -> bool:
+        for offset, wanted in enumerate(spelling):
+            term = terms[start + offset]
+            if not (
+                term.startswith(wanted) if clause.prefix and offset == last else term == wanted
+            ):
+                return False
+        return True
 
-    return any(
-        all(fits(offset, terms[start + offset]) for offset in range(len(clause.terms)))
-        for start in range(len(terms) - last)
-    )
+    spellings = clause.spellings()
+    return any(fits(s, start) for start in range(len(terms) - last) for s in spellings)
 
 
 def matches(query: Query, terms: Sequence[str]) -> bool:

@@ -58,20 +58,23 @@ def clause_tsquery(clause: Clause, *, labels: tuple[str, ...] = ()) -> str:
     one after the other; restricting every word of the phrase to one weight keeps them equal.
     """
     last = len(clause.terms) - 1
-
-    def word(i: int, label: str) -> str:
-        """One position: its term, or its term and variants ORed (`('a' | 'b')`)."""
-        options = [
-            quote_lexeme(term, prefix=clause.prefix and i == last, label=label)
-            for term in clause.options(i)
-        ]
-        return options[0] if len(options) == 1 else "(" + " | ".join(options) + ")"
-
     if not clause.is_phrase:
-        return word(0, "")
+        options = [quote_lexeme(term, prefix=clause.prefix) for term in clause.options(0)]
+        return options[0] if len(options) == 1 else "(" + " | ".join(options) + ")"
+    # A phrase with variants: the same spellings, in the same number, as the SQLite engine
+    # (whose phrases cannot hold alternatives) looks for.
+    spellings = clause.spellings()
+
+    def one(terms: tuple[str, ...], label: str) -> str:
+        return " <-> ".join(
+            quote_lexeme(term, prefix=clause.prefix and i == last, label=label)
+            for i, term in enumerate(terms)
+        )
 
     def phrase(label: str) -> str:
-        return " <-> ".join(word(i, label) for i in range(len(clause.terms)))
+        if len(spellings) == 1:
+            return one(spellings[0], label)
+        return " | ".join(f"({one(terms, label)})" for terms in spellings)
 
     if not labels:
         return f"({phrase('')})"
