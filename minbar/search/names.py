@@ -11,7 +11,7 @@ leaves it, and "لترامب", alone). A query for a name therefore also looks f
   "تنس", tennis, nor "غزة" "غزو", invasion);
 * the spellings of `CURATED`, for names that differ in more than one letter and for names the
   dictionary knows (واشنطن/واشنطون);
-* the word with و ف ب ل ك (and و/ف + ب ل ك) in front ("لترامب", "وماكرون", "ببوتين").
+* the word with و ب ل ف ك (and و + ب ل) in front ("لترامب", "وماكرون", "ببوتين").
 
 Generated spellings and clitic forms are for words the dictionary does not know (their term is
 not a dictionary word); the curated spellings are for any word, known names included. A form
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from minbar.search.arabic import dictionary
 from minbar.search.arabic.normalise import normalise
-from minbar.search.arabic.stem import MIN_STEM, is_arabic_word, stem
+from minbar.search.arabic.stem import MIN_STEM, is_arabic_word, prefix_stem, stem
 from minbar.search.policy import MAX_VARIANTS
 
 __all__ = ["CURATED", "query_variants", "spellings"]
@@ -78,7 +78,7 @@ CURATED = """
 
 _SUBSTITUTIONS = {"ت": "ط", "ط": "ت", "غ": "جقك", "ج": "غقك", "ق": "غجك", "ك": "غجق"}
 _VOWELS = "اوي"
-_CLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
+_CLITICS = ("و", "ب", "ل", "ف", "ك", "وب", "ول")
 # Shorter words have too many neighbours for generated spellings to be safe.
 _MIN_GENERATED = 4
 
@@ -100,19 +100,26 @@ def _curated() -> dict[str, tuple[str, ...]]:
 
 
 def _generated(word: str) -> list[str]:
-    """One alternation at a time (see the module doc), dictionary words left out."""
-    found: list[str] = []
+    """One alternation at a time (see the module doc), dictionary words left out: a long vowel
+    dropped or a consonant swapped first (the usual differences), then a vowel inserted
+    between two consonants, then the final ا/ة."""
+    dropped, swapped, inserted = [], [], []
     for i, letter in enumerate(word):
         for other in _SUBSTITUTIONS.get(letter, ""):
-            found.append(word[:i] + other + word[i + 1 :])
-        if letter in _VOWELS and 0 < i < len(word) - 1:
-            found.append(word[:i] + word[i + 1 :])
-        if i > 0 and word[i - 1] not in _VOWELS:
-            found += [word[:i] + vowel + word[i:] for vowel in _VOWELS]
+            swapped.append(word[:i] + other + word[i + 1 :])
+        between_consonants = 0 < i < len(word) - 1 and (
+            word[i - 1] not in _VOWELS and word[i + 1] not in _VOWELS
+        )
+        if letter in _VOWELS and between_consonants:
+            dropped.append(word[:i] + word[i + 1 :])
+        if i > 0 and word[i - 1] not in _VOWELS and letter not in _VOWELS:
+            inserted += [word[:i] + vowel + word[i:] for vowel in _VOWELS]
+    final = []
     if word.endswith("ا"):
-        found.append(word[:-1] + "ه")
+        final.append(word[:-1] + "ه")
     elif word.endswith("ه"):
-        found.append(word[:-1] + "ا")
+        final.append(word[:-1] + "ا")
+    found = [*dropped, *final, *swapped, *inserted]
     return [w for w in dict.fromkeys(found) if w != word and not dictionary.is_word(w)]
 
 
@@ -133,6 +140,7 @@ def query_variants(word: str, term: str) -> tuple[str, ...]:
     if len(word) < MIN_STEM or not is_arabic_word(word):
         return ()
     known = dictionary.is_word(term)
+    word = prefix_stem(word)  # "الحكومع" is looked for as حكومع, ال is the stemmer's
     others = spellings(word, known=known)
     curated = set(_curated().get(word, ()))
     forms = [clitic + word for clitic in _CLITICS] if not known else []

@@ -26,7 +26,7 @@ MAX_CLAUSES = 12
 # Terms one query word may stand for (its own and its variants: other spellings of a foreign
 # name, an unknown word with a clitic in front); the rest are not looked for. Also the most
 # spellings of one phrase an engine is asked for (SQLite's phrases cannot hold alternatives).
-MAX_VARIANTS = 32
+MAX_VARIANTS = 16
 # "Did you mean": terms of the vocabulary at most this long are kept; a word of up to
 # SUGGEST_SHORT letters may differ from its suggestion by one edit, a longer one by two.
 VOCABULARY_TERM_MAX = 64
