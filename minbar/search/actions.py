@@ -123,10 +123,28 @@ def _write_comments(
     return len(texts)
 
 
-def _replace_articles(rows: Sequence[tuple], *, extra: frozenset[str]) -> int:
+def _replace_articles(rows: Sequence[tuple], *, extra: frozenset[str]) -> list[ArticleText]:
     """Index articles given as ARTICLE_COLUMNS rows, replacing their old entries."""
     tags = tag_names(row[0] for row in rows)
-    return _write_articles(article_texts(rows, tags=tags, extra_protected=extra))
+    texts = article_texts(rows, tags=tags, extra_protected=extra)
+    _write_articles(texts)
+    return texts
+
+
+def _add_to_vocabulary(texts: Sequence[ArticleText]) -> None:
+    """Add the new Arabic terms of just-indexed articles to the suggestions' vocabulary (as
+    found in one article; a rebuild recounts), so a word is suggested from its first use."""
+    terms = {
+        term
+        for text in texts
+        for field in (text.title, text.standfirst, text.tags, text.body)
+        for term in field.split()
+        if len(term) <= VOCABULARY_TERM_MAX and is_arabic_word(term)
+    }
+    VocabularyTerm.objects.bulk_create(
+        [VocabularyTerm(term=t, first=t[0], length=len(t), documents=1) for t in terms],
+        ignore_conflicts=True,
+    )
 
 
 def _add_comment_rows(rows: Sequence[tuple], *, extra: frozenset[str], guarded: bool = True) -> int:
@@ -158,7 +176,7 @@ def do_index_article(*, article_id: int) -> None:
         ArticleEntry.objects.filter(article_id=article_id).delete()
         CommentEntry.objects.filter(article_id=article_id).delete()
         return
-    _replace_articles([row], extra=extra)
+    _add_to_vocabulary(_replace_articles([row], extra=extra))
     _pk, section_id, published_at, *_text = row
     moved = old is None or (
         key_seconds(old["id"]) != epoch_seconds(published_at) or old["section_id"] != section_id

@@ -320,3 +320,11 @@ def test_reader_is_offered_nothing_when_no_spelling_is_close(client, committed):
         assert response.status_code == 200
         assert "data-suggestion" not in response.content.decode(), q
     assert "data-suggestion" not in search(client, "الحكومة").content.decode()
+
+
+def test_a_newly_published_word_can_be_suggested_before_any_rebuild(client, committed):
+    with committed():
+        make_article(title="الحكومة تقر الموازنة")
+    response = search(client, "الحكومع")
+    assert "data-suggestion" in response.content.decode()
+    assert "حكومه" in unquote(" ".join(page_of(response).links))
