@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+# The moderators' group: named here, below every app, because discussion draws the team mark
+# from membership (minbar.discussion.selectors.team_member_ids) and may not import moderation,
+# which keeps the group's permissions (minbar.moderation.roles).
+MODERATORS = "moderators"
+
 
 def ensure_group(name: str, *, permissions: Iterable[tuple[str, str]], using: str = "default"):
     """Create the group if missing and give it every (app_label, codename) that exists.

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from minbar.accounts.models import AnyUser, User
 from minbar.core.http import paginate
+from minbar.core.roles import MODERATORS
 from minbar.discussion import policy
 from minbar.discussion.gate import get_gate
 from minbar.discussion.models import Comment, CommentVote
@@ -172,18 +173,15 @@ def get_discussion(request: HttpRequest, *, article: Article) -> Discussion:
 
 
 def team_member_ids(user_ids: set[int]) -> set[int]:
-    """Which of these accounts work for the site: staff, or readers who may moderate comments
-    (directly or through a group). What the team mark beside a name is drawn from, never the
-    name itself. One query."""
+    """Which of these accounts work for the site: staff, or members of the moderators' group.
+    What the team mark beside a name is drawn from, never the name itself. One query, made
+    when the discussion is rendered (once per version in production)."""
     if not user_ids:
         return set()
-    may_moderate = Q(groups__permissions__codename="moderate_comments") | Q(
-        user_permissions__codename="moderate_comments"
-    )
     return set(
         get_user_model()
         .objects.filter(pk__in=user_ids)
-        .filter(Q(is_staff=True) | may_moderate)
+        .filter(Q(is_staff=True) | Q(groups__name=MODERATORS))
         .values_list("pk", flat=True)
         .distinct()
     )

@@ -6,9 +6,9 @@ are for staff (superusers, or staff given those permissions in the admin).
 
 from __future__ import annotations
 
-from minbar.core.roles import ensure_group
+from minbar.core.roles import MODERATORS, ensure_group
 
-MODERATORS = "moderators"
+__all__ = ["MODERATORS", "MODERATOR_PERMISSIONS", "ensure_moderators"]
 
 MODERATOR_PERMISSIONS = [
     ("moderation", "moderate_comments"),
