@@ -11,6 +11,7 @@ rolls the whole import back.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -83,7 +84,9 @@ class ImportReport:
         }
 
 
-def check_import_archive(raw: bytes | str, *, editor=None) -> ImportReport:
+def check_import_archive(
+    raw: bytes | str, *, editor=None, comments_only: bool = False
+) -> ImportReport:
     """Parse and check a file's content, then import it; raises ArchiveInvalid with every error
     (the site is then unchanged)."""
     try:
@@ -95,19 +98,26 @@ def check_import_archive(raw: bytes | str, *, editor=None) -> ImportReport:
             raise
         errors = sorted([*invalid.errors, *more], key=lambda e: document_order(e.pointer))
         raise ArchiveInvalid(errors) from None
-    return do_import_archive(document, editor=editor)
+    return do_import_archive(document, editor=editor, comments_only=comments_only)
 
 
 @transaction.atomic
-def do_import_archive(document: ArchiveDocument, *, editor=None) -> ImportReport:
+def do_import_archive(
+    document: ArchiveDocument, *, editor=None, comments_only: bool = False
+) -> ImportReport:
     """Bring the site in line with a checked document, all or nothing.
+
+    With `comments_only`, an article that is already here (by slug, or by the path of the
+    entry's `url`) is left exactly as it is: only its comments are added or updated.
 
     Raises ArchiveInvalid for what only the site can tell (a username that is not allowed, or
     that looks like another account's); nothing is written before those checks pass.
     """
     report = ImportReport()
     authors = _comment_authors(document, report=report)
-    articles, created = _write_articles(document, editor=editor, report=report)
+    articles, created = _write_articles(
+        document, editor=editor, report=report, comments_only=comments_only
+    )
     _write_comments(
         document, articles=articles, authors=authors, report=report, new_articles=created
     )
@@ -258,9 +268,10 @@ def _article_fields(entry: ArticleEntry, *, section: Section) -> dict:
 
 
 def _write_articles(
-    document: ArchiveDocument, *, editor, report: ImportReport
+    document: ArchiveDocument, *, editor, report: ImportReport, comments_only: bool = False
 ) -> tuple[dict[str, Article], set[int]]:
-    """Create or update every article; returns them by slug, and the ids of the new ones."""
+    """Create or update every article; returns them by entry slug, and the ids of the new
+    ones. With `comments_only`, articles found here are not touched."""
     slugs = [entry.slug for entry in document.articles]
     existing: dict[str, Article] = {}
     for chunk in _chunks(slugs):
@@ -268,6 +279,13 @@ def _write_articles(
         existing.update(
             (article.slug, article)
             for article in Article.objects.select_for_update().filter(slug__in=chunk)
+        )
+    kept: dict[str, Article] = {}
+    if comments_only:
+        kept = _attach_only(document, existing)
+        report.articles_unchanged += len(kept)
+        document = dataclasses.replace(
+            document, articles=tuple(e for e in document.articles if e.slug not in kept)
         )
     ids = [article.pk for article in existing.values()]
     current_tags: dict[int, set[str]] = defaultdict(set)
@@ -284,7 +302,7 @@ def _write_articles(
 
     names = _Names()
     now = timezone.now()
-    articles: dict[str, Article] = {}
+    articles: dict[str, Article] = dict(kept)
     created: set[int] = set()
     touched: list[Article] = []
     new_tags: list = []
@@ -357,6 +375,21 @@ def _write_articles(
     if changed_ids:
         transaction.on_commit(lambda: _announce_articles(changed_ids))
     return articles, created
+
+
+def _attach_only(document: ArchiveDocument, existing: dict[str, Article]) -> dict[str, Article]:
+    """The articles a comments-only import finds here, by entry slug: the article with that
+    slug, else the one at the path of the entry's `url` (locked like the others)."""
+    from minbar.archive.migrate import article_ids_by_path, page_path
+
+    kept = {e.slug: existing[e.slug] for e in document.articles if e.slug in existing}
+    wanted = {e.slug: page_path(e.url) for e in document.articles if e.slug not in kept and e.url}
+    if wanted:
+        paths = article_ids_by_path()
+        ids = {slug: paths[path] for slug, path in wanted.items() if path in paths}
+        found = Article.objects.select_for_update().in_bulk(list(set(ids.values())))
+        kept.update((slug, found[pk]) for slug, pk in ids.items())
+    return kept
 
 
 def _announce_articles(article_ids: list[int]) -> None:

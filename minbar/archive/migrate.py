@@ -437,7 +437,8 @@ class _Plan:
     accounts: dict[int, int]  # person number -> user id, for the people already imported
 
 
-def _article_paths() -> dict[str, int]:
+def article_ids_by_path() -> dict[str, int]:
+    """Every article's id by the path of its address (as `page_path` gives it)."""
     paths: dict[str, int] = {}
     for pk, slug in Article.objects.values_list("pk", "slug").iterator(chunk_size=2000):
         paths[page_path(Article(slug=slug).get_absolute_url())] = pk
@@ -452,7 +453,7 @@ def plan(
     create_missing: bool,
     report: MigrationReport,
 ) -> _Plan:
-    paths = _article_paths()
+    paths = article_ids_by_path()
     by_slug = dict(
         Article.objects.filter(slug__in=list(set(url_map.values()))).values_list("slug", "pk")
     )

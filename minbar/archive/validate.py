@@ -54,7 +54,7 @@ DOCUMENT_KEYS = {"format", "version", "site", "articles"}
 SITE_KEYS = {"name", "time_zone"}
 ARTICLE_KEYS = {
     "slug", "title", "standfirst", "body", "language", "section", "tags", "authors", "status",
-    "published_at", "updated_at", "comments_open", "source", "comments",
+    "published_at", "updated_at", "comments_open", "source", "comments", "url",
 }  # fmt: skip
 SOURCE_KEYS = {"name", "url", "language"}
 COMMENT_KEYS = {"id", "parent", "author", "created_at", "text", "score", "status"}
@@ -120,6 +120,9 @@ class ArticleEntry:
     source_url: str
     source_language: str
     comments: tuple[CommentEntry, ...]
+    # The article's address (here, or on the site it came from): how `--comments-only` finds
+    # an article whose slug changed (docs/archive-format-v2.md).
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -469,6 +472,7 @@ class _Checker:
         comments_open = self.boolean(value, "comments_open", pointer, default=True)
         source = self.source(value.get("source"), f"{pointer}/source")
         comments = self.comments(value.get("comments", _MISSING), f"{pointer}/comments")
+        url = self.string(value, "url", pointer, strip=True, max_length=SOURCE_URL_MAX)
         if len(self.errors) > before:
             return None
         return ArticleEntry(
@@ -489,6 +493,7 @@ class _Checker:
             source_url=source[1],
             source_language=source[2],
             comments=comments,
+            url=url or "",
         )
 
     def language(self, parent: dict, key: str, pointer: str, *, default: str) -> str | None:
