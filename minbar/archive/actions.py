@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minbar.accounts.policy import username_key, username_problems
-from minbar.archive import policy
+from minbar.archive import policy, v2
 from minbar.archive.validate import (
     ArchiveDocument,
     ArchiveError,
@@ -66,6 +66,8 @@ class ImportReport:
     comments_updated: int = 0
     comments_unchanged: int = 0
     accounts_created: int = 0
+    votes_created: int = 0
+    created_usernames: set[str] = field(default_factory=set)
     article_ids: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -121,6 +123,9 @@ def do_import_archive(
     _write_comments(
         document, articles=articles, authors=authors, report=report, new_articles=created
     )
+    if document.version >= 2:
+        v2.apply_readers(document, created=report.created_usernames)
+        report.votes_created = v2.write_votes(document, articles=articles, authors=authors)
     report.article_ids = [articles[entry.slug].pk for entry in document.articles]
     return report
 
@@ -146,9 +151,14 @@ def _username_message(problems: list[str]) -> str:
 
 def _author_pointers(document: ArchiveDocument) -> dict[str, list[str]]:
     pointers: dict[str, list[str]] = {}
+    # Version 2: the readers listed, and every voter, have accounts too.
+    for reader in document.readers:
+        pointers.setdefault(reader.username, []).append(f"{reader.pointer}/username")
     for article in document.articles:
         for comment in article.comments:
             pointers.setdefault(comment.author, []).append(f"{comment.pointer}/author")
+            for vote in comment.votes:
+                pointers.setdefault(vote.reader, []).append(f"{vote.pointer}/reader")
     return pointers
 
 
@@ -212,6 +222,7 @@ def _comment_authors(document: ArchiveDocument, *, report: ImportReport) -> dict
     _insert(get_user_model(), accounts)
     found.update((user.username, user.pk) for user in accounts)
     report.accounts_created = len(accounts)
+    report.created_usernames = {user.username for user in accounts}
     return found
 
 
@@ -402,6 +413,7 @@ def _announce_articles(article_ids: list[int]) -> None:
 _COMMENT_FIELDS = (
     "pk", "article_id", "parent_id", "root_id", "depth", "author_id", "body", "status",
     "created_at", "imported_score", "upvotes", "downvotes", "best_rank", "import_id",
+    "edited_at",
 )  # fmt: skip
 
 
@@ -487,6 +499,7 @@ def _write_comments(
                     imported_score=item.score,
                     best_rank=best_rank(upvotes=0, downvotes=0, imported_score=item.score),
                     import_id=item.id,
+                    edited_at=item.edited_at,
                 )
                 new.append(_Planned(comment, item, parent, root, author_id))
                 if item.status == VISIBLE:
@@ -564,6 +577,8 @@ def _update_matched_comments(matched: list[_Planned]) -> tuple[set[int], set[int
             "body": entry.text,
             "imported_score": imported,
         }
+        if entry.edited_at is not None:  # version 2; an edit is never undone by a file
+            wanted["edited_at"] = entry.edited_at
         changes = [name for name, value in wanted.items() if getattr(comment, name) != value]
         for name in changes:
             setattr(comment, name, wanted[name])

@@ -8,7 +8,13 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 FORMAT = "minbar-archive"
+# The version export writes by default, and the ones import reads (docs/archive-format-v2.md).
 VERSION = 1
+LATEST = 2
+VERSIONS = (1, 2)
+# A comment in an archive may be longer than a reader may post (COMMENT_MAX): an import is
+# history, so it is taken whole, up to this many characters.
+HISTORY_COMMENT_MAX = 100_000
 ARTICLE_STATUSES = ("draft", "scheduled", "published")
 COMMENT_STATUSES = ("visible", "pending", "rejected", "deleted")
 DEFAULT_ARTICLE_STATUS = "published"

@@ -18,9 +18,12 @@ from minbar.news.models import Article
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
-def get_archive_document(*, time_zone: str | None = None) -> dict[str, Any]:
-    """The whole site as a version 1 archive, times written in `time_zone` (default: the
-    site's TIME_ZONE)."""
+def get_archive_document(
+    *, time_zone: str | None = None, version: int = policy.VERSION, personal_data: bool = False
+) -> dict[str, Any]:
+    """The whole site as an archive of `version` (1, or 2 with readers, votes and edit
+    times), times written in `time_zone` (default: the site's TIME_ZONE). Emails leave only
+    with `personal_data`, and the file says so."""
     zone_name = time_zone or settings.TIME_ZONE
     zone = zoneinfo.ZoneInfo(zone_name)
 
@@ -33,10 +36,21 @@ def get_archive_document(*, time_zone: str | None = None) -> dict[str, Any]:
     # Articles by publication time, then slug: drafts without a time come last.
     articles.sort(key=lambda a: (a.published_at is None, a.published_at or _EPOCH, a.slug))
     comments = _comments_by_article([article.pk for article in articles], when=when)
-    return {
+    head: dict[str, Any] = {
         "format": policy.FORMAT,
-        "version": policy.VERSION,
+        "version": version,
         "site": {"name": settings.MINBAR_SITE_NAME, "time_zone": zone_name},
+    }
+    if version >= 2:
+        head["personal_data"] = personal_data
+        head["readers"] = _readers(when=when, personal_data=personal_data)
+        _add_v2_comment_fields(articles, comments, when=when)
+    if version < 2:
+        for items in comments.values():
+            for item in items:
+                del item["_pk"]
+    return {
+        **head,
         "articles": [
             {
                 "slug": article.slug,
@@ -65,6 +79,64 @@ def get_archive_document(*, time_zone: str | None = None) -> dict[str, Any]:
             for article in articles
         ],
     }
+
+
+def _readers(*, when, personal_data: bool) -> list[dict[str, Any]]:
+    """Every reader's account (staff are the newsroom's, and stay out), by username."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    verified = (
+        set(EmailAddress.objects.filter(verified=True).values_list("user_id", "email"))
+        if personal_data
+        else set()
+    )
+    readers = []
+    rows = (
+        get_user_model()
+        .objects.filter(is_staff=False, is_superuser=False)
+        .order_by("username")
+        .values_list("pk", "username", "display_name", "date_joined", "email")
+    )
+    for pk, username, display_name, joined, email in rows.iterator(chunk_size=2000):
+        reader: dict[str, Any] = {
+            "username": username,
+            "display_name": display_name,
+            "joined_at": when(joined),
+        }
+        if personal_data:
+            reader["email"] = email
+            reader["email_verified"] = bool(email) and (pk, email.lower()) in verified
+        readers.append(reader)
+    return readers
+
+
+def _add_v2_comment_fields(articles, comments: dict[int, list[dict[str, Any]]], *, when) -> None:
+    """Each comment's edit time and votes (reader, value, time, whether it counts)."""
+    from minbar.discussion.models import CommentVote
+
+    ids = [article.pk for article in articles]
+    edited: dict[tuple[int, int], Any] = {}
+    votes: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for pk, edited_at in Comment.objects.filter(
+            article_id__in=chunk, edited_at__isnull=False
+        ).values_list("pk", "edited_at"):
+            edited[pk] = edited_at
+        for comment_id, username, value, at, counted in (
+            CommentVote.objects.filter(comment__article_id__in=chunk)
+            .order_by("comment_id", "created_at", "voter__username")
+            .values_list("comment_id", "voter__username", "value", "created_at", "is_counted")
+        ):
+            votes[comment_id].append(
+                {"reader": username, "value": value, "at": when(at), "counted": counted}
+            )
+    for items in comments.values():
+        for item in items:
+            pk = item.pop("_pk")
+            item["edited_at"] = when(edited.get(pk))
+            item["votes"] = votes.get(pk, [])
 
 
 def _comments_by_article(article_ids: list[int], *, when) -> dict[int, list[dict[str, Any]]]:
@@ -101,6 +173,7 @@ def _comments_by_article(article_ids: list[int], *, when) -> dict[int, list[dict
         )
         result[article_id] = [
             {
+                "_pk": pk,
                 "id": ids[pk],
                 "parent": ids[parent_id] if parent_id is not None else None,
                 "author": username,

@@ -26,8 +26,29 @@ class Command(BaseCommand):
             default=None,
             help="Write times in this zone (default: the site's TIME_ZONE).",
         )
+        parser.add_argument(
+            "--format-version",
+            type=int,
+            choices=(1, 2),
+            default=1,
+            help="1 (articles and discussions) or 2 (also readers, individual votes and edit "
+            "times: lossless; docs/archive-format-v2.md).",
+        )
+        parser.add_argument(
+            "--with-personal-data",
+            action="store_true",
+            help="Version 2: include the readers' emails and whether they were verified.",
+        )
 
-    def handle(self, *args, file: str, time_zone: str | None = None, **options):
+    def handle(
+        self,
+        *args,
+        file: str,
+        time_zone: str | None = None,
+        format_version: int = 1,
+        with_personal_data: bool = False,
+        **options,
+    ):
         if time_zone:
             try:
                 zoneinfo.ZoneInfo(time_zone)
@@ -36,7 +57,13 @@ class Command(BaseCommand):
                     _("Unknown time zone %(zone)s (expected e.g. Asia/Riyadh).")
                     % {"zone": time_zone}
                 ) from None
-        text = dump_archive(get_archive_document(time_zone=time_zone))
+        if with_personal_data and format_version < 2:
+            raise CommandError(_("--with-personal-data needs --format-version 2."))
+        text = dump_archive(
+            get_archive_document(
+                time_zone=time_zone, version=format_version, personal_data=with_personal_data
+            )
+        )
         if file == "-":
             self._write_stdout(text)
         else:
