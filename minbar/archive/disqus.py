@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from minbar.archive import sources
 from minbar.archive.sources import Post, SourceError, SourceInvalid, Thread
-from minbar.archive.xmlstream import child, local, records, refuse_entities, text_of
+from minbar.archive.xmlstream import children, local, records, refuse_entities, text_of
 
 DISQUS_NS = "http://disqus.com"
 INTERNALS_NS = "http://disqus.com/disqus-internals"
@@ -37,8 +37,14 @@ def _root(element) -> None:
         )
 
 
-def _flag(element, name: str, *, default: bool = False) -> bool:
-    value = text_of(element, name).strip().lower()
+def _text(fields: dict, name: str) -> str:
+    item = fields.get(name)
+    return (item.text or "") if item is not None else ""
+
+
+def _flag(element, name: str, *, default: bool = False, fields: dict | None = None) -> bool:
+    value = (_text(fields, name) if fields is not None else text_of(element, name)).strip()
+    value = value.lower()
     if not value:
         return default
     if value in ("true", "1"):
@@ -78,8 +84,8 @@ def parse_time(value: str, *, line: int, what: str) -> dt.datetime:
     return parsed.astimezone(dt.UTC)
 
 
-def _count(element, name: str) -> int:
-    value = text_of(element, name).strip()
+def _count(element, name: str, fields: dict) -> int:
+    value = _text(fields, name).strip()
     if not value:
         return 0
     if not value.isdigit() or len(value) > 9:
@@ -108,7 +114,7 @@ def _dsq_id(element, what: str, *, required: bool = True) -> str | None:
 def read(source: BinaryIO | str) -> Iterator[Thread | Post]:
     """Every thread and post of the file, in file order; raises SourceInvalid at the first
     thing that cannot be read (the line is in the error)."""
-    for element in records(source, depth=1, on_root=_root):
+    for element in records(source, depth=1, tags=["{*}thread", "{*}post"], on_root=_root):
         name = local(element.tag)
         if name not in ("thread", "post"):
             continue  # categories, and anything a later export adds
@@ -123,32 +129,34 @@ def read(source: BinaryIO | str) -> Iterator[Thread | Post]:
             )
             continue
         post_id = _dsq_id(element, "post")
-        thread = child(element, "thread")
+        fields = children(element)
+        thread = fields.get("thread")
         if thread is None:
             raise SourceInvalid([SourceError(line, _("The post has no <thread>."))])
-        author = child(element, "author")
-        anonymous = _flag(author, "isAnonymous") if author is not None else True
+        author = fields.get("author")
+        who_fields = children(author) if author is not None else {}
+        anonymous = _flag(author, "isAnonymous", fields=who_fields) if author is not None else True
         who = sources.person(
-            username="" if anonymous or author is None else text_of(author, "username"),
-            name=text_of(author, "name") if author is not None else "",
-            email=text_of(author, "email") if author is not None else "",
+            username="" if anonymous else _text(who_fields, "username"),
+            name=_text(who_fields, "name"),
+            email=_text(who_fields, "email"),
         )
-        if _flag(element, "isSpam"):
+        if _flag(element, "isSpam", fields=fields):
             status = sources.REJECTED
-        elif _flag(element, "isDeleted"):
+        elif _flag(element, "isDeleted", fields=fields):
             status = sources.DELETED
-        elif not _flag(element, "isApproved", default=True):
+        elif not _flag(element, "isApproved", default=True, fields=fields):
             status = sources.PENDING
         else:
             status = sources.VISIBLE
         yield Post(
             id=post_id,
             thread=_dsq_id(thread, "thread"),
-            parent=_dsq_id(child(element, "parent"), "parent", required=False),
+            parent=_dsq_id(fields.get("parent"), "parent", required=False),
             author=who,
-            created_at=parse_time(text_of(element, "createdAt"), line=line, what="createdAt"),
-            html=text_of(element, "message"),
-            score=_count(element, "likes") - _count(element, "dislikes"),
+            created_at=parse_time(_text(fields, "createdAt"), line=line, what="createdAt"),
+            html=_text(fields, "message"),
+            score=_count(element, "likes", fields) - _count(element, "dislikes", fields),
             status=status,
             line=line,
         )

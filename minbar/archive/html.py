@@ -23,6 +23,10 @@ KEPT_TAGS = {
 # Nothing that could carry markup: plain text goes straight through (most comments).
 _PLAIN = re.compile(r"[<>&*_`\[\]\\#|~+=-]|^\s*\d+[.)]", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Paragraphs of plain text, the shape of most Disqus messages: no converter needed.
+_PLAIN_PARAGRAPHS = re.compile(r"(?:\s*<p>[^<>&*_`\[\]\\#|~+=-]*</p>)+\s*")
+_PARAGRAPH = re.compile(r"<p>([^<]*)</p>")
+_NUMBERED = re.compile(r"\s*\d+[.)]")
 
 
 class _Converter(MarkdownConverter):
@@ -43,6 +47,10 @@ def to_markdown(html: str) -> str:
     """A comment's HTML as Minbar Markdown, cleaned like a reader's text."""
     if not _PLAIN.search(html):
         text = html
+    elif _PLAIN_PARAGRAPHS.fullmatch(html) and not any(
+        _NUMBERED.match(p) for p in _PARAGRAPH.findall(html)
+    ):
+        text = "\n\n".join(" ".join(p.split()) for p in _PARAGRAPH.findall(html))
     else:
         safe = nh3.clean(
             html,

@@ -28,6 +28,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -605,28 +606,41 @@ def _create_accounts(
     used_emails: set[str] = set()
     for start in range(0, len(emails), BATCH):
         used_emails.update(
-            e.lower()
-            for e in User.objects.filter(email__in=emails[start : start + BATCH]).values_list(
-                "email", flat=True
-            )
+            User.objects.annotate(lowered=Lower("email"))
+            .filter(lowered__in=emails[start : start + BATCH])
+            .values_list("lowered", flat=True)
         )
-    # Case-insensitive stragglers (Ahmad@x vs ahmad@x) are caught one by one.
+    displays = [_display_name(person) for person in people]
+    display_keys = [
+        accounts.display_name_key(display, own_key=accounts.username_key(username))
+        if display
+        else ""
+        for display, username in zip(displays, names, strict=True)
+    ]
+    wanted = sorted({key for key in display_keys if key})
+    # A shown name may not look like any account's username or shown name.
     shown: set[str] = set()
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start : start + BATCH]
+        for row in User.objects.filter(
+            Q(username_key__in=chunk) | Q(display_name_key__in=chunk)
+        ).values_list("username_key", "display_name_key"):
+            shown.update(row)
+    # ... nor the username of another account this import makes.
+    shown.update(accounts.username_key(username) for username in names)
     rows = []
     password = make_password(None)
-    for person, username in zip(people, names, strict=True):
+    for person, username, display, display_key in zip(
+        people, names, displays, display_keys, strict=True
+    ):
         own = accounts.username_key(username)
         email = person.email if len(person.email) <= 254 else ""
-        if email and (
-            email.lower() in used_emails or User.objects.filter(email__iexact=email).exists()
-        ):
+        if email and email.lower() in used_emails:
             report.emails_not_kept += 1
             email = ""
         if email:
             used_emails.add(email.lower())
-        display = _display_name(person)
-        display_key = accounts.display_name_key(display, own_key=own) if display else ""
-        if display_key and (display_key in shown or _key_in_db(display_key)):
+        if display_key and display_key != own and display_key in shown:
             display, display_key = "", ""
         if display_key:
             shown.add(display_key)

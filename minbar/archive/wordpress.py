@@ -125,7 +125,7 @@ def read(source: BinaryIO | str, *, time_zone: str | None = None) -> Iterator[Th
     users: dict[str, tuple[str, str, str]] = {}  # user id -> (login, display name, email)
     item_line = 0
     thread: Thread | None = None
-    for element in records(source, depth=2, on_root=_root):
+    for element in records(source, depth=2, tags=["item", "{*}author"], on_root=_root):
         # Depth 2 is a child of <channel>: authors, items, and the channel's own fields.
         name = local(element.tag)
         refuse_entities(element)

@@ -19,12 +19,22 @@ from minbar.archive.sources import SourceError, SourceInvalid
 
 
 def local(tag: object) -> str:
-    """The name of a tag without its namespace."""
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    """The name of a tag without its namespace (`{uri}name` → `name`)."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def namespace(tag: object) -> str:
-    return (etree.QName(tag).namespace or "") if isinstance(tag, str) else ""
+    return tag[1:].partition("}")[0] if isinstance(tag, str) and tag[:1] == "{" else ""
+
+
+def children(element) -> dict[str, object]:
+    """The first child of each name (namespace left out), in one pass."""
+    found: dict[str, object] = {}
+    for item in element:
+        name = local(item.tag)
+        if name not in found:
+            found[name] = item
+    return found
 
 
 def text_of(element, name: str, ns: str | None = None) -> str:
@@ -43,10 +53,16 @@ def child(element, name: str):
 
 
 def records(
-    source: BinaryIO | str, *, depth: int, on_root: Callable[[object], None] | None = None
+    source: BinaryIO | str,
+    *,
+    depth: int,
+    tags: list[str],
+    on_root: Callable[[object], None] | None = None,
 ) -> Iterator[object]:
-    """Every element `depth` levels below the root (1: the root's children), once it has
-    closed; the caller reads it before asking for the next one, which frees it.
+    """Every element named in `tags` (`{*}post`: any namespace) that sits `depth` levels
+    below the root (1: the root's children), once it has closed; the caller reads it before
+    asking for the next one, which frees it and everything before it. Only those elements
+    reach Python; the parser skips the rest in C.
 
     Raises SourceInvalid with the line for anything that is not well-formed XML, or that
     declares a document type.
@@ -54,7 +70,8 @@ def records(
     _refuse_doctype(source)
     parser = etree.iterparse(
         source,
-        events=("start", "end"),
+        events=("end",),
+        tag=tags,
         resolve_entities=False,
         load_dtd=False,
         no_network=True,
@@ -63,33 +80,43 @@ def records(
         remove_pis=True,
         dtd_validation=False,
     )
-    level = -1
+    root_seen = False
     try:
-        for event, element in parser:
-            if event == "start":
-                level += 1
-                if level == 0:
-                    docinfo = element.getroottree().docinfo
-                    if docinfo.doctype or docinfo.internalDTD is not None:
-                        raise _doctype_refused(1)
-                    if on_root is not None:
-                        on_root(element)
+        for _event, element in parser:
+            if not root_seen:
+                root_seen = True
+                _check_root(element.getroottree(), on_root)
+            if _depth(element) != depth:
                 continue
-            if level == depth:
-                yield element
-                # Free the record and everything before it under the same parent.
-                element.clear(keep_tail=False)
-                parent = element.getparent()
-                if parent is not None:
-                    while element.getprevious() is not None:
-                        del parent[0]
-            elif isinstance(element, etree._Entity):  # pragma: no cover - never expanded
-                pass
-            level -= 1
+            yield element
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
+        if not root_seen and parser.root is not None:
+            _check_root(parser.root.getroottree(), on_root)
     except etree.XMLSyntaxError as error:
         line = error.lineno or (error.position[0] if error.position else 0) or None
         message = _("The file is not well-formed XML: %(problem)s") % {"problem": _problem(error)}
         raise SourceInvalid([SourceError(line, message)]) from None
+
+
+def _check_root(tree, on_root) -> None:
+    docinfo = tree.docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise _doctype_refused(1)
+    if on_root is not None:
+        on_root(tree.getroot())
+
+
+def _depth(element) -> int:
+    depth = 0
+    parent = element.getparent()
+    while parent is not None:
+        depth += 1
+        parent = parent.getparent()
+    return depth
 
 
 def _doctype_refused(line: int) -> SourceInvalid:
@@ -142,7 +169,7 @@ def _problem(error: etree.XMLSyntaxError) -> str:
 
 def refuse_entities(element) -> None:
     """An entity reference left unexpanded in a record is refused where it stands."""
-    for node in element.iter():
+    for node in element.iter(etree.Entity):
         if isinstance(node, etree._Entity):
             raise SourceInvalid(
                 [

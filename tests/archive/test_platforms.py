@@ -303,3 +303,20 @@ def test_wxr_1_1_is_read_too(tmp_path, kashmir):
     outcome = run("import_wordpress", write(tmp_path, text), "--time-zone", "UTC")
     assert outcome.ok, outcome.stderr
     assert imported("wp:101").article == kashmir
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        ("<p>سطر أول</p>\n<p>second   line</p>", "سطر أول\n\nsecond line"),
+        ("<p>1. not a list</p>", "1\\. not a list"),
+        ("<p>5 * 3 = 15</p>", "5 \\* 3 \\= 15"),
+        ("<p>x</p><script>alert(1)</script>", "x"),
+        ('<p><a href="javascript:alert(1)">y</a></p>', "y"),
+        ("<ol><li>one</li></ol>", "1. one"),
+    ],
+)
+def test_html_becomes_the_markdown_that_shows_the_same(html, markdown):
+    from minbar.archive.html import to_markdown
+
+    assert to_markdown(html) == markdown
