@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -33,11 +35,22 @@ class PlatformImportCommand(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and report; write nothing."
         )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="The language of the summary and the errors (default: the site's).",
+        )
 
     def records(self, handle, **options) -> Iterator[Thread | Post]:  # pragma: no cover
         raise NotImplementedError
 
-    def handle(self, *args, file: str, **options):
+    def handle(self, *args, **options):
+        if options.get("language"):
+            with translation.override(options["language"]):
+                return self._import(*args, **options)
+        return self._import(*args, **options)
+
+    def _import(self, *args, file: str, **options):
         if file == "-" or not os.path.isfile(file):
             raise CommandError(
                 _("Cannot read %(path)s: give the path of an export file.") % {"path": file}

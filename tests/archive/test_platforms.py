@@ -229,16 +229,18 @@ def test_summary_is_in_arabic_by_default(kashmir):
     assert "Import finished." not in outcome.stdout
 
 
-def test_comments_of_the_english_address_match_too(kashmir):
+def test_summary_in_english_on_request(kashmir):
+    outcome = run("import_disqus", DISQUS, "--language", "en", language="ar")
+    assert outcome.ok
+    assert "Import finished." in outcome.stdout
+
+
+def test_comments_of_the_english_address_match_too(tmp_path, kashmir):
     text = (FIXTURES / "disqus.xml").read_text()
     text = text.replace(
         "https://old.example.com/articles/kashmir-talks/", "/en/articles/kashmir-talks"
     )
-    import tempfile
-
-    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as handle:
-        handle.write(text)
-    assert run("import_disqus", handle.name).ok
+    assert run("import_disqus", write(tmp_path, text)).ok
     assert imported("disqus:5001").article == kashmir
 
 
