@@ -126,6 +126,7 @@ def do_import_archive(
     if document.version >= 2:
         v2.apply_readers(document, created=report.created_usernames)
         report.votes_created = v2.write_votes(document, articles=articles, authors=authors)
+        v2.write_moderation(document, articles=articles, authors=authors)
     report.article_ids = [articles[entry.slug].pk for entry in document.articles]
     return report
 
@@ -159,6 +160,10 @@ def _author_pointers(document: ArchiveDocument) -> dict[str, list[str]]:
             pointers.setdefault(comment.author, []).append(f"{comment.pointer}/author")
             for vote in comment.votes:
                 pointers.setdefault(vote.reader, []).append(f"{vote.pointer}/reader")
+    for kind, pointer, fields in document.moderation:
+        person = "reporter" if kind == "reports" else "reader"
+        if fields[person]:
+            pointers.setdefault(fields[person], []).append(f"{pointer}/{person}")
     return pointers
 
 

@@ -44,7 +44,8 @@ def get_archive_document(
     if version >= 2:
         head["personal_data"] = personal_data
         head["readers"] = _readers(when=when, personal_data=personal_data)
-        _add_v2_comment_fields(articles, comments, when=when)
+        ids = _add_v2_comment_fields(articles, comments, when=when)
+        head["moderation"] = _moderation(ids, when=when)
     if version < 2:
         for items in comments.values():
             for item in items:
@@ -111,8 +112,11 @@ def _readers(*, when, personal_data: bool) -> list[dict[str, Any]]:
     return readers
 
 
-def _add_v2_comment_fields(articles, comments: dict[int, list[dict[str, Any]]], *, when) -> None:
-    """Each comment's edit time and votes (reader, value, time, whether it counts)."""
+def _add_v2_comment_fields(
+    articles, comments: dict[int, list[dict[str, Any]]], *, when
+) -> dict[int, tuple[str, str]]:
+    """Each comment's edit time and votes (reader, value, time, whether it counts); returns
+    every comment's (article slug, id in the file) by primary key."""
     from minbar.discussion.models import CommentVote
 
     ids = [article.pk for article in articles]
@@ -132,11 +136,79 @@ def _add_v2_comment_fields(articles, comments: dict[int, list[dict[str, Any]]], 
             votes[comment_id].append(
                 {"reader": username, "value": value, "at": when(at), "counted": counted}
             )
-    for items in comments.values():
+    slugs = {article.pk: article.slug for article in articles}
+    names: dict[int, tuple[str, str]] = {}
+    for article_id, items in comments.items():
         for item in items:
             pk = item.pop("_pk")
+            names[pk] = (slugs[article_id], item["id"])
             item["edited_at"] = when(edited.get(pk))
             item["votes"] = votes.get(pk, [])
+    return names
+
+
+def _moderation(ids: dict[int, tuple[str, str]], *, when) -> dict[str, list[dict[str, Any]]]:
+    """Reports, sanctions and decisions, in an order the file itself carries."""
+    import json
+
+    from minbar.moderation.models import AuditEntry, CommentReport, Sanction
+
+    def name(user) -> str | None:
+        return user.username if user is not None else None
+
+    reports = [
+        {
+            "article": ids[r.comment_id][0],
+            "comment": ids[r.comment_id][1],
+            "reporter": r.reporter.username,
+            "reason": r.reason,
+            "text": r.text,
+            "counted": r.is_counted,
+            "at": when(r.created_at),
+            "resolution": r.resolution,
+            "resolved_at": when(r.resolved_at),
+            "resolved_by": name(r.resolved_by),
+        }
+        for r in CommentReport.objects.select_related("reporter", "resolved_by")
+    ]
+    reports.sort(key=lambda r: (r["at"], r["article"], r["comment"], r["reporter"]))
+    sanctions = [
+        {
+            "reader": s.reader.username,
+            "kind": s.kind,
+            "reason": s.reason,
+            "starts_at": when(s.starts_at),
+            "ends_at": when(s.ends_at),
+            "by": name(s.created_by),
+            "lifted_at": when(s.lifted_at),
+            "lifted_by": name(s.lifted_by),
+        }
+        for s in Sanction.objects.select_related("reader", "created_by", "lifted_by")
+    ]
+    sanctions.sort(key=lambda s: (s["starts_at"], s["reader"], s["kind"]))
+    decisions = []
+    for d in AuditEntry.objects.select_related("actor", "reader"):
+        comment = ids.get(d.comment_id) if d.comment_id else None
+        decisions.append(
+            {
+                "action": d.action,
+                "at": when(d.created_at),
+                "by": name(d.actor),
+                "reason": d.reason,
+                "article": comment[0] if comment else _slug(d.article_id),
+                "comment": comment[1] if comment else None,
+                "reader": name(d.reader),
+                "details": d.details,
+            }
+        )
+    decisions.sort(key=lambda d: (d["at"], d["action"], json.dumps(d, sort_keys=True)))
+    return {"reports": reports, "sanctions": sanctions, "decisions": decisions}
+
+
+def _slug(article_id: int | None) -> str | None:
+    if article_id is None:
+        return None
+    return Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
 
 
 def _comments_by_article(article_ids: list[int], *, when) -> dict[int, list[dict[str, Any]]]:

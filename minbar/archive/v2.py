@@ -170,4 +170,103 @@ def write_votes(document: ArchiveDocument, *, articles: dict, authors: dict[str,
     return added
 
 
-__all__ = ["apply_readers", "username_key", "write_votes"]
+def _comment_ids(document: ArchiveDocument, articles: dict) -> dict[tuple[str, str], int]:
+    """(article slug, file id) → comment id, for every comment of the file."""
+    found: dict[tuple[str, str], int] = {}
+    for entry in document.articles:
+        article = articles[entry.slug]
+        by_id: dict[str, int] = {}
+        pks: set[int] = set()
+        for pk, import_id in Comment.objects.filter(article_id=article.pk).values_list(
+            "pk", "import_id"
+        ):
+            pks.add(pk)
+            if import_id:
+                by_id[import_id] = pk
+        for item in entry.comments:
+            pk = by_id.get(item.id)
+            if pk is None:
+                native = policy.native_pk(item.id)
+                pk = native if native in pks else None
+            if pk is not None:
+                found[(entry.slug, item.id)] = pk
+    return found
+
+
+def write_moderation(document: ArchiveDocument, *, articles: dict, authors: dict) -> None:
+    """Reports, sanctions and decisions the site does not have yet. Staff are named by
+    username; one that has no account here is left out of the row (as when a staff account
+    is deleted): a file never makes staff."""
+    from minbar.moderation.models import AuditEntry, CommentReport, Sanction
+
+    if not document.moderation:
+        return
+    User = get_user_model()
+    staff_names = {
+        fields[key]
+        for _kind, _pointer, fields in document.moderation
+        for key in ("resolved_by", "by", "lifted_by")
+        if fields.get(key)
+    }
+    staff = dict(User.objects.filter(username__in=staff_names).values_list("username", "pk"))
+    comments = _comment_ids(document, articles)
+
+    def who(name: str) -> int | None:
+        return staff.get(name) if name else None
+
+    def person(name: str) -> int | None:
+        return authors.get(name) if name else None
+
+    reports = set(CommentReport.objects.values_list("comment_id", "reporter_id"))
+    sanctions = set(Sanction.objects.values_list("reader_id", "kind", "starts_at"))
+    decisions = set(
+        AuditEntry.objects.values_list(
+            "action", "created_at", "actor_id", "comment_id", "article_id", "reader_id"
+        )
+    )
+    new_reports, new_sanctions, new_decisions = [], [], []
+    for kind, _pointer, f in document.moderation:
+        if kind == "reports":
+            key = (comments[(f["article"], f["comment"])], authors[f["reporter"]])
+            if key in reports:
+                continue
+            reports.add(key)
+            new_reports.append(
+                CommentReport(
+                    comment_id=key[0], reporter_id=key[1], reason=f["reason"], text=f["text"],
+                    is_counted=f["counted"], created_at=f["at"], resolution=f["resolution"],
+                    resolved_at=f["resolved_at"], resolved_by_id=who(f["resolved_by"]),
+                )
+            )  # fmt: skip
+        elif kind == "sanctions":
+            key = (authors[f["reader"]], f["kind"], f["starts_at"])
+            if key in sanctions:
+                continue
+            sanctions.add(key)
+            new_sanctions.append(
+                Sanction(
+                    reader_id=key[0], kind=f["kind"], reason=f["reason"],
+                    starts_at=f["starts_at"], ends_at=f["ends_at"], created_by_id=who(f["by"]),
+                    lifted_at=f["lifted_at"], lifted_by_id=who(f["lifted_by"]),
+                )
+            )  # fmt: skip
+        else:
+            comment = comments.get((f["article"], f["comment"])) if f["comment"] else None
+            article = articles[f["article"]].pk if f["article"] else None
+            key = (f["action"], f["at"], who(f["by"]), comment, article, person(f["reader"]))
+            if key in decisions:
+                continue
+            decisions.add(key)
+            new_decisions.append(
+                AuditEntry(
+                    action=f["action"], created_at=f["at"], actor_id=key[2], reason=f["reason"],
+                    comment_id=comment, article_id=article, reader_id=key[5],
+                    details=f["details"],
+                )
+            )  # fmt: skip
+    CommentReport.objects.bulk_create(new_reports, batch_size=BATCH)
+    Sanction.objects.bulk_create(new_sanctions, batch_size=BATCH)
+    AuditEntry.objects.bulk_create(new_decisions, batch_size=BATCH)
+
+
+__all__ = ["apply_readers", "username_key", "write_moderation", "write_votes"]

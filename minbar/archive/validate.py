@@ -51,7 +51,16 @@ MUST_BE_PARENT = gettext_lazy(
 
 DOCUMENT_KEYS = {"format", "version", "site", "articles"}
 # What version 2 adds (docs/archive-format-v2.md); in a version 1 file these are unknown.
-DOCUMENT_KEYS_V2 = DOCUMENT_KEYS | {"personal_data", "readers"}
+DOCUMENT_KEYS_V2 = DOCUMENT_KEYS | {"personal_data", "readers", "moderation"}
+MODERATION_KEYS = {"reports", "sanctions", "decisions"}
+REPORT_KEYS = {
+    "article", "comment", "reporter", "reason", "text", "counted", "at", "resolution",
+    "resolved_at", "resolved_by",
+}  # fmt: skip
+SANCTION_KEYS = {
+    "reader", "kind", "reason", "starts_at", "ends_at", "by", "lifted_at", "lifted_by",
+}  # fmt: skip
+DECISION_KEYS = {"action", "at", "by", "reason", "article", "comment", "reader", "details"}
 READER_KEYS = {"username", "display_name", "joined_at", "email", "email_verified"}
 VOTE_KEYS = {"reader", "value", "at", "counted"}
 SITE_KEYS = {"name", "time_zone"}
@@ -158,6 +167,8 @@ class ArchiveDocument:
     version: int = 1
     personal_data: bool = False
     readers: tuple[ReaderEntry, ...] = ()
+    # (kind, pointer, fields) of every report, sanction and decision, in file order
+    moderation: tuple[tuple[str, str, dict[str, Any]], ...] = ()
 
     @property
     def comment_count(self) -> int:
@@ -449,6 +460,7 @@ class _Checker:
             version=self.version,
             personal_data=personal_data,
             readers=readers,
+            moderation=self.moderation(data.get("moderation"), articles),
         )
 
     def readers(self, value: Any, *, personal_data: bool) -> tuple[ReaderEntry, ...]:
@@ -502,6 +514,86 @@ class _Checker:
                 )
             )
         return tuple(entries)
+
+    def moderation(
+        self, value: Any, articles: list[ArticleEntry]
+    ) -> tuple[tuple[str, str, dict[str, Any]], ...]:
+        """Reports, sanctions and decisions (docs/archive-format-v2.md): readers by username,
+        comments by article slug and comment id, staff by username (or null)."""
+        from minbar.moderation.models import AuditEntry, CommentReport, Sanction
+
+        if value is None or not self.obj(value, "/moderation", MODERATION_KEYS):
+            return ()
+        comments = {(a.slug, c.id) for a in articles for c in a.comments}
+        slugs = {a.slug for a in articles}
+        found: list[tuple[str, str, dict[str, Any]]] = []
+        specs = {
+            "reports": REPORT_KEYS,
+            "sanctions": SANCTION_KEYS,
+            "decisions": DECISION_KEYS,
+        }
+        for kind, keys in specs.items():
+            items = value.get(kind)
+            if items is None or not self._expect(items, f"/moderation/{kind}", list, MUST_BE_LIST):
+                continue
+            for index, item in enumerate(items):
+                at = f"/moderation/{kind}/{index}"
+                if not self.obj(item, at, keys):
+                    continue
+                before = len(self.errors)
+                fields: dict[str, Any] = {}
+                for key in sorted(keys):
+                    if key in {"at", "resolved_at", "starts_at", "ends_at", "lifted_at"}:
+                        fields[key] = self.time(item, key, at)
+                    elif key == "counted":
+                        fields[key] = self.boolean(item, key, at, default=True)
+                    elif key == "details":
+                        details = item.get(key) or {}
+                        if not isinstance(details, dict):
+                            self.error(f"{at}/details", MUST_BE_OBJECT % {"found": "value"})
+                        fields[key] = details
+                    else:
+                        fields[key] = self.string(item, key, at, max_length=5000) or ""
+                # The rows' own rules, said before the database would.
+                if kind == "reports":
+                    person, when = "reporter", "at"
+                    if fields["reason"] not in CommentReport.Reason.values:
+                        self.error(f"{at}/reason", _("Unknown reason."))
+                    if fields["resolution"] not in CommentReport.Resolution.values:
+                        self.error(f"{at}/resolution", _("Unknown resolution."))
+                    if bool(fields["resolution"]) != (fields["resolved_at"] is not None):
+                        self.error(
+                            f"{at}/resolved_at",
+                            _("A resolved report has a time, and an open one has none."),
+                        )
+                    if (fields["article"], fields["comment"]) not in comments:
+                        self.error(f"{at}/comment", _("No comment of the file has this id."))
+                elif kind == "sanctions":
+                    person, when = "reader", "starts_at"
+                    if fields["kind"] not in Sanction.Kind.values:
+                        self.error(f"{at}/kind", _("Unknown kind."))
+                    elif (fields["kind"] == "suspension") != (fields["ends_at"] is not None):
+                        self.error(f"{at}/ends_at", _("A suspension ends, and a ban does not."))
+                else:
+                    person, when = "reader", "at"
+                    if fields["action"] not in AuditEntry.Action.values:
+                        self.error(f"{at}/action", _("Unknown action."))
+                    if fields["article"] and fields["article"] not in slugs:
+                        self.error(f"{at}/article", _("No article of the file has this slug."))
+                    if fields["comment"] and (fields["article"], fields["comment"]) not in (
+                        comments
+                    ):
+                        self.error(f"{at}/comment", _("No comment of the file has this id."))
+                if fields[when] is None:
+                    self.error(f"{at}/{when}", _("This field is required."))
+                if fields[person]:
+                    fields[person] = unicodedata.normalize("NFC", fields[person])
+                    self.authors.setdefault(fields[person], []).append(f"{at}/{person}")
+                elif kind != "decisions":
+                    self.error(f"{at}/{person}", _("This field is required."))
+                if len(self.errors) == before:
+                    found.append((kind, at, fields))
+        return tuple(found)
 
     def votes(self, value: Any, pointer: str) -> tuple[VoteEntry, ...]:
         if value is None or not self._expect(value, pointer, list, MUST_BE_LIST):

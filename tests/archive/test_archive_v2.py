@@ -153,3 +153,84 @@ def test_a_comment_longer_than_a_reader_may_post_is_imported_whole(tmp_path):
     outcome = run_import(doc, tmp_path=tmp_path)
     assert outcome.ok, outcome.stderr
     assert len(Comment.objects.get(import_id="c1").body) == 7012
+
+
+def build_moderation() -> None:
+    """Reports (counted or not, open or resolved), a lifted suspension, a ban, and the
+    decisions the moderators' actions logged."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from minbar.moderation import actions as moderation
+
+    chief = make_user("chief", is_staff=True, is_superuser=True)
+    article = Article.objects.get(slug="kashmir-talks")
+    first = Comment.objects.filter(article=article, parent=None).first()
+    reply = Comment.objects.filter(article=article).exclude(parent=None).first()
+    omar = User.objects.get(username="omar")
+    fresh = User.objects.get(username="fresh_reader")
+    moderation.do_report_comment(first, reporter=omar, reason="abuse", text="")
+    moderation.do_report_comment(
+        first, reporter=fresh, reason="other", text="غير لائق", counted=False
+    )
+    moderation.do_report_comment(reply, reporter=User.objects.get(username="reem_k"),
+                                 reason="spam", text="")  # fmt: skip
+    moderation.do_reject_comment(reply, moderator=chief, reason="إعلان")
+    moderation.do_suspend_reader(
+        fresh, moderator=chief, until=timezone.now() + dt.timedelta(days=3), reason="تجربة"
+    )
+    moderation.do_lift_sanctions(fresh, moderator=chief, reason="خطأ")
+    moderation.do_ban_reader(User.objects.get(username="lurker"), moderator=chief, reason="سبام")
+
+
+def moderation_counts() -> dict:
+    from minbar.moderation.models import AuditEntry, CommentReport, Sanction
+
+    return {
+        "reports": sorted(
+            CommentReport.objects.values_list(
+                "reporter__username", "reason", "is_counted", "resolution"
+            )
+        ),
+        "sanctions": sorted(Sanction.objects.values_list("reader__username", "kind", "lifted_at")),
+        "decisions": sorted(
+            AuditEntry.objects.values_list("action", "actor__username", "reader__username")
+        ),
+    }
+
+
+def test_round_trip_keeps_the_moderation_history(tmp_path):
+    build_site()
+    build_moderation()
+    before = counts() | moderation_counts()
+    assert before["reports"] and before["sanctions"] and before["decisions"]
+    first = run_export("--format-version", "2", "--with-personal-data")
+    # The newsroom's staff accounts are made on the new site first; readers travel.
+    from minbar.moderation.models import AuditEntry
+
+    AuditEntry.objects.all().delete()  # kept by SET_NULL otherwise
+    Article.objects.all().delete()
+    EmailAddress.objects.all().delete()
+    User.objects.filter(is_staff=False).delete()
+    outcome = run_import(first, tmp_path=tmp_path)
+    assert outcome.ok, outcome.stderr
+    assert run_export("--format-version", "2", "--with-personal-data") == first
+    assert counts() | moderation_counts() == before
+    # And again: nothing added.
+    assert run_import(first, tmp_path=tmp_path).ok
+    assert counts() | moderation_counts() == before
+
+
+def test_a_report_of_a_comment_that_is_not_in_the_file_is_named(tmp_path):
+    doc = document(version=2)
+    doc["moderation"] = {
+        "reports": [
+            {"article": "kashmir-talks", "comment": "c99", "reporter": "dana-m",
+             "reason": "spam", "at": "2022-07-15T11:00:00+03:00"}
+        ]
+    }  # fmt: skip
+    outcome = run_import(doc, tmp_path=tmp_path)
+    assert not outcome.ok
+    assert "/moderation/reports/0/comment" in outcome.pointers()
+    assert not Comment.objects.exists()
