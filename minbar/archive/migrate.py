@@ -817,7 +817,7 @@ def write(
     for article, number in visible.items():
         Article.objects.filter(pk=article).update(comment_count=F("comment_count") + number)
     new_articles = set(created_articles)
-    announce = {a: list(ids) for a, ids in touched.items() if a not in new_articles}
+    announce = {a: ids for a, ids in touched.items() if a not in new_articles}
     if created_articles:
         transaction.on_commit(lambda: _announce_articles(created_articles))
     if announce:
@@ -834,9 +834,11 @@ def _announce_articles(ids: list[int]) -> None:
         article_changed.send(sender=Article, article_id=article_id)
 
 
-def _announce_discussions(comment_ids_by_article: dict[int, list[int]]) -> None:
+def _announce_discussions(comment_ids_by_article: dict[int, array]) -> None:
     for article_id, comment_ids in comment_ids_by_article.items():
-        discussion_changed.send(sender=Comment, article_id=article_id, comment_ids=comment_ids)
+        discussion_changed.send(
+            sender=Comment, article_id=article_id, comment_ids=list(comment_ids)
+        )
 
 
 # --- the action ------------------------------------------------------------------------------
