@@ -322,3 +322,21 @@ def test_html_becomes_the_markdown_that_shows_the_same(html, markdown):
     from minbar.archive.html import to_markdown
 
     assert to_markdown(html) == markdown
+
+
+def test_the_article_page_hears_of_its_new_comments(kashmir, django_capture_on_commit_callbacks):
+    from minbar.core.signals import discussion_changed
+
+    heard = []
+
+    def receiver(sender, article_id, comment_ids, **kwargs):
+        heard.append((article_id, sorted(comment_ids)))
+
+    discussion_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert run("import_disqus", DISQUS).ok
+    finally:
+        discussion_changed.disconnect(receiver)
+    ids = sorted(Comment.objects.filter(article=kashmir).values_list("pk", flat=True))
+    assert heard == [(kashmir.pk, ids)]
