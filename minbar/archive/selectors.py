@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -21,9 +22,35 @@ _EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
 def get_archive_document(
     *, time_zone: str | None = None, version: int = policy.VERSION, personal_data: bool = False
 ) -> dict[str, Any]:
-    """The whole site as an archive of `version` (1, or 2 with readers, votes and edit
-    times), times written in `time_zone` (default: the site's TIME_ZONE). Emails leave only
-    with `personal_data`, and the file says so."""
+    """The whole site as an archive of `version` (1, or 2 with readers, votes, edit times and
+    moderation history), times written in `time_zone` (default: the site's TIME_ZONE).
+    Emails leave only with `personal_data`, and the file says so."""
+    head, articles, tail = _archive_parts(
+        time_zone=time_zone, version=version, personal_data=personal_data
+    )
+    document = {**head, "articles": list(articles)}
+    document.update(tail())
+    return document
+
+
+def iter_archive_text(
+    *, time_zone: str | None = None, version: int = policy.VERSION, personal_data: bool = False
+) -> Iterator[str]:
+    """The same document as `dump_archive(get_archive_document(...))`, byte for byte, in
+    pieces: one article (with its discussion) at a time, so that memory holds a chunk of
+    articles, not the site."""
+    head, articles, tail = _archive_parts(
+        time_zone=time_zone, version=version, personal_data=personal_data
+    )
+    return policy.iter_dump(head, articles, tail)
+
+
+_CHUNK = 100
+
+
+def _archive_parts(*, time_zone: str | None, version: int, personal_data: bool):
+    """(the keys before the articles, the articles one by one, a function giving the keys
+    after them once the articles have been read)."""
     zone_name = time_zone or settings.TIME_ZONE
     zone = zoneinfo.ZoneInfo(zone_name)
 
@@ -35,7 +62,6 @@ def get_archive_document(
     )
     # Articles by publication time, then slug: drafts without a time come last.
     articles.sort(key=lambda a: (a.published_at is None, a.published_at or _EPOCH, a.slug))
-    comments = _comments_by_article([article.pk for article in articles], when=when)
     head: dict[str, Any] = {
         "format": policy.FORMAT,
         "version": version,
@@ -44,42 +70,63 @@ def get_archive_document(
     if version >= 2:
         head["personal_data"] = personal_data
         head["readers"] = _readers(when=when, personal_data=personal_data)
-        ids = _add_v2_comment_fields(articles, comments, when=when)
-        head["moderation"] = _moderation(ids, when=when)
-    if version < 2:
-        for items in comments.values():
-            for item in items:
-                del item["_pk"]
+    # The file ids of the comments the moderation history names, gathered on the way.
+    wanted = _moderated_comment_ids() if version >= 2 else set()
+    names: dict[int, tuple[str, str]] = {}
+
+    def entries() -> Iterator[dict[str, Any]]:
+        for start in range(0, len(articles), _CHUNK):
+            chunk = articles[start : start + _CHUNK]
+            comments = _comments_by_article([article.pk for article in chunk], when=when)
+            if version >= 2:
+                found = _add_v2_comment_fields(chunk, comments, when=when)
+                names.update((pk, found[pk]) for pk in wanted & found.keys())
+            else:
+                for items in comments.values():
+                    for item in items:
+                        del item["_pk"]
+            for article in chunk:
+                yield _article_entry(article, comments.get(article.pk, []), when=when)
+
+    def tail() -> dict[str, Any]:
+        return {"moderation": _moderation(names, when=when)} if version >= 2 else {}
+
+    return head, entries(), tail
+
+
+def _article_entry(article: Article, comments: list[dict[str, Any]], *, when) -> dict[str, Any]:
     return {
-        **head,
-        "articles": [
+        "slug": article.slug,
+        "title": article.title,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "language": article.language,
+        "section": article.section.name,
+        "tags": sorted(tag.name for tag in article.tags.all()),
+        "authors": sorted(author.name for author in article.authors.all()),
+        "status": article.status,
+        "published_at": when(article.published_at),
+        "updated_at": when(article.updated_at),
+        "comments_open": article.comments_open,
+        "source": (
             {
-                "slug": article.slug,
-                "title": article.title,
-                "standfirst": article.standfirst,
-                "body": article.body,
-                "language": article.language,
-                "section": article.section.name,
-                "tags": sorted(tag.name for tag in article.tags.all()),
-                "authors": sorted(author.name for author in article.authors.all()),
-                "status": article.status,
-                "published_at": when(article.published_at),
-                "updated_at": when(article.updated_at),
-                "comments_open": article.comments_open,
-                "source": (
-                    {
-                        "name": article.source_name,
-                        "url": article.source_url,
-                        "language": article.source_language,
-                    }
-                    if article.source_name or article.source_url or article.source_language
-                    else None
-                ),
-                "comments": comments.get(article.pk, []),
+                "name": article.source_name,
+                "url": article.source_url,
+                "language": article.source_language,
             }
-            for article in articles
-        ],
+            if article.source_name or article.source_url or article.source_language
+            else None
+        ),
+        "comments": comments,
     }
+
+
+def _moderated_comment_ids() -> set[int]:
+    from minbar.moderation.models import AuditEntry, CommentReport
+
+    return set(CommentReport.objects.values_list("comment_id", flat=True)) | set(
+        AuditEntry.objects.filter(comment__isnull=False).values_list("comment_id", flat=True)
+    )
 
 
 def _readers(*, when, personal_data: bool) -> list[dict[str, Any]]:
