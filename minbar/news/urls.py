@@ -3,6 +3,7 @@ from django.urls import path
 
 from minbar.news import feeds, views
 from minbar.news.sitemaps import SITEMAPS
+from minbar.serving.middleware import public_page
 
 app_name = "news"
 
@@ -12,12 +13,16 @@ urlpatterns = [
     path("sections/<uslug:slug>/", views.section_detail, name="section"),
     path("tags/<uslug:slug>/", views.tag_detail, name="tag"),
     path("authors/<uslug:slug>/", views.author_detail, name="author"),
-    path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed-rss"),
-    path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
-    path("sections/<uslug:slug>/rss/", feeds.SectionFeed(), name="section-feed-rss"),
-    path("sections/<uslug:slug>/atom/", feeds.SectionAtomFeed(), name="section-feed-atom"),
-    path("tags/<uslug:slug>/rss/", feeds.TagFeed(), name="tag-feed-rss"),
-    path("tags/<uslug:slug>/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
+    path("feeds/rss/", public_page(feeds.LatestArticlesFeed()), name="feed-rss"),
+    path("feeds/atom/", public_page(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
+    path("sections/<uslug:slug>/rss/", public_page(feeds.SectionFeed()), name="section-feed-rss"),
+    path(
+        "sections/<uslug:slug>/atom/",
+        public_page(feeds.SectionAtomFeed()),
+        name="section-feed-atom",
+    ),
+    path("tags/<uslug:slug>/rss/", public_page(feeds.TagFeed()), name="tag-feed-rss"),
+    path("tags/<uslug:slug>/atom/", public_page(feeds.TagAtomFeed()), name="tag-feed-atom"),
 ]
 
 # Sitemaps and robots.txt live outside the language prefix (see config/urls.py).
@@ -25,7 +30,7 @@ seo_urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
-        sitemap_views.sitemap,
+        public_page(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),

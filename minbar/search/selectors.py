@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import router
 from django.http import Http404
@@ -19,15 +19,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minbar.core.memo import LocalMemo
 from minbar.discussion.models import Comment
 from minbar.discussion.policy import fits_on_one_page
 from minbar.news.models import Article, Section
 from minbar.search import policy
 from minbar.search.backends import Hit, Window, get_backend
 from minbar.search.highlight import Marker, best_snippet, highlight
-from minbar.search.models import ArticleEntry
+from minbar.search.models import ArticleEntry, VocabularyTerm
 from minbar.search.query import Query
+from minbar.search.suggest import allowed_edits, suggestion
 from minbar.search.texts import plain_text
 
 PROTECTED_WORDS_CACHE_KEY = "search:protected-words"
@@ -40,12 +40,10 @@ SORTS: tuple[Sort, ...] = ("relevance", "date")
 SHOWS: tuple[Show, ...] = ("articles", "comments")
 
 
-_memo = LocalMemo()
-
-
 def get_protected_words() -> frozenset[str]:
     """The staff's protected words, as the analyser takes them (`extra_protected`)."""
-    return _memo.get(PROTECTED_WORDS_CACHE_KEY, _load_protected_words)
+    # A second of this worker's memory in front of the shared cache (the "worker" cache).
+    return caches["worker"].get_or_set(PROTECTED_WORDS_CACHE_KEY, _load_protected_words)
 
 
 def _load_protected_words() -> frozenset[str]:
@@ -59,7 +57,7 @@ def _load_protected_words() -> frozenset[str]:
 
 
 def forget_protected_words() -> None:
-    _memo.forget()
+    caches["worker"].delete(PROTECTED_WORDS_CACHE_KEY)
     cache.delete(PROTECTED_WORDS_CACHE_KEY)
 
 
@@ -116,6 +114,10 @@ class Results:
     more_comments: bool = False
     page: Page | None = None
     hits: list[ArticleHit | CommentHit] = field(default_factory=list)
+    # True when no article matched and the comments that did are shown instead.
+    showing_comments_instead: bool = False
+    # A spelling from the index's vocabulary to offer when nothing matched ("هل تقصد …").
+    suggestion: str = ""
 
     @property
     def count(self) -> int:
@@ -163,8 +165,12 @@ def search(
     page: str | int = 1,
     extra_protected: frozenset[str] = frozenset(),
     now: dt.datetime | None = None,
+    comments_if_no_articles: bool = False,
 ) -> Results:
-    """Run a searchable query; the page of `show` hits in `sort` order, and both counts."""
+    """Run a searchable query; the page of `show` hits in `sort` order, and both counts.
+
+    `comments_if_no_articles`: when the reader did not choose a tab, no article matches and
+    some comments do, show those comments (and say so) rather than an empty articles tab."""
     now = now or timezone.now()
     results = Results(query=query, show=show, sort=sort)
     if not query.is_searchable:
@@ -178,6 +184,14 @@ def search(
     results.comment_count = min(counts["comments"], cap)
     results.more_articles = counts["articles"] > cap
     results.more_comments = counts["comments"] > cap
+    if (
+        comments_if_no_articles
+        and show == "articles"
+        and not counts["articles"]
+        and counts["comments"]
+    ):
+        show = results.show = "comments"
+        results.showing_comments_instead = True
 
     def fetch(*, offset: int, size: int) -> list[Hit]:
         return backend.page(
@@ -185,6 +199,8 @@ def search(
             now_seconds=policy.epoch_seconds(now), offset=offset, size=size,
         )  # fmt: skip
 
+    if not counts["articles"] and not counts["comments"]:
+        results.suggestion = suggest_spelling(query)
     results.page = _page(_Hits(fetch, count=results.count), number=page)
     marker = Marker(
         terms=query.highlight_terms(),
@@ -197,6 +213,24 @@ def search(
     else:
         results.hits = _comment_hits(ids, marker=marker, now=now)
     return results
+
+
+def suggest_spelling(query: Query) -> str:
+    """A query that would find something, from the articles' vocabulary ("" when none): one
+    query to see which terms are known, one per unknown term for its neighbours."""
+
+    def known(terms: set[str]) -> set[str]:
+        return set(VocabularyTerm.objects.filter(term__in=terms).values_list("term", flat=True))
+
+    def candidates(term: str) -> list[tuple[str, int]]:
+        edits = allowed_edits(term)
+        return list(
+            VocabularyTerm.objects.filter(
+                first=term[0], length__range=(len(term) - edits, len(term) + edits)
+            ).values_list("term", "documents")
+        )
+
+    return suggestion(query, known=known, candidates=candidates)
 
 
 def _article_hits(ids: list[int], *, marker: Marker, now: dt.datetime) -> list[ArticleHit]:
