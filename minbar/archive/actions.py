@@ -11,6 +11,7 @@ rolls the whole import back.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minbar.accounts.policy import username_key, username_problems
-from minbar.archive import policy
+from minbar.archive import policy, v2
+from minbar.archive.migrate import article_ids_by_path, page_path
 from minbar.archive.validate import (
     ArchiveDocument,
     ArchiveError,
@@ -65,6 +67,8 @@ class ImportReport:
     comments_updated: int = 0
     comments_unchanged: int = 0
     accounts_created: int = 0
+    votes_created: int = 0
+    created_usernames: set[str] = field(default_factory=set)
     article_ids: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -83,7 +87,9 @@ class ImportReport:
         }
 
 
-def check_import_archive(raw: bytes | str, *, editor=None) -> ImportReport:
+def check_import_archive(
+    raw: bytes | str, *, editor=None, comments_only: bool = False
+) -> ImportReport:
     """Parse and check a file's content, then import it; raises ArchiveInvalid with every error
     (the site is then unchanged)."""
     try:
@@ -95,22 +101,33 @@ def check_import_archive(raw: bytes | str, *, editor=None) -> ImportReport:
             raise
         errors = sorted([*invalid.errors, *more], key=lambda e: document_order(e.pointer))
         raise ArchiveInvalid(errors) from None
-    return do_import_archive(document, editor=editor)
+    return do_import_archive(document, editor=editor, comments_only=comments_only)
 
 
 @transaction.atomic
-def do_import_archive(document: ArchiveDocument, *, editor=None) -> ImportReport:
+def do_import_archive(
+    document: ArchiveDocument, *, editor=None, comments_only: bool = False
+) -> ImportReport:
     """Bring the site in line with a checked document, all or nothing.
+
+    With `comments_only`, an article that is already here (by slug, or by the path of the
+    entry's `url`) is left exactly as it is: only its comments are added or updated.
 
     Raises ArchiveInvalid for what only the site can tell (a username that is not allowed, or
     that looks like another account's); nothing is written before those checks pass.
     """
     report = ImportReport()
     authors = _comment_authors(document, report=report)
-    articles, created = _write_articles(document, editor=editor, report=report)
+    articles, created = _write_articles(
+        document, editor=editor, report=report, comments_only=comments_only
+    )
     _write_comments(
         document, articles=articles, authors=authors, report=report, new_articles=created
     )
+    if document.version >= 2:
+        v2.apply_readers(document, created=report.created_usernames)
+        report.votes_created = v2.write_votes(document, articles=articles, authors=authors)
+        v2.write_moderation(document, articles=articles, authors=authors)
     report.article_ids = [articles[entry.slug].pk for entry in document.articles]
     return report
 
@@ -136,9 +153,18 @@ def _username_message(problems: list[str]) -> str:
 
 def _author_pointers(document: ArchiveDocument) -> dict[str, list[str]]:
     pointers: dict[str, list[str]] = {}
+    # Version 2: the readers listed, and every voter, have accounts too.
+    for reader in document.readers:
+        pointers.setdefault(reader.username, []).append(f"{reader.pointer}/username")
     for article in document.articles:
         for comment in article.comments:
             pointers.setdefault(comment.author, []).append(f"{comment.pointer}/author")
+            for vote in comment.votes:
+                pointers.setdefault(vote.reader, []).append(f"{vote.pointer}/reader")
+    for kind, pointer, fields in document.moderation:
+        person = "reporter" if kind == "reports" else "reader"
+        if fields[person]:
+            pointers.setdefault(fields[person], []).append(f"{pointer}/{person}")
     return pointers
 
 
@@ -202,6 +228,7 @@ def _comment_authors(document: ArchiveDocument, *, report: ImportReport) -> dict
     _insert(get_user_model(), accounts)
     found.update((user.username, user.pk) for user in accounts)
     report.accounts_created = len(accounts)
+    report.created_usernames = {user.username for user in accounts}
     return found
 
 
@@ -258,9 +285,10 @@ def _article_fields(entry: ArticleEntry, *, section: Section) -> dict:
 
 
 def _write_articles(
-    document: ArchiveDocument, *, editor, report: ImportReport
+    document: ArchiveDocument, *, editor, report: ImportReport, comments_only: bool = False
 ) -> tuple[dict[str, Article], set[int]]:
-    """Create or update every article; returns them by slug, and the ids of the new ones."""
+    """Create or update every article; returns them by entry slug, and the ids of the new
+    ones. With `comments_only`, articles found here are not touched."""
     slugs = [entry.slug for entry in document.articles]
     existing: dict[str, Article] = {}
     for chunk in _chunks(slugs):
@@ -268,6 +296,13 @@ def _write_articles(
         existing.update(
             (article.slug, article)
             for article in Article.objects.select_for_update().filter(slug__in=chunk)
+        )
+    kept: dict[str, Article] = {}
+    if comments_only:
+        kept = _attach_only(document, existing)
+        report.articles_unchanged += len(kept)
+        document = dataclasses.replace(
+            document, articles=tuple(e for e in document.articles if e.slug not in kept)
         )
     ids = [article.pk for article in existing.values()]
     current_tags: dict[int, set[str]] = defaultdict(set)
@@ -284,7 +319,7 @@ def _write_articles(
 
     names = _Names()
     now = timezone.now()
-    articles: dict[str, Article] = {}
+    articles: dict[str, Article] = dict(kept)
     created: set[int] = set()
     touched: list[Article] = []
     new_tags: list = []
@@ -359,6 +394,19 @@ def _write_articles(
     return articles, created
 
 
+def _attach_only(document: ArchiveDocument, existing: dict[str, Article]) -> dict[str, Article]:
+    """The articles a comments-only import finds here, by entry slug: the article with that
+    slug, else the one at the path of the entry's `url` (locked like the others)."""
+    kept = {e.slug: existing[e.slug] for e in document.articles if e.slug in existing}
+    wanted = {e.slug: page_path(e.url) for e in document.articles if e.slug not in kept and e.url}
+    if wanted:
+        paths = article_ids_by_path()
+        ids = {slug: paths[path] for slug, path in wanted.items() if path in paths}
+        found = Article.objects.select_for_update().in_bulk(list(set(ids.values())))
+        kept.update((slug, found[pk]) for slug, pk in ids.items())
+    return kept
+
+
 def _announce_articles(article_ids: list[int]) -> None:
     for article_id in article_ids:
         article_changed.send(sender=Article, article_id=article_id)
@@ -369,6 +417,7 @@ def _announce_articles(article_ids: list[int]) -> None:
 _COMMENT_FIELDS = (
     "pk", "article_id", "parent_id", "root_id", "depth", "author_id", "body", "status",
     "created_at", "imported_score", "upvotes", "downvotes", "best_rank", "import_id",
+    "edited_at",
 )  # fmt: skip
 
 
@@ -454,6 +503,7 @@ def _write_comments(
                     imported_score=item.score,
                     best_rank=best_rank(upvotes=0, downvotes=0, imported_score=item.score),
                     import_id=item.id,
+                    edited_at=item.edited_at,
                 )
                 new.append(_Planned(comment, item, parent, root, author_id))
                 if item.status == VISIBLE:
@@ -531,6 +581,8 @@ def _update_matched_comments(matched: list[_Planned]) -> tuple[set[int], set[int
             "body": entry.text,
             "imported_score": imported,
         }
+        if entry.edited_at is not None:  # version 2; an edit is never undone by a file
+            wanted["edited_at"] = entry.edited_at
         changes = [name for name, value in wanted.items() if getattr(comment, name) != value]
         for name in changes:
             setattr(comment, name, wanted[name])

@@ -8,7 +8,13 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 FORMAT = "minbar-archive"
+# The version export writes by default, and the ones import reads (docs/archive-format-v2.md).
 VERSION = 1
+LATEST = 2
+VERSIONS = (1, 2)
+# A comment in an archive may be longer than a reader may post (COMMENT_MAX): an import is
+# history, so it is taken whole, up to this many characters.
+HISTORY_COMMENT_MAX = 100_000
 ARTICLE_STATUSES = ("draft", "scheduled", "published")
 COMMENT_STATUSES = ("visible", "pending", "rejected", "deleted")
 DEFAULT_ARTICLE_STATUS = "published"
@@ -101,3 +107,26 @@ def thread_shape(parents: dict[int, int | None]) -> dict[int, tuple[int | None, 
 def dump_archive(document: dict[str, Any]) -> str:
     """The document as the file holds it: UTF-8 text, two-space indents, a final newline."""
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _nested(value: Any, level: int) -> str:
+    """`value` as `dump_archive` writes it `level` spaces in."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + " " * level)
+
+
+def iter_dump(head: dict[str, Any], articles: Iterable[Any], tail: Callable[[], dict]):
+    """`dump_archive({**head, "articles": [*articles], **tail()})`, byte for byte, in pieces:
+    one article at a time. `tail` is called once the articles have been read."""
+    yield "{"
+    for key, value in head.items():
+        yield f"\n  {json.dumps(key, ensure_ascii=False)}: {_nested(value, 2)},"
+    yield '\n  "articles": ['
+    first = True
+    for article in articles:
+        yield ("\n    " if first else ",\n    ") + _nested(article, 4)
+        first = False
+    yield "]" if first else "\n  ]"
+    for key, value in tail().items():
+        yield f",\n  {json.dumps(key, ensure_ascii=False)}: {_nested(value, 2)}"
+    yield "\n}\n"

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from minbar.archive import policy
 from minbar.core.text import clean_user_text
-from minbar.discussion.models import COMMENT_MAX
+from minbar.moderation.models import AuditEntry, CommentReport, Sanction
 from minbar.news.actions import slug_from
 from minbar.news.models import SLUG_MAX, STANDFIRST_MAX, TITLE_MAX
 
@@ -51,13 +51,27 @@ MUST_BE_PARENT = gettext_lazy(
 )
 
 DOCUMENT_KEYS = {"format", "version", "site", "articles"}
+# What version 2 adds (docs/archive-format-v2.md); in a version 1 file these are unknown.
+DOCUMENT_KEYS_V2 = DOCUMENT_KEYS | {"personal_data", "readers", "moderation"}
+MODERATION_KEYS = {"reports", "sanctions", "decisions"}
+REPORT_KEYS = {
+    "article", "comment", "reporter", "reason", "text", "counted", "at", "resolution",
+    "resolved_at", "resolved_by",
+}  # fmt: skip
+SANCTION_KEYS = {
+    "reader", "kind", "reason", "starts_at", "ends_at", "by", "lifted_at", "lifted_by",
+}  # fmt: skip
+DECISION_KEYS = {"action", "at", "by", "reason", "article", "comment", "reader", "details"}
+READER_KEYS = {"username", "display_name", "joined_at", "email", "email_verified"}
+VOTE_KEYS = {"reader", "value", "at", "counted"}
 SITE_KEYS = {"name", "time_zone"}
 ARTICLE_KEYS = {
     "slug", "title", "standfirst", "body", "language", "section", "tags", "authors", "status",
-    "published_at", "updated_at", "comments_open", "source", "comments",
+    "published_at", "updated_at", "comments_open", "source", "comments", "url",
 }  # fmt: skip
 SOURCE_KEYS = {"name", "url", "language"}
 COMMENT_KEYS = {"id", "parent", "author", "created_at", "text", "score", "status"}
+COMMENT_KEYS_V2 = COMMENT_KEYS | {"edited_at", "votes"}
 
 
 @dataclass(frozen=True)
@@ -88,6 +102,25 @@ def document_order(pointer: str) -> tuple[int, ...]:
 
 
 @dataclass(frozen=True)
+class VoteEntry:
+    pointer: str
+    reader: str
+    value: int  # +1 or -1
+    at: dt.datetime
+    counted: bool  # whether it moves the score (decision 0008)
+
+
+@dataclass(frozen=True)
+class ReaderEntry:
+    pointer: str
+    username: str
+    display_name: str
+    joined_at: dt.datetime | None
+    email: str
+    email_verified: bool
+
+
+@dataclass(frozen=True)
 class CommentEntry:
     pointer: str
     id: str
@@ -99,6 +132,8 @@ class CommentEntry:
     text: str  # as it will be stored: cleaned like a reader's text
     score: int
     status: str
+    edited_at: dt.datetime | None = None
+    votes: tuple[VoteEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,6 +155,9 @@ class ArticleEntry:
     source_url: str
     source_language: str
     comments: tuple[CommentEntry, ...]
+    # The article's address (here, or on the site it came from): how `--comments-only` finds
+    # an article whose slug changed (docs/archive-format-v2.md).
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,6 +165,11 @@ class ArchiveDocument:
     site_name: str
     time_zone: str
     articles: tuple[ArticleEntry, ...]
+    version: int = 1
+    personal_data: bool = False
+    readers: tuple[ReaderEntry, ...] = ()
+    # (kind, pointer, fields) of every report, sanction and decision, in file order
+    moderation: tuple[tuple[str, str, dict[str, Any]], ...] = ()
 
     @property
     def comment_count(self) -> int:
@@ -218,6 +261,7 @@ class _Checker:
     def __init__(self) -> None:
         self.errors: list[ArchiveError] = []
         self.authors: dict[str, list[str]] = {}
+        self.version = 1
 
     def error(self, pointer: str, message: str) -> None:
         self.errors.append(ArchiveError(pointer, message))
@@ -360,7 +404,11 @@ class _Checker:
     # -- the document --
 
     def document(self, data: Any) -> ArchiveDocument | None:
-        if not self.obj(data, "", DOCUMENT_KEYS):
+        version = data.get("version") if isinstance(data, dict) else None
+        if type(version) is int and version in policy.VERSIONS:
+            self.version = version
+        keys = DOCUMENT_KEYS_V2 if self.version >= 2 else DOCUMENT_KEYS
+        if not self.obj(data, "", keys):
             return None
         fmt = data.get("format", _MISSING)
         if fmt is _MISSING:
@@ -372,13 +420,18 @@ class _Checker:
         version = data.get("version", _MISSING)
         if version is _MISSING:
             self.error("/version", _("This field is required."))
-        elif type(version) is not int or version != policy.VERSION:
+        elif type(version) is not int or version not in policy.VERSIONS:
             self.error(
                 "/version",
                 _("Unsupported version %(version)s: this site reads version %(supported)s.")
-                % {"version": _shorten(json.dumps(version)), "supported": policy.VERSION},
+                % {
+                    "version": _shorten(json.dumps(version)),
+                    "supported": ", ".join(map(str, policy.VERSIONS)),
+                },
             )
         site_name, time_zone = self.site(data.get("site"))
+        personal_data = self.boolean(data, "personal_data", "", default=False) or False
+        readers = self.readers(data.get("readers"), personal_data=personal_data)
         articles_value = data.get("articles", _MISSING)
         if articles_value is _MISSING:
             self.error("/articles", _("This field is required."))
@@ -401,7 +454,180 @@ class _Checker:
                 continue
             slugs[article.slug] = f"{pointer}/slug"
             articles.append(article)
-        return ArchiveDocument(site_name=site_name, time_zone=time_zone, articles=tuple(articles))
+        return ArchiveDocument(
+            site_name=site_name,
+            time_zone=time_zone,
+            articles=tuple(articles),
+            version=self.version,
+            personal_data=personal_data,
+            readers=readers,
+            moderation=self.moderation(data.get("moderation"), articles),
+        )
+
+    def readers(self, value: Any, *, personal_data: bool) -> tuple[ReaderEntry, ...]:
+        if value is None or not self._expect(value, "/readers", list, MUST_BE_LIST):
+            return ()
+        entries: list[ReaderEntry] = []
+        seen: dict[str, str] = {}
+        for index, item in enumerate(value):
+            pointer = f"/readers/{index}"
+            if not self.obj(item, pointer, READER_KEYS):
+                continue
+            before = len(self.errors)
+            username = self.string(
+                item, "username", pointer, required=True, blank=False,
+                max_length=USERNAME_FIELD_MAX,
+            )  # fmt: skip
+            display_name = self.string(item, "display_name", pointer, strip=True, max_length=60)
+            joined_at = self.time(item, "joined_at", pointer)
+            email = self.string(item, "email", pointer, strip=True, max_length=254)
+            verified = self.boolean(item, "email_verified", pointer, default=False)
+            if (email or verified) and not personal_data:
+                self.error(
+                    f"{pointer}/email",
+                    _(
+                        "The file says it holds no personal data (personal_data is not true), "
+                        "yet it has an email."
+                    ),
+                )
+            if email and "@" not in email:
+                self.error(f"{pointer}/email", _("Not an email address."))
+            if username:
+                username = unicodedata.normalize("NFC", username)
+                if username in seen:
+                    self.error(
+                        f"{pointer}/username",
+                        _("Another reader has the same username (at %(other)s).")
+                        % {"other": seen[username]},
+                    )
+                seen[username] = f"{pointer}/username"
+                self.authors.setdefault(username, []).append(f"{pointer}/username")
+            if len(self.errors) > before:
+                continue
+            entries.append(
+                ReaderEntry(
+                    pointer=pointer,
+                    username=username,
+                    display_name=display_name or "",
+                    joined_at=joined_at,
+                    email=email or "",
+                    email_verified=bool(verified and email),
+                )
+            )
+        return tuple(entries)
+
+    def moderation(
+        self, value: Any, articles: list[ArticleEntry]
+    ) -> tuple[tuple[str, str, dict[str, Any]], ...]:
+        """Reports, sanctions and decisions (docs/archive-format-v2.md): readers by username,
+        comments by article slug and comment id, staff by username (or null)."""
+        if value is None or not self.obj(value, "/moderation", MODERATION_KEYS):
+            return ()
+        comments = {(a.slug, c.id) for a in articles for c in a.comments}
+        slugs = {a.slug for a in articles}
+        found: list[tuple[str, str, dict[str, Any]]] = []
+        specs = {
+            "reports": REPORT_KEYS,
+            "sanctions": SANCTION_KEYS,
+            "decisions": DECISION_KEYS,
+        }
+        for kind, keys in specs.items():
+            items = value.get(kind)
+            if items is None or not self._expect(items, f"/moderation/{kind}", list, MUST_BE_LIST):
+                continue
+            for index, item in enumerate(items):
+                at = f"/moderation/{kind}/{index}"
+                if not self.obj(item, at, keys):
+                    continue
+                before = len(self.errors)
+                fields: dict[str, Any] = {}
+                for key in sorted(keys):
+                    if key in {"at", "resolved_at", "starts_at", "ends_at", "lifted_at"}:
+                        fields[key] = self.time(item, key, at)
+                    elif key == "counted":
+                        fields[key] = self.boolean(item, key, at, default=True)
+                    elif key == "details":
+                        details = item.get(key) or {}
+                        if not isinstance(details, dict):
+                            self.error(f"{at}/details", MUST_BE_OBJECT % {"found": "value"})
+                        fields[key] = details
+                    else:
+                        fields[key] = self.string(item, key, at, max_length=5000) or ""
+                # The rows' own rules, said before the database would.
+                if kind == "reports":
+                    person, when = "reporter", "at"
+                    if fields["reason"] not in CommentReport.Reason.values:
+                        self.error(f"{at}/reason", _("Unknown reason."))
+                    if fields["resolution"] not in CommentReport.Resolution.values:
+                        self.error(f"{at}/resolution", _("Unknown resolution."))
+                    if bool(fields["resolution"]) != (fields["resolved_at"] is not None):
+                        self.error(
+                            f"{at}/resolved_at",
+                            _("A resolved report has a time, and an open one has none."),
+                        )
+                    if (fields["article"], fields["comment"]) not in comments:
+                        self.error(f"{at}/comment", _("No comment of the file has this id."))
+                elif kind == "sanctions":
+                    person, when = "reader", "starts_at"
+                    if fields["kind"] not in Sanction.Kind.values:
+                        self.error(f"{at}/kind", _("Unknown kind."))
+                    elif (fields["kind"] == "suspension") != (fields["ends_at"] is not None):
+                        self.error(f"{at}/ends_at", _("A suspension ends, and a ban does not."))
+                else:
+                    person, when = "reader", "at"
+                    if fields["action"] not in AuditEntry.Action.values:
+                        self.error(f"{at}/action", _("Unknown action."))
+                    if fields["article"] and fields["article"] not in slugs:
+                        self.error(f"{at}/article", _("No article of the file has this slug."))
+                    if fields["comment"] and (fields["article"], fields["comment"]) not in (
+                        comments
+                    ):
+                        self.error(f"{at}/comment", _("No comment of the file has this id."))
+                if fields[when] is None:
+                    self.error(f"{at}/{when}", _("This field is required."))
+                if fields[person]:
+                    fields[person] = unicodedata.normalize("NFC", fields[person])
+                    self.authors.setdefault(fields[person], []).append(f"{at}/{person}")
+                elif kind != "decisions":
+                    self.error(f"{at}/{person}", _("This field is required."))
+                if len(self.errors) == before:
+                    found.append((kind, at, fields))
+        return tuple(found)
+
+    def votes(self, value: Any, pointer: str) -> tuple[VoteEntry, ...]:
+        if value is None or not self._expect(value, pointer, list, MUST_BE_LIST):
+            return ()
+        entries: list[VoteEntry] = []
+        voters: dict[str, str] = {}
+        for index, item in enumerate(value):
+            at = f"{pointer}/{index}"
+            if not self.obj(item, at, VOTE_KEYS):
+                continue
+            before = len(self.errors)
+            reader = self.string(
+                item, "reader", at, required=True, blank=False, max_length=USERNAME_FIELD_MAX
+            )
+            vote = item.get("value")
+            if vote not in (1, -1) or isinstance(vote, bool):
+                self.error(f"{at}/value", _("A vote is 1 or -1."))
+            when = self.time(item, "at", at)
+            if item.get("at") is None:
+                self.error(f"{at}/at", _("This field is required."))
+            counted = self.boolean(item, "counted", at, default=True)
+            if reader:
+                reader = unicodedata.normalize("NFC", reader)
+                if reader in voters:
+                    self.error(
+                        f"{at}/reader",
+                        _("This reader already voted on this comment (at %(other)s).")
+                        % {"other": voters[reader]},
+                    )
+                voters[reader] = f"{at}/reader"
+                self.authors.setdefault(reader, []).append(f"{at}/reader")
+            if len(self.errors) > before:
+                continue
+            entries.append(VoteEntry(at, reader, vote, when, bool(counted)))
+        return tuple(entries)
 
     def site(self, value: Any) -> tuple[str, str]:
         if value is None or not self.obj(value, "/site", SITE_KEYS):
@@ -469,6 +695,7 @@ class _Checker:
         comments_open = self.boolean(value, "comments_open", pointer, default=True)
         source = self.source(value.get("source"), f"{pointer}/source")
         comments = self.comments(value.get("comments", _MISSING), f"{pointer}/comments")
+        url = self.string(value, "url", pointer, strip=True, max_length=SOURCE_URL_MAX)
         if len(self.errors) > before:
             return None
         return ArticleEntry(
@@ -489,6 +716,7 @@ class _Checker:
             source_url=source[1],
             source_language=source[2],
             comments=comments,
+            url=url or "",
         )
 
     def language(self, parent: dict, key: str, pointer: str, *, default: str) -> str | None:
@@ -542,7 +770,7 @@ class _Checker:
         seen: dict[str, tuple[str, int, str | None]],
         later: dict[str, str],
     ) -> CommentEntry | None:
-        if not self.obj(value, pointer, COMMENT_KEYS):
+        if not self.obj(value, pointer, COMMENT_KEYS_V2 if self.version >= 2 else COMMENT_KEYS):
             return None
         before = len(self.errors)
         ident = self.string(
@@ -612,6 +840,8 @@ class _Checker:
         )
         text = self.text(value, pointer, status=status)
         score = self.score(value, pointer)
+        edited_at = self.time(value, "edited_at", pointer)
+        votes = self.votes(value.get("votes"), f"{pointer}/votes")
         if len(self.errors) > before:
             return None
         return CommentEntry(
@@ -625,6 +855,8 @@ class _Checker:
             text=text,
             score=score,
             status=status,
+            edited_at=edited_at,
+            votes=votes,
         )
 
     def text(self, value: dict, pointer: str, *, status: str | None) -> str | None:
@@ -632,12 +864,13 @@ class _Checker:
         if raw is None:
             return None
         at = f"{pointer}/text"
-        if len(raw) > COMMENT_MAX * 2:
-            self.error(at, _too_long(len(raw), COMMENT_MAX))
+        # Longer than a reader may post (COMMENT_MAX) is history, and taken whole.
+        if len(raw) > policy.HISTORY_COMMENT_MAX * 2:
+            self.error(at, _too_long(len(raw), policy.HISTORY_COMMENT_MAX))
             return None
         text = clean_user_text(raw).strip()
-        if len(text) > COMMENT_MAX:
-            self.error(at, _too_long(len(text), COMMENT_MAX))
+        if len(text) > policy.HISTORY_COMMENT_MAX:
+            self.error(at, _too_long(len(text), policy.HISTORY_COMMENT_MAX))
             return None
         if not text and status != "deleted":
             self.error(at, _("Must not be empty (only a deleted comment may have no text)."))

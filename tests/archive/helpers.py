@@ -108,7 +108,7 @@ class Outcome:
         return [line.split(": ", 1)[0] for line in self.stderr.splitlines() if ": " in line]
 
 
-def run_import(content: dict | str | bytes, *, tmp_path: Path) -> Outcome:
+def run_import(content: dict | str | bytes, *args: str, tmp_path: Path) -> Outcome:
     path = tmp_path / "archive.json"
     if isinstance(content, dict):
         content = json.dumps(content, ensure_ascii=False)
@@ -118,7 +118,7 @@ def run_import(content: dict | str | bytes, *, tmp_path: Path) -> Outcome:
     out, err = io.StringIO(), io.StringIO()
     try:
         with translation.override("en"):  # the assertions read the English messages
-            call_command("import_archive", str(path), stdout=out, stderr=err)
+            call_command("import_archive", str(path), *args, stdout=out, stderr=err)
     except CommandError as error:
         err.write(f"CommandError: {error}\n")
         return Outcome(False, out.getvalue(), err.getvalue())

@@ -35,11 +35,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The archive to read; - reads standard input.")
+        parser.add_argument(
+            "--comments-only",
+            action="store_true",
+            help="Leave every article that is already here (found by slug, or by the path of "
+            "its url) as it is, and only add or update its comments.",
+        )
 
-    def handle(self, *args, file: str, **options):
+    def handle(self, *args, file: str, comments_only: bool = False, **options):
         raw = read_input(file)
         try:
-            report = check_import_archive(raw)
+            report = check_import_archive(raw, comments_only=comments_only)
         except ArchiveInvalid as invalid:
             for error in invalid.errors:
                 self.stderr.write(str(error))

@@ -1,0 +1,271 @@
+"""What archive version 2 adds to an import: the readers' own details, individual votes and
+edit times (docs/archive-format-v2.md).
+
+Called by minbar.archive.actions inside its transaction, after the accounts and comments are
+written; any error here rolls the whole import back. An account that was already on the site
+is never changed: the readers' details are applied to the accounts this import created.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+
+from minbar.accounts.policy import display_name_key, display_name_problems, username_key
+from minbar.archive import policy
+from minbar.archive.validate import ArchiveDocument, ArchiveError, ArchiveInvalid
+from minbar.discussion.models import Comment, CommentVote
+from minbar.discussion.policy import best_rank
+from minbar.moderation.models import AuditEntry, CommentReport, Sanction
+
+BATCH = 500
+
+
+def apply_readers(document: ArchiveDocument, *, created: set[str]) -> None:
+    """Give the accounts made by this import the details the file has for them."""
+    from allauth.account.models import EmailAddress
+
+    User = get_user_model()
+    entries = [entry for entry in document.readers if entry.username in created]
+    if not entries:
+        return
+    users = {
+        user.username: user
+        for user in User.objects.filter(username__in=[entry.username for entry in entries])
+    }
+    errors: list[ArchiveError] = []
+    shown: dict[str, str] = {}
+    emails: dict[str, str] = {}
+    for entry in entries:
+        user = users[entry.username]
+        if entry.display_name:
+            problems = display_name_problems(entry.display_name)
+            key = display_name_key(entry.display_name, own_key=user.username_key)
+            if problems:
+                errors.append(
+                    ArchiveError(
+                        f"{entry.pointer}/display_name",
+                        _("Not an acceptable display name (%(problems)s).")
+                        % {"problems": ", ".join(problems)},
+                    )
+                )
+            elif key and (
+                key in shown
+                or User.objects.filter(username_key=key).exclude(pk=user.pk).exists()
+                or User.objects.filter(display_name_key=key).exclude(pk=user.pk).exists()
+            ):
+                errors.append(
+                    ArchiveError(
+                        f"{entry.pointer}/display_name",
+                        _("This display name looks the same as another reader's name."),
+                    )
+                )
+            elif key:
+                shown[key] = entry.pointer
+        if entry.email:
+            lowered = entry.email.lower()
+            if lowered in emails or (
+                User.objects.filter(email__iexact=lowered).exclude(pk=user.pk).exists()
+            ):
+                errors.append(
+                    ArchiveError(
+                        f"{entry.pointer}/email",
+                        _("Another account already has this email address."),
+                    )
+                )
+            emails[lowered] = entry.pointer
+    if errors:
+        raise ArchiveInvalid(errors)
+    addresses = []
+    for entry in entries:
+        user = users[entry.username]
+        user.display_name = entry.display_name
+        user.email = entry.email
+        if entry.joined_at is not None:
+            user.date_joined = entry.joined_at
+        user.save(update_fields=["display_name", "email", "date_joined"])
+        if entry.email:
+            addresses.append(
+                EmailAddress(
+                    user=user,
+                    email=entry.email.lower(),
+                    verified=entry.email_verified,
+                    primary=True,
+                )
+            )
+    EmailAddress.objects.bulk_create(addresses, batch_size=BATCH)
+
+
+def write_votes(document: ArchiveDocument, *, articles: dict, authors: dict[str, int]) -> int:
+    """Add the votes the site does not have yet; returns how many. A comment's score stays
+    what the file says: the counted votes move from its imported score into its up and down
+    counts."""
+    added = 0
+    for entry in document.articles:
+        items = [item for item in entry.comments if item.votes]
+        if not items:
+            continue
+        article = articles[entry.slug]
+        rows = Comment.objects.filter(article_id=article.pk).only(
+            "pk", "import_id", "upvotes", "downvotes", "imported_score"
+        )
+        by_id: dict[str, Comment] = {}
+        by_pk: dict[int, Comment] = {}
+        for comment in rows:
+            by_pk[comment.pk] = comment
+            if comment.import_id:
+                by_id[comment.import_id] = comment
+        targets: dict[str, Comment] = {}
+        for item in items:
+            comment = by_id.get(item.id)
+            if comment is None:
+                pk = policy.native_pk(item.id)
+                comment = by_pk.get(pk) if pk is not None else None
+            if comment is not None:
+                targets[item.id] = comment
+        present = set(
+            CommentVote.objects.filter(comment_id__in=[c.pk for c in targets.values()]).values_list(
+                "comment_id", "voter_id"
+            )
+        )
+        new: list[CommentVote] = []
+        moved: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for item in items:
+            comment = targets.get(item.id)
+            if comment is None:
+                continue
+            for vote in item.votes:
+                voter = authors[vote.reader]
+                if (comment.pk, voter) in present:
+                    continue
+                new.append(
+                    CommentVote(
+                        comment_id=comment.pk,
+                        voter_id=voter,
+                        value=vote.value,
+                        is_counted=vote.counted,
+                        created_at=vote.at,
+                    )
+                )
+                if vote.counted:
+                    moved[comment.pk][0 if vote.value > 0 else 1] += 1
+        CommentVote.objects.bulk_create(new, batch_size=BATCH)
+        added += len(new)
+        dirty = []
+        for pk, (up, down) in moved.items():
+            comment = by_pk[pk]
+            comment.upvotes += up
+            comment.downvotes += down
+            comment.imported_score -= up - down
+            comment.best_rank = best_rank(
+                upvotes=comment.upvotes,
+                downvotes=comment.downvotes,
+                imported_score=comment.imported_score,
+            )
+            dirty.append(comment)
+        Comment.objects.bulk_update(
+            dirty, ["upvotes", "downvotes", "imported_score", "best_rank"], batch_size=BATCH
+        )
+    return added
+
+
+def _comment_ids(document: ArchiveDocument, articles: dict) -> dict[tuple[str, str], int]:
+    """(article slug, file id) → comment id, for every comment of the file."""
+    found: dict[tuple[str, str], int] = {}
+    for entry in document.articles:
+        article = articles[entry.slug]
+        by_id: dict[str, int] = {}
+        pks: set[int] = set()
+        for pk, import_id in Comment.objects.filter(article_id=article.pk).values_list(
+            "pk", "import_id"
+        ):
+            pks.add(pk)
+            if import_id:
+                by_id[import_id] = pk
+        for item in entry.comments:
+            pk = by_id.get(item.id)
+            if pk is None:
+                native = policy.native_pk(item.id)
+                pk = native if native in pks else None
+            if pk is not None:
+                found[(entry.slug, item.id)] = pk
+    return found
+
+
+def write_moderation(document: ArchiveDocument, *, articles: dict, authors: dict) -> None:
+    """Reports, sanctions and decisions the site does not have yet. Staff are named by
+    username; one that has no account here is left out of the row (as when a staff account
+    is deleted): a file never makes staff."""
+    if not document.moderation:
+        return
+    User = get_user_model()
+    staff_names = {
+        fields[key]
+        for _kind, _pointer, fields in document.moderation
+        for key in ("resolved_by", "by", "lifted_by")
+        if fields.get(key)
+    }
+    staff = dict(User.objects.filter(username__in=staff_names).values_list("username", "pk"))
+    comments = _comment_ids(document, articles)
+
+    def who(name: str) -> int | None:
+        return staff.get(name) if name else None
+
+    def person(name: str) -> int | None:
+        return authors.get(name) if name else None
+
+    reports = set(CommentReport.objects.values_list("comment_id", "reporter_id"))
+    sanctions = set(Sanction.objects.values_list("reader_id", "kind", "starts_at"))
+    decisions = set(
+        AuditEntry.objects.values_list(
+            "action", "created_at", "actor_id", "comment_id", "article_id", "reader_id"
+        )
+    )
+    new_reports, new_sanctions, new_decisions = [], [], []
+    for kind, _pointer, f in document.moderation:
+        if kind == "reports":
+            key = (comments[(f["article"], f["comment"])], authors[f["reporter"]])
+            if key in reports:
+                continue
+            reports.add(key)
+            new_reports.append(
+                CommentReport(
+                    comment_id=key[0], reporter_id=key[1], reason=f["reason"], text=f["text"],
+                    is_counted=f["counted"], created_at=f["at"], resolution=f["resolution"],
+                    resolved_at=f["resolved_at"], resolved_by_id=who(f["resolved_by"]),
+                )
+            )  # fmt: skip
+        elif kind == "sanctions":
+            key = (authors[f["reader"]], f["kind"], f["starts_at"])
+            if key in sanctions:
+                continue
+            sanctions.add(key)
+            new_sanctions.append(
+                Sanction(
+                    reader_id=key[0], kind=f["kind"], reason=f["reason"],
+                    starts_at=f["starts_at"], ends_at=f["ends_at"], created_by_id=who(f["by"]),
+                    lifted_at=f["lifted_at"], lifted_by_id=who(f["lifted_by"]),
+                )
+            )  # fmt: skip
+        else:
+            comment = comments.get((f["article"], f["comment"])) if f["comment"] else None
+            article = articles[f["article"]].pk if f["article"] else None
+            key = (f["action"], f["at"], who(f["by"]), comment, article, person(f["reader"]))
+            if key in decisions:
+                continue
+            decisions.add(key)
+            new_decisions.append(
+                AuditEntry(
+                    action=f["action"], created_at=f["at"], actor_id=key[2], reason=f["reason"],
+                    comment_id=comment, article_id=article, reader_id=key[5],
+                    details=f["details"],
+                )
+            )  # fmt: skip
+    CommentReport.objects.bulk_create(new_reports, batch_size=BATCH)
+    Sanction.objects.bulk_create(new_sanctions, batch_size=BATCH)
+    AuditEntry.objects.bulk_create(new_decisions, batch_size=BATCH)
+
+
+__all__ = ["apply_readers", "username_key", "write_moderation", "write_votes"]
