@@ -10,7 +10,7 @@ from minbar.discussion import policy as discussion_policy
 from minbar.news import selectors
 from minbar.news.access import access_article_for_reading, access_tag_for_reading
 from minbar.news.models import Author, Section
-from minbar.news.seo import article_metadata
+from minbar.news import seo
 from minbar.serving.fragments import find_article, keep_article
 from minbar.serving.pagecache import share_page
 
@@ -24,7 +24,8 @@ def home(request):
     blocks = selectors.list_section_blocks() if page.number == 1 else []
     shown = [*page.object_list, *(a for block in blocks for a in block.articles)]
     share_page(request, lists=True, counters_of=[a.pk for a in shown])
-    return render(request, "news/home.html", {"page": page, "blocks": blocks})
+    context = {"page": page, "blocks": blocks, "structured_data": seo.website_metadata(request)}
+    return render(request, "news/home.html", context)
 
 
 def section_detail(request, slug):
@@ -33,7 +34,12 @@ def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = paginate(request, selectors.list_articles_in_section(section), per_page=PER_PAGE)
     share_page(request, lists=True, counters_of=[a.pk for a in page.object_list])
-    return render(request, "news/section_detail.html", {"section": section, "page": page})
+    context = {
+        "section": section,
+        "page": page,
+        "structured_data": seo.section_metadata(request, section),
+    }
+    return render(request, "news/section_detail.html", context)
 
 
 def tag_detail(request, slug):
@@ -77,7 +83,7 @@ def render_article(request, article, *, form=None, status: int = 200):
     context = {
         "article": article,
         "is_preview": not article.is_live(),
-        "meta": article_metadata(request, article),
+        "meta": seo.article_metadata(request, article),
         "discussion": get_discussion(request, article=article),
         "comment_form": form or CommentForm(),
     }

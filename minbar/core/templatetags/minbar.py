@@ -81,3 +81,24 @@ def language_name(code):
         except KeyError:
             continue
     return code
+
+
+_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data):
+    """Structured data for crawlers: one `<script type="application/ld+json">` per dictionary. `<`, `>` and `&` are
+    written as JSON escapes, so no text in the data (a title holding "</script>") can end the
+    element or open markup; parsers read the same characters back."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.utils.safestring import mark_safe
+
+    blocks = data if isinstance(data, list | tuple) else [data] if data else []
+    scripts = []
+    for block in blocks:
+        text = json.dumps(block, cls=DjangoJSONEncoder, ensure_ascii=False)
+        scripts.append(f'<script type="application/ld+json">{text.translate(_LD_ESCAPES)}</script>')
+    return mark_safe("\n".join(scripts))
