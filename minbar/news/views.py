@@ -7,10 +7,9 @@ from django.shortcuts import get_object_or_404, render
 
 from minbar.core.http import paginate, redirect_to_canonical
 from minbar.discussion import policy as discussion_policy
-from minbar.news import selectors
+from minbar.news import selectors, seo
 from minbar.news.access import access_article_for_reading, access_tag_for_reading
 from minbar.news.models import Author, Section
-from minbar.news import seo
 from minbar.serving.fragments import find_article, keep_article
 from minbar.serving.pagecache import share_page
 

@@ -88,9 +88,9 @@ _LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 @register.simple_tag
 def json_ld(data):
-    """Structured data for crawlers: one `<script type="application/ld+json">` per dictionary. `<`, `>` and `&` are
-    written as JSON escapes, so no text in the data (a title holding "</script>") can end the
-    element or open markup; parsers read the same characters back."""
+    """Structured data for crawlers: one `<script type="application/ld+json">` per dictionary.
+    `<`, `>` and `&` are written as JSON escapes, so no text in the data (a title holding
+    "</script>") can end the element or open markup; parsers read the same characters back."""
     import json
 
     from django.core.serializers.json import DjangoJSONEncoder
