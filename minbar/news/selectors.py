@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import Count, F, Max, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -62,3 +63,15 @@ def list_articles_with_tag(tag) -> QuerySet[Article]:
 
 def list_articles_by_author(author) -> QuerySet[Article]:
     return list_published_articles().filter(authors=author)
+
+
+def get_publication_state() -> tuple[int, dt.datetime | None]:
+    """How many articles are live and when any article last changed or went live, in two queries:
+    the validator of feeds (a withdrawal changes the count and `updated_at`, a scheduled
+    article's time passing changes the latest `published_at`)."""
+    now = timezone.now()
+    live = Article.objects.published(now=now)
+    state = live.aggregate(count=Count("pk"), published=Max("published_at"))
+    edited = Article.objects.filter(updated_at__lte=now).aggregate(edited=Max("updated_at"))
+    times = [t for t in (state["published"], edited["edited"]) if t is not None]
+    return state["count"], max(times) if times else None

@@ -12,19 +12,28 @@ urlpatterns = [
     path("sections/<uslug:slug>/", views.section_detail, name="section"),
     path("tags/<uslug:slug>/", views.tag_detail, name="tag"),
     path("authors/<uslug:slug>/", views.author_detail, name="author"),
-    path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed-rss"),
-    path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
-    path("sections/<uslug:slug>/rss/", feeds.SectionFeed(), name="section-feed-rss"),
-    path("sections/<uslug:slug>/atom/", feeds.SectionAtomFeed(), name="section-feed-atom"),
-    path("tags/<uslug:slug>/rss/", feeds.TagFeed(), name="tag-feed-rss"),
-    path("tags/<uslug:slug>/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
+    path("feeds/rss/", feeds.conditional(feeds.LatestArticlesFeed()), name="feed-rss"),
+    path("feeds/atom/", feeds.conditional(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
+    path(
+        "sections/<uslug:slug>/rss/",
+        feeds.conditional(feeds.SectionFeed()),
+        name="section-feed-rss",
+    ),
+    path(
+        "sections/<uslug:slug>/atom/",
+        feeds.conditional(feeds.SectionAtomFeed()),
+        name="section-feed-atom",
+    ),
+    path("tags/<uslug:slug>/rss/", feeds.conditional(feeds.TagFeed()), name="tag-feed-rss"),
+    path("tags/<uslug:slug>/atom/", feeds.conditional(feeds.TagAtomFeed()), name="tag-feed-atom"),
 ]
 
 # Sitemaps and robots.txt live outside the language prefix (see config/urls.py).
 seo_urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap-index"),
     path(
-        "sitemap.xml",
+        "sitemap-<section>.xml",
         sitemap_views.sitemap,
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from minbar.core.http import paginate, redirect_to_canonical
 from minbar.discussion import policy as discussion_policy
@@ -93,8 +95,29 @@ def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
 
 
+def sitemap_index(request):
+    """The sitemaps, with the news sitemap only while it has articles (an empty `urlset` is
+    invalid under the sitemap schema)."""
+    from django.contrib.sitemaps import views as sitemap_views
+
+    from minbar.news.sitemaps import SITEMAPS, news_sitemap_articles
+
+    response = sitemap_views.index(
+        request, SITEMAPS, sitemap_url_name="django.contrib.sitemaps.views.sitemap"
+    )
+    recent = news_sitemap_articles()
+    if recent:
+        location = request.build_absolute_uri(reverse("news-sitemap"))
+        lastmod = max(a.updated_at or a.published_at for a in recent)
+        response.context_data["sitemaps"].append(sitemap_views.SitemapIndexItem(location, lastmod))
+    return response
+
+
 def news_sitemap(request):
     from minbar.news.sitemaps import news_sitemap_articles
 
-    context = {"articles": news_sitemap_articles()}
+    articles = news_sitemap_articles()
+    if not articles:
+        raise Http404("No article in the last two days.")
+    context = {"articles": articles}
     return render(request, "news/news_sitemap.xml", context, content_type="application/xml")

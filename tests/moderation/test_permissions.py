@@ -49,6 +49,7 @@ MAY_CHANGE: dict[str, frozenset | str] = {
     "robots": READING,
     "django.contrib.sitemaps.views.sitemap": READING,
     "news-sitemap": READING,
+    "sitemap-index": READING,
     "search:results": READING,
     "discussion:permalink": READING,
     "discussion:reply": NOBODY,  # the reply form; posting goes to discussion:post
@@ -209,6 +210,7 @@ def world(db):
         "username": victim.username,
         "uidb36": "1",
         "key": "not-a-key",
+        "section": "articles",  # the sitemap of articles
     }
     section_slug, tag_slug, author_slug = article.section.slug, tag.slug, author.slug
     return {

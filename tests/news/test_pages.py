@@ -201,7 +201,7 @@ def test_a_scheduled_article_goes_live_at_its_time_with_no_job(client):
         assert client.get(article.get_absolute_url()).status_code == 200
         assert "يصدر لاحقًا" in client.get("/").content.decode()
         assert "يصدر لاحقًا" in client.get("/feeds/rss/").content.decode()
-        assert article.slug in unquote(client.get("/sitemap.xml").content.decode())
+        assert article.slug in unquote(client.get("/sitemap-articles.xml").content.decode())
 
 
 def test_home_section_tag_and_author_pages_list_and_paginate(client, settings):
@@ -271,7 +271,7 @@ def test_feeds_are_valid_xml_and_advertised(client):
 def test_sitemaps_list_every_published_article_and_only_those(client):
     live = [make_article(title=f"منشور {n}") for n in range(3)]
     draft = make_article(published=False, title="مسودة")
-    root = ET.fromstring(client.get("/sitemap.xml").content)
+    root = ET.fromstring(client.get("/sitemap-articles.xml").content)
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [loc.text for loc in root.findall(".//s:loc", ns)]
     paths = {unquote(loc.split("://", 1)[1].split("/", 1)[1]) for loc in locs}
