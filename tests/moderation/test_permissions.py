@@ -45,6 +45,8 @@ READING = "reading"
 MAY_CHANGE: dict[str, frozenset | str] = {
     # Reading only.
     "healthz": READING,
+    "web-manifest": READING,
+    "favicon": READING,
     "admin-login": READING,  # a redirect to the readers' sign-in page
     "robots": READING,
     "django.contrib.sitemaps.views.sitemap": READING,
