@@ -73,3 +73,12 @@ def comments_heading(count: int) -> str:
     return ngettext("%(count)s comment", "%(count)s comments", count) % {
         "count": format_count(count)
     }
+
+
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "ku", "ckb", "sd", "ug", "yi", "dv"})
+
+
+def text_direction(code) -> str:
+    """The writing direction of a language code ("ar", "ar-SA", "EN"): "rtl" or "ltr"."""
+    base = str(code or "").strip().lower().replace("_", "-").split("-")[0]
+    return "rtl" if base in RTL_LANGUAGES else "ltr"

@@ -84,3 +84,17 @@ def favicon(request):
     from django.templatetags.static import static
 
     return HttpResponsePermanentRedirect(static("img/favicon.ico"))
+
+
+def media(request, path):
+    """Uploaded files, when the app serves them itself (MINBAR_SERVE_MEDIA: development and the
+    browser tests); in production nginx answers /media/ before the app is asked."""
+    from django.conf import settings
+    from django.http import Http404
+    from django.views.static import serve
+
+    if not settings.MINBAR_SERVE_MEDIA:
+        raise Http404
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

@@ -12,6 +12,7 @@ import copy
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator
@@ -19,7 +20,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
-from minbar.news import selectors
+from minbar.news import images, selectors
 from minbar.news.access import access_tag_for_reading
 from minbar.news.models import Section
 
@@ -161,8 +162,17 @@ class TagAtomFeed(TagFeed):
 
 
 def feed_image(request, article) -> dict | None:
-    """The lead image's feed rendition as absolute URL, size and type, or None."""
-    return None
+    """The lead image's large rendition as absolute URL, size, type and length, or None."""
+    lead = article.lead_image
+    if lead is None:
+        return None
+    image = lead.large
+    name = images.rendition_name(article.image.name, width=image["width"], ext="jpg")
+    try:
+        length = default_storage.size(name)
+    except OSError:
+        length = 0  # not made yet: RSS allows 0 for an unknown length
+    return {**image, "url": request.build_absolute_uri(image["url"]), "length": length}
 
 
 def _feed_etag(request, *args, **kwargs) -> str:

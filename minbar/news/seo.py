@@ -86,6 +86,8 @@ def section_metadata(request, section: Section) -> list[dict]:
 def article_metadata(request, article: Article, *, image: dict | None = None) -> dict:
     """`image` is the lead image's large rendition ({"url", "width", "height"}), if any."""
     url = request.build_absolute_uri(article.get_absolute_url())
+    if image:
+        image = {**image, "url": request.build_absolute_uri(image["url"])}
     description = article.standfirst or plain_text(article.body_html, limit=200)
     published = article.published_at
     modified = article.updated_at or published
@@ -116,7 +118,7 @@ def article_metadata(request, article: Article, *, image: dict | None = None) ->
         news_article["image"] = [
             {
                 "@type": "ImageObject",
-                "url": request.build_absolute_uri(image["url"]),
+                "url": image["url"],
                 "width": image["width"],
                 "height": image["height"],
             }

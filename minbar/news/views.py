@@ -84,7 +84,9 @@ def render_article(request, article, *, form=None, status: int = 200):
     context = {
         "article": article,
         "is_preview": not article.is_live(),
-        "meta": seo.article_metadata(request, article),
+        "meta": seo.article_metadata(
+            request, article, image=article.lead_image.large if article.lead_image else None
+        ),
         "discussion": get_discussion(request, article=article),
         "comment_form": form or CommentForm(),
     }

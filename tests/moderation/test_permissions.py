@@ -47,6 +47,7 @@ MAY_CHANGE: dict[str, frozenset | str] = {
     "healthz": READING,
     "web-manifest": READING,
     "favicon": READING,
+    "media": READING,
     "admin-login": READING,  # a redirect to the readers' sign-in page
     "robots": READING,
     "django.contrib.sitemaps.views.sitemap": READING,
@@ -213,6 +214,7 @@ def world(db):
         "uidb36": "1",
         "key": "not-a-key",
         "section": "articles",  # the sitemap of articles
+        "path": "articles/none.jpg",
     }
     section_slug, tag_slug, author_slug = article.section.slug, tag.slug, author.slug
     return {

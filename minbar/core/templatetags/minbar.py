@@ -102,3 +102,12 @@ def json_ld(data):
         text = json.dumps(block, cls=DjangoJSONEncoder, ensure_ascii=False)
         scripts.append(f'<script type="application/ld+json">{text.translate(_LD_ESCAPES)}</script>')
     return mark_safe("\n".join(scripts))
+
+
+@register.filter
+def text_dir(code):
+    """ "rtl" or "ltr" for a language code, so content carries its own direction on a page of
+    the other edition ("ar" inside /en/ pages, "en" inside Arabic ones)."""
+    from minbar.core.formatting import text_direction
+
+    return text_direction(code)
