@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 
 from minbar.core.text import plain_text
 from minbar.news.models import Article, Section
@@ -83,9 +84,21 @@ def section_metadata(request, section: Section) -> list[dict]:
     ]
 
 
+def edition_of(article: Article) -> str:
+    """The edition an article belongs to: its own language when the site has that edition."""
+    return article.language if article.language in dict(settings.LANGUAGES) else "ar"
+
+
+def canonical_path(article: Article) -> str:
+    """One indexable address per article: in its own language's edition (docs/decisions/0015).
+    The same Arabic article under /en/ (English navigation) points here."""
+    with translation.override(edition_of(article)):
+        return article.get_absolute_url()
+
+
 def article_metadata(request, article: Article, *, image: dict | None = None) -> dict:
     """`image` is the lead image's large rendition ({"url", "width", "height"}), if any."""
-    url = request.build_absolute_uri(article.get_absolute_url())
+    url = request.build_absolute_uri(canonical_path(article))
     if image:
         image = {**image, "url": request.build_absolute_uri(image["url"])}
     description = article.standfirst or plain_text(article.body_html, limit=200)

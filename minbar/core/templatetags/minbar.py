@@ -111,3 +111,19 @@ def text_dir(code):
     from minbar.core.formatting import text_direction
 
     return text_direction(code)
+
+
+@register.filter
+def text_language(text):
+    from minbar.core.formatting import text_language as guess
+
+    return guess(text)
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url_in_language(context, language_code):
+    """The current page's full address in another edition (hreflang alternates)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    return request.build_absolute_uri(url_in_language(context, language_code))
