@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connections, router
@@ -244,3 +245,19 @@ def find_comment_page(comment: Comment, *, order: str = policy.DEFAULT_ORDER, us
             return 1
     position = threads.filter(_threads_before(root, order=order)).count()
     return position // policy.THREADS_PER_PAGE + 1
+
+
+def list_most_discussed_articles(*, hours: int = 48, limit: int = 5) -> list:
+    """Live articles with the most visible comments posted in the last `hours`, in one query."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    since = timezone.now() - dt.timedelta(hours=hours)
+    recent = Q(comments__status=Comment.Status.VISIBLE, comments__created_at__gte=since)
+    return list(
+        Article.objects.published()
+        .annotate(recent_comments=Count("comments", filter=recent))
+        .filter(recent_comments__gt=0)
+        .order_by("-recent_comments", "-published_at", "-pk")
+        .select_related("section")[:limit]
+    )

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from minbar.core.http import paginate, redirect_to_canonical
 from minbar.discussion import policy as discussion_policy
+from minbar.discussion.selectors import list_most_discussed_articles
 from minbar.news import selectors, seo
 from minbar.news.access import access_article_for_reading, access_tag_for_reading
 from minbar.news.models import Author, Section
@@ -22,10 +23,19 @@ def home(request):
     if redirect := redirect_to_canonical(request):
         return redirect
     page = paginate(request, selectors.list_published_articles(), per_page=PER_PAGE)
-    blocks = selectors.list_section_blocks() if page.number == 1 else []
-    shown = [*page.object_list, *(a for block in blocks for a in block.articles)]
+    front = most_discussed = None
+    shown = list(page.object_list)
+    if page.number == 1:
+        front = selectors.get_front_page(shown)
+        most_discussed = list_most_discussed_articles()
+        shown = [*front.shown, *most_discussed]
     share_page(request, lists=True, counters_of=[a.pk for a in shown])
-    context = {"page": page, "blocks": blocks, "structured_data": seo.website_metadata(request)}
+    context = {
+        "page": page,
+        "front": front,
+        "most_discussed": most_discussed,
+        "structured_data": seo.website_metadata(request),
+    }
     return render(request, "news/home.html", context)
 
 
