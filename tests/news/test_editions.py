@@ -31,6 +31,9 @@ def test_english_page_of_an_arabic_article_lays_it_out_right_to_left_and_points_
     assert page.get("lang") == "en" and page.get("dir") == "ltr"  # the English navigation
     body = page.find(".//article[@class='article']")
     assert (body.get("lang"), body.get("dir")) == ("ar", "rtl")
+    # The dates and "updated" around it are the page's own words, in its direction.
+    meta = body.find(".//p[@class='article__meta']")
+    assert (meta.get("lang"), meta.get("dir")) == ("en", "ltr")
     comment = page.find(".//div[@class='comment__body']")
     assert comment.get("lang") == "ar" and comment.get("dir") == "auto"
     canonical = page.find(".//link[@rel='canonical']").get("href")
