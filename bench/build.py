@@ -41,7 +41,8 @@ from minbar.discussion.models import Comment  # noqa: E402
 from minbar.news import actions as news  # noqa: E402
 from minbar.news.models import Article  # noqa: E402
 
-READERS = 300
+# Distinct signed-in readers: the 2,000-reader run of run.py needs that many sessions.
+READERS = 2000
 SENTENCES = [
     "هذا تحليل منصف، لكنه يغفل أثر القرار على الأسر محدودة الدخل في المدن الصغيرة.",
     "أتفق مع الكاتب في **الخلاصة**، وأختلف معه في تقدير كلفة التنفيذ خلال السنوات المقبلة.",
@@ -176,6 +177,8 @@ def main(out: str) -> None:
         "a200": a200.get_absolute_url(),
         "a10k": a10k.get_absolute_url(),
         "a200_slug": a200.slug,
+        "a200_id": a200.pk,
+        "a10k_id": a10k.pk,
         "posting": posting.get_absolute_url(),
         "posting_id": posting.pk,
         "sessions": sessions(readers),

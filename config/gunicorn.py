@@ -7,8 +7,7 @@ PORT, HOST (or GUNICORN_BIND), WORKERS, MINBAR_TRUSTED_PROXIES, GUNICORN_ACCESS_
 import multiprocessing
 import os
 
-# Django wrapped in the page cache: shared pages are answered before Django starts.
-wsgi_app = "minbar.serving.wsgi:application"
+wsgi_app = "config.wsgi:application"
 raw_env = [
     "DJANGO_SETTINGS_MODULE=" + os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 ]

@@ -32,13 +32,11 @@ def port_open(host: str, port: int) -> bool:
 def _fresh_cache_and_arabic():
     """Each test starts with an empty cache and Arabic active (a request to /en/ in an earlier
     test leaves English active in the thread, which would change every reverse())."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
     from django.utils import translation
 
-    from minbar.core import memo
-
     cache.clear()
-    memo.forget_all()
+    caches["worker"].clear()
     translation.activate("ar")
     yield
     translation.activate("ar")

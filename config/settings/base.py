@@ -11,6 +11,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from config.email_url import email_settings
+from config.release import release_id
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -55,8 +56,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: answers shared anonymous pages before anything else runs (minbar/serving).
-    "minbar.serving.pagecache.PageCacheMiddleware",
+    # Outermost: what is not declared public is private (minbar/serving, decision 0009).
+    "minbar.serving.middleware.PrivateUnlessPublicMiddleware",
+    # Keeps public pages a second in this worker, as every inner middleware finished them.
+    "minbar.serving.middleware.UpdatePublicPageCacheMiddleware",
+    # If-None-Match against the ETag public pages carry: 304 (minbar/serving).
+    "django.middleware.http.ConditionalGetMiddleware",
+    # The language comes from the address alone (no session, no header).
+    "minbar.core.middleware.PathLocaleMiddleware",
+    # Answers with a kept public page once the language (in the cache key) is known; what is
+    # kept already carries the headers the middleware below gave it.
+    "minbar.serving.middleware.FetchPublicPageCacheMiddleware",
     # The reader's address behind a trusted proxy, before anything counts by IP (moderation).
     "minbar.moderation.middleware.ClientIPMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -64,13 +74,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "minbar.core.middleware.PathLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A reader who just wrote reads past the page caches for a few seconds (minbar/serving).
+    "minbar.serving.middleware.FreshAfterWriteMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -108,9 +119,8 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 CONN_MAX_AGE = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Set up for a web server: WAL lets readers run beside the one writer, IMMEDIATE takes the
-    # write lock at BEGIN (no deadlock on upgrade), and the busy timeout makes writers queue.
-    # Writers wait in a queue the operating system keeps, not by polling (minbar/core/sqlite3).
-    DATABASES["default"]["ENGINE"] = "minbar.core.sqlite3"
+    # write lock at BEGIN (no deadlock on upgrade), and the busy timeout makes writers queue
+    # (Django's own backend: decision 0006's file-lock queue was measured slower and removed).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -181,47 +191,65 @@ else:
         }
     }
 
-# The "pages" cache holds shared pages, comment-list fragments and their version stamps
-# (minbar/serving). It must be shared by every worker: Redis, or files on this machine. Its
-# errors are not ignored here: the page cache notices them, renders fresh and retries later.
+# MINBAR_RELEASE names the code that runs (env MINBAR_RELEASE, else the package version and a
+# hash of the templates, code and catalogues): it is in the key prefix of cached HTML, so a
+# deploy never reads what older code rendered.
+MINBAR_RELEASE = os.environ.get("MINBAR_RELEASE") or release_id(BASE_DIR)
+# The "pages" cache holds each discussion version's rendered comment list and the per-article
+# version counters (minbar/serving). It must be one store for every worker: Redis. Without
+# Redis the lists are rendered with each page (MINBAR_FRAGMENT_CACHE is then off).
 if REDIS_URL:
     CACHES["pages"] = {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "OPTIONS": {
             "CLIENT_CLASS": "django_redis.client.DefaultClient",
-            "IGNORE_EXCEPTIONS": False,
+            # Redis down: every list is rendered fresh (a failed read is a miss).
+            "IGNORE_EXCEPTIONS": True,
             "SOCKET_CONNECT_TIMEOUT": 0.25,
             "SOCKET_TIMEOUT": 0.25,
         },
-        "KEY_PREFIX": "minbar-pages",
+        "KEY_PREFIX": f"minbar-pages:{MINBAR_RELEASE}",
     }
 else:
     CACHES["pages"] = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(BASE_DIR / "var" / "cache" / "pages"),
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "minbar-pages",
+        "KEY_PREFIX": MINBAR_RELEASE,
     }
+# A second of each worker's memory in front of the shared cache, for what every post reads
+# (site settings, word lists, sanctions, protected words); the actions that change them drop it.
+CACHES["worker"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "minbar-worker",
+    "TIMEOUT": 1,
+    "OPTIONS": {"MAX_ENTRIES": 10000},
+}
+# Whole public pages, for MINBAR_PAGE_CACHE_SECONDS, in each worker's memory (Django's cache
+# middleware, minbar/serving/middleware.py): a hot page is rendered about once a second.
+CACHES["page-bodies"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "minbar-page-bodies",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+    "KEY_PREFIX": MINBAR_RELEASE,
+}
 
-# --- Serving (minbar/serving, docs/decisions/0005-page-cache.md) ---------------------------
-# MINBAR_PAGE_CACHE caches whole pages for anonymous readers (off with DEBUG: templates change).
+# --- Serving (minbar/serving, docs/decisions/0009-one-page-for-every-reader.md) -------------
+# MINBAR_PAGE_CACHE keeps whole public pages in each worker for a second (off with DEBUG).
 MINBAR_PAGE_CACHE = env_bool("MINBAR_PAGE_CACHE", not DEBUG)
-# MINBAR_FRAGMENT_CACHE keeps each discussion version's comment list for signed-in readers.
-MINBAR_FRAGMENT_CACHE = env_bool("MINBAR_FRAGMENT_CACHE", not DEBUG)
-# MINBAR_PAGE_CACHE_ALIAS names the cache of shared pages, fragments and version stamps.
-MINBAR_PAGE_CACHE_ALIAS = "pages"
-# MINBAR_PAGE_CACHE_SECONDS bounds a cached page's life (for what no signal announces).
-MINBAR_PAGE_CACHE_SECONDS = 300
-# MINBAR_PAGE_CACHE_SHARED_SECONDS is the s-maxage given to shared caches (nginx, a CDN).
-MINBAR_PAGE_CACHE_SHARED_SECONDS = 1
-# MINBAR_PAGE_CACHE_STALE_SECONDS is the stale-while-revalidate given to shared caches.
-MINBAR_PAGE_CACHE_STALE_SECONDS = 30
-# MINBAR_PAGE_CACHE_LOCAL_BYTES bounds the page bodies each worker keeps in its own memory.
-MINBAR_PAGE_CACHE_LOCAL_BYTES = 32 * 1024 * 1024
-# MINBAR_PAGE_CACHE_RETRY_SECONDS: after the cache store fails, render fresh this long, then retry.
-MINBAR_PAGE_CACHE_RETRY_SECONDS = 2.0
-# MINBAR_PAGE_CACHE_CLOCK_SKEW: seconds by which app servers' clocks may differ (stamps are times).
-MINBAR_PAGE_CACHE_CLOCK_SKEW = float(os.environ.get("MINBAR_PAGE_CACHE_CLOCK_SKEW", "0"))
+# MINBAR_FRAGMENT_CACHE keeps each discussion version's comment list in the "pages" cache.
+MINBAR_FRAGMENT_CACHE = env_bool("MINBAR_FRAGMENT_CACHE", bool(REDIS_URL) and not DEBUG)
+# MINBAR_PAGE_CACHE_SECONDS: how long a worker reuses a public page it rendered.
+MINBAR_PAGE_CACHE_SECONDS = 1
+# MINBAR_PAGE_SHARED_SECONDS is the s-maxage given to shared caches (nginx, a CDN).
+MINBAR_PAGE_SHARED_SECONDS = 1
+# MINBAR_PAGE_STALE_SECONDS is the stale-while-revalidate given to shared caches.
+MINBAR_PAGE_STALE_SECONDS = 30
+# MINBAR_FRAGMENT_SECONDS bounds a rendered comment list's life (for what no signal announces,
+# such as a reader's new display name).
+MINBAR_FRAGMENT_SECONDS = 300
+# MINBAR_FRESH_SECONDS: after a write, that reader's pages skip the page caches this long.
+MINBAR_FRESH_SECONDS = 5
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -25,8 +25,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Test transactions never commit, so the signals that invalidate cached pages never fire: the
-# page and fragment caches are off unless a test (tests/serving) turns them on.
+# Test transactions never commit, so the counters that name a discussion's version never move:
+# the page and comment-list caches are off unless a test (tests/serving) turns them on.
 MINBAR_PAGE_CACHE = False
 MINBAR_FRAGMENT_CACHE = False
 CACHES = {

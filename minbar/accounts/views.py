@@ -20,8 +20,10 @@ from minbar.accounts.access import access_reader_for_profile
 from minbar.accounts.errors import AccountError
 from minbar.accounts.forms import DisplayNameForm
 from minbar.moderation.actions import check_display_name_change_allowed, wait_message
+from minbar.serving.middleware import public_page
 
 
+@public_page
 def profile(request, username):
     reader = access_reader_for_profile(username=username)
     if reader.username != username:

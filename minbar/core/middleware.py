@@ -14,3 +14,9 @@ class PathLocaleMiddleware(LocaleMiddleware):
         language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        # No `Vary: Accept-Language` (Django's adds it to addresses without a prefix): the
+        # address alone names the language, and a shared cache must not split on the header.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

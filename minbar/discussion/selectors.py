@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from minbar.core.http import paginate
 from minbar.discussion import policy
 from minbar.discussion.models import Comment, CommentVote
 from minbar.moderation.selectors import comments_are_open
 from minbar.news.models import Article
-from minbar.serving.fragments import find_comment_list
 
 VISIBLE = Comment.Status.VISIBLE
 DELETED = Comment.Status.DELETED
@@ -42,15 +42,11 @@ class Discussion:
     order: str
     page: object
     items: list[ShownComment] = field(default_factory=list)
-    my_votes: dict[int, int] = field(default_factory=dict)
     # Chosen by moderators, shown first in the "featured" strip on every page of the discussion.
     featured: list[Comment] = field(default_factory=list)
     # The article's flag and the automatic closing (moderation.policy), as of this request.
     is_open: bool = True
     is_auto_closed: bool = False
-    # The comment list already rendered for this version of the discussion (minbar/serving):
-    # then `items` and `featured` come from it and {% comment_items %} reuses its HTML.
-    shared: object | None = None
 
     @property
     def count(self) -> int:
@@ -122,10 +118,40 @@ def _flatten(roots: list[Comment], replies: list[Comment], *, first_number: int,
     return items
 
 
-def _votes_of(voter_id: int, comment_ids: list[int]) -> dict[int, int]:
+def get_discussion(request, *, article: Article) -> Discussion:
+    """The page of the discussion that the request asks for (`?order=`, `?page=`), as every
+    reader sees it: nothing here depends on who asks (a reader's own votes, comments awaiting
+    review and controls come from minbar/serving's reader state)."""
+    order = policy.parse_order(request.GET.get("order"))
+    is_open = comments_are_open(article)
+    page = paginate(request, list_threads(article, order=order), per_page=policy.THREADS_PER_PAGE)
+    roots = list(page.object_list)
+    replies: list[Comment] = []
+    if roots:
+        replies = list(
+            Comment.objects.filter(root_id__in=[r.pk for r in roots])
+            .filter(_shown_statuses(None))
+            .select_related("author")
+            .order_by("created_at", "pk")
+        )
+    items = _flatten(roots, replies, first_number=page.start_index() or 1, user=None)
+    return Discussion(
+        article=article,
+        order=order,
+        page=page,
+        items=items,
+        featured=list_featured(article),
+        is_open=is_open,
+        is_auto_closed=article.comments_open and not is_open,
+    )
+
+
+def votes_of(voter_id: int, comment_ids: list[int]) -> dict[int, int]:
     """The reader's votes on these comments. In SQL of its own: the ORM prepares each of the
-    hundreds of ids of a page one by one, which cost more than the query on every signed-in
-    page view. The ids are the page's own integers, passed as parameters."""
+    hundreds of ids of a page one by one, which cost more than the query. The ids are the
+    page's own integers, passed as parameters."""
+    if not comment_ids:
+        return {}
     table = CommentVote._meta.db_table
     marks = ", ".join(["%s"] * len(comment_ids))
     with connections[router.db_for_read(CommentVote)].cursor() as cursor:
@@ -137,43 +163,32 @@ def _votes_of(voter_id: int, comment_ids: list[int]) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def get_discussion(request, *, article: Article) -> Discussion:
-    """The page of the discussion that the request asks for (`?order=`, `?page=`)."""
-    user = request.user
-    order = policy.parse_order(request.GET.get("order"))
-    is_open = comments_are_open(article)
-    shared = find_comment_list(request, article=article, order=order, is_open=is_open)
-    if shared is not None:
-        page, items = shared.page(), shared.shown()
-    else:
-        page = paginate(
-            request,
-            list_threads(article, order=order, user=user),
-            per_page=policy.THREADS_PER_PAGE,
-        )
-        roots = list(page.object_list)
-        replies: list[Comment] = []
-        if roots:
-            replies = list(
-                Comment.objects.filter(root_id__in=[r.pk for r in roots])
-                .filter(_shown_statuses(user))
-                .select_related("author")
-                .order_by("created_at", "pk")
-            )
-        items = _flatten(roots, replies, first_number=page.start_index() or 1, user=user)
-    my_votes: dict[int, int] = {}
-    if user.is_authenticated and items:
-        my_votes = _votes_of(user.pk, [i.comment.pk for i in items])
-    return Discussion(
-        article=article,
-        order=order,
-        page=page,
-        items=items,
-        my_votes=my_votes,
-        featured=list(shared.featured) if shared is not None else list_featured(article),
-        is_open=is_open,
-        is_auto_closed=article.comments_open and not is_open,
-        shared=shared,
+def list_own_comments(article: Article, *, author) -> list[tuple[int, str, object]]:
+    """The reader's comments on the article that are shown (visible, or awaiting review), as
+    (pk, status, created_at) rows: asked on every view of a signed-in reader."""
+    return list(
+        Comment.objects.filter(article=article, author=author, status__in=[VISIBLE, PENDING])
+        .order_by("created_at", "pk")
+        .values_list("pk", "status", "created_at")
+    )
+
+
+def with_live_replies(comment_ids: list[int]) -> set[int]:
+    """Which of these comments have a reply that is not deleted or rejected (they can no
+    longer be edited)."""
+    return set(
+        Comment.objects.filter(parent_id__in=comment_ids)
+        .exclude(status__in=[DELETED, Comment.Status.REJECTED])
+        .values_list("parent_id", flat=True)
+    )
+
+
+def list_comments_for_display(comment_ids: list[int]) -> list[Comment]:
+    """These comments with their authors, oldest first (a reader's own, awaiting review)."""
+    return list(
+        Comment.objects.filter(pk__in=comment_ids)
+        .select_related("author")
+        .order_by("created_at", "pk")
     )
 
 
@@ -247,10 +262,41 @@ def find_comment_page(comment: Comment, *, order: str = policy.DEFAULT_ORDER, us
     return position // policy.THREADS_PER_PAGE + 1
 
 
+def edit_seconds_left(created_at, *, now=None) -> int:
+    """Seconds until the author may no longer edit a comment made at `created_at` (0: the
+    window has closed)."""
+    now = now or timezone.now()
+    return max(0, int((created_at + policy.EDIT_WINDOW - now).total_seconds()))
+
+
+def get_comment_actions(comment: Comment, *, reader) -> dict:
+    """What `reader` may do with `comment`, for the page that lists it without JavaScript."""
+    is_own = comment.author_id == reader.pk
+    shown = comment.status == VISIBLE
+    has_replies = (
+        is_own
+        and Comment.objects.filter(parent=comment)
+        .exclude(status__in=[DELETED, Comment.Status.REJECTED])
+        .exists()
+    )
+    seconds_left = edit_seconds_left(comment.created_at) if is_own and not has_replies else 0
+    return {
+        "comment": comment,
+        "article": comment.article,
+        "is_own": is_own,
+        "can_vote": shown and not is_own,
+        "my_vote": votes_of(reader.pk, [comment.pk]).get(comment.pk, 0) if shown else 0,
+        "can_reply": shown and comments_are_open(comment.article),
+        "can_edit": comment.status != DELETED and seconds_left > 0,
+        "edit_minutes_left": (seconds_left + 59) // 60,
+        "can_delete": is_own and comment.status != DELETED,
+        "can_report": shown and not is_own,
+    }
+
+
 def list_most_discussed_articles(*, hours: int = 48, limit: int = 5) -> list:
     """Live articles with the most visible comments posted in the last `hours`, in one query."""
     from django.db.models import Count
-    from django.utils import timezone
 
     since = timezone.now() - dt.timedelta(hours=hours)
     recent = Q(comments__status=Comment.Status.VISIBLE, comments__created_at__gte=since)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -46,22 +46,47 @@ def with_retry_after(response, error: DiscussionError):
     return response
 
 
-def _article_with_error(request, article, form, error: DiscussionError, *, parent=None):
-    """The article page again, the reader's text in the form and the reason above it."""
-    from minbar.news.views import render_article
-
+def _form_with_error(request, article, form, error: DiscussionError, *, parent=None):
+    """The write (or reply) page again, the reader's text in the form and the reason above it."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
-    template = "discussion/comment_reply.html" if parent else None
-    if template:
-        response = render(
-            request,
-            template,
-            {"parent": parent, "article": article, "form": form},
-            status=error.status,
-        )
+    if parent is not None:
+        template, context = "discussion/comment_reply.html", {"parent": parent}
     else:
-        response = render_article(request, article, form=form, status=error.status)
+        template, context = "discussion/comment_write.html", write_state(request, article)
+    response = render(
+        request,
+        template,
+        {**context, "article": article, "form": form},
+        status=error.status,
+    )
     return with_retry_after(response, error)
+
+
+def write_state(request, article) -> dict:
+    """What the write page says besides the form: closed, sanctioned, held for review."""
+    from minbar.serving.selectors import get_posting_state
+
+    return {"posting": get_posting_state(request.user, article=article)}
+
+
+@login_required
+def write_comment(request, slug):
+    """The form on a page of its own: the way to comment without JavaScript (the article page
+    is the same for every reader, so it cannot show a signed-in reader's form by itself)."""
+    article = access_article_for_reading(request.user, slug=slug, for_page=False)
+    if not article.is_live():
+        raise Http404
+    context = {"article": article, "form": CommentForm(), **write_state(request, article)}
+    return render(request, "discussion/comment_write.html", context)
+
+
+@login_required
+def comment_actions(request, comment_id):
+    """One comment and what this reader may do with it: vote, reply, edit, delete, report (the
+    article page's controls, without JavaScript)."""
+    comment = access_comment_for_reading(request.user, comment_id=comment_id)
+    context = selectors.get_comment_actions(comment, reader=request.user)
+    return render(request, "discussion/comment_actions.html", context)
 
 
 @require_POST
@@ -71,7 +96,7 @@ def post_comment(request, slug):
     form = CommentForm(request.POST)
     if not form.is_valid():
         error = DiscussionError("invalid", form.errors.as_text())
-        return _article_with_error(request, article, form, error)
+        return _form_with_error(request, article, form, error)
     parent_id = form.cleaned_data.get("parent")
     try:
         comment = actions.check_post_comment(
@@ -84,7 +109,7 @@ def post_comment(request, slug):
         parent = None
         if parent_id and error.code != "bad-parent":
             parent = access_comment_for_reading(request.user, comment_id=parent_id)
-        return _article_with_error(request, article, form, error, parent=parent)
+        return _form_with_error(request, article, form, error, parent=parent)
     return HttpResponseRedirect(comment_url(comment, user=request.user, just_posted=True))
 
 
@@ -107,9 +132,10 @@ def reply(request, comment_id):
     )
 
 
-@require_POST
 @login_required
 def cast_vote(request, comment_id):
+    if request.method != "POST":
+        return comment_actions(request, comment_id)
     form = VoteForm(request.POST)
     comment = access_comment_for_voting(request.user, comment_id=comment_id)
     try:

@@ -123,3 +123,22 @@ def _counter(key: str, *, rate: Rate, now: float, anchor: float, hits: Hits) -> 
 def _decr(key: str) -> None:
     with contextlib.suppress(ValueError):  # already expired: nothing to give back
         cache.decr(key)
+
+
+def wait(action: str, *, ident: str, anchor: float = 0.0, now: float | None = None) -> int:
+    """Seconds until one more `action` by `ident` would pass every rate (0: now). Reads only,
+    for pages that say how long to wait before the reader tries."""
+    now = clock() if now is None else now
+    longest = 0
+    for rate in rates_for(action):
+        base = f"rl:{action}:{rate}:{ident}"
+        if rate.amount == 1:
+            until = cache.get(base)
+            if until is not None and until > now:
+                longest = max(longest, int(until - now + 0.999))
+            continue
+        index, retry_after = window_of(now=now, seconds=rate.seconds, anchor=anchor)
+        count = cache.get(f"{base}:{index}")
+        if count is not None and count >= rate.amount:
+            longest = max(longest, retry_after)
+    return longest

@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from minbar.core.memo import LocalMemo
 from minbar.discussion.models import Comment
 from minbar.moderation import access, policy
 from minbar.moderation.models import (
@@ -38,14 +37,16 @@ DELETED = Comment.Status.DELETED
 # --- settings and word lists (read on every post: cached, dropped by the actions) ------------
 
 
-_memo = LocalMemo()
-# Sanctions (keyed by the reader's session epoch, which a new sanction moves) and per-article
-# modes: a lifted sanction or a changed mode reaches the other workers within a second.
-_reader_memo = LocalMemo()
+def _worker():
+    """A second of this worker's memory in front of the shared cache (the "worker" cache):
+    these are read several times per post. Sanctions are keyed by the reader's session epoch,
+    which a new sanction moves; a lifted sanction, a changed mode or new settings reach the
+    other workers within a second, the worker that made the change at once."""
+    return caches["worker"]
 
 
 def get_site_settings() -> SiteSettings:
-    return _memo.get(SETTINGS_KEY, _load_site_settings)
+    return _worker().get_or_set(SETTINGS_KEY, _load_site_settings)
 
 
 def _load_site_settings() -> SiteSettings:
@@ -66,7 +67,7 @@ class WordLists:
 
 
 def get_word_lists() -> WordLists:
-    return _memo.get(WORDS_KEY, _load_word_lists)
+    return _worker().get_or_set(WORDS_KEY, _load_word_lists)
 
 
 def _load_word_lists() -> WordLists:
@@ -83,7 +84,7 @@ def _load_word_lists() -> WordLists:
 
 
 def forget_cached() -> None:
-    _memo.forget()
+    _worker().delete_many([SETTINGS_KEY, WORDS_KEY])
     cache.delete_many([SETTINGS_KEY, WORDS_KEY])
 
 
@@ -120,7 +121,9 @@ def get_article_premoderation(article: Article) -> str:
             .first()
         ) or ""
 
-    override = _reader_memo.get(key, lambda: cache.get_or_set(key, from_database, CACHE_SECONDS))
+    override = _worker().get_or_set(
+        key, lambda: cache.get_or_set(key, from_database, CACHE_SECONDS)
+    )
     return policy.effective_mode(
         site_mode=get_site_settings().premoderation, article_mode=override or None
     )
@@ -160,7 +163,7 @@ _NO_SANCTION = "none"
 def forget_keys(*keys: str) -> None:
     """Drop cached sanctions or per-article modes (this worker at once, others within a
     second)."""
-    _reader_memo.forget()
+    _worker().delete_many(list(keys))
     cache.delete_many(list(keys))
 
 
@@ -181,7 +184,7 @@ def find_active_sanction(user, *, now: dt.datetime | None = None) -> Sanction | 
     def from_database():
         return get_active_sanction(user, now=now) or _NO_SANCTION
 
-    found = _reader_memo.get(key, lambda: cache.get_or_set(key, from_database, CACHE_SECONDS))
+    found = _worker().get_or_set(key, lambda: cache.get_or_set(key, from_database, CACHE_SECONDS))
     if found == _NO_SANCTION or (found.ends_at is not None and found.ends_at <= now):
         return None
     return found

@@ -13,23 +13,21 @@ from minbar.discussion.selectors import list_most_discussed_articles
 from minbar.news import selectors, seo
 from minbar.news.access import access_article_for_reading, access_tag_for_reading
 from minbar.news.models import Author, Section
-from minbar.serving.fragments import find_article, keep_article
-from minbar.serving.pagecache import share_page
+from minbar.serving.discussions import render_discussion
+from minbar.serving.middleware import private_page, public_page
 
 PER_PAGE = settings.MINBAR_ARTICLES_PER_PAGE
 
 
+@public_page
 def home(request):
     if redirect := redirect_to_canonical(request):
         return redirect
     page = paginate(request, selectors.list_published_articles(), per_page=PER_PAGE)
     front = most_discussed = None
-    shown = list(page.object_list)
     if page.number == 1:
-        front = selectors.get_front_page(shown)
+        front = selectors.get_front_page(list(page.object_list))
         most_discussed = list_most_discussed_articles()
-        shown = [*front.shown, *most_discussed]
-    share_page(request, lists=True, counters_of=[a.pk for a in shown])
     context = {
         "page": page,
         "front": front,
@@ -39,12 +37,12 @@ def home(request):
     return render(request, "news/home.html", context)
 
 
+@public_page
 def section_detail(request, slug):
     if redirect := redirect_to_canonical(request):
         return redirect
     section = get_object_or_404(Section, slug=slug)
     page = paginate(request, selectors.list_articles_in_section(section), per_page=PER_PAGE)
-    share_page(request, lists=True, counters_of=[a.pk for a in page.object_list])
     context = {
         "section": section,
         "page": page,
@@ -53,60 +51,55 @@ def section_detail(request, slug):
     return render(request, "news/section_detail.html", context)
 
 
+@public_page
 def tag_detail(request, slug):
     if redirect := redirect_to_canonical(request):
         return redirect
     tag = access_tag_for_reading(slug=slug)
     page = paginate(request, selectors.list_articles_with_tag(tag), per_page=PER_PAGE)
-    share_page(request, lists=True, counters_of=[a.pk for a in page.object_list])
     return render(request, "news/tag_detail.html", {"tag": tag, "page": page})
 
 
+@public_page
 def author_detail(request, slug):
     if redirect := redirect_to_canonical(request):
         return redirect
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, selectors.list_articles_by_author(author), per_page=PER_PAGE)
-    share_page(request, lists=True, counters_of=[a.pk for a in page.object_list])
     return render(request, "news/author_detail.html", {"author": author, "page": page})
 
 
+@public_page
 def article_detail(request, slug):
     if redirect := redirect_to_canonical(
         request, orders=discussion_policy.ORDERS, default_order=discussion_policy.DEFAULT_ORDER
     ):
         return redirect
-    # A live article read moments ago and unchanged since (minbar/serving) skips the reading.
-    article = find_article(request, slug=slug)
-    if article is None:
-        article = access_article_for_reading(request.user, slug=slug)
-        keep_article(request, article)
-    if article.is_live():
-        share_page(request, article_id=article.pk)
-    return render_article(request, article)
+    article = access_article_for_reading(request.user, slug=slug)
+    response = render_article(request, article)
+    # A newsroom preview of an article that is not live is the editor's alone.
+    return response if article.is_live() else private_page(response)
 
 
-def render_article(request, article, *, form=None, status: int = 200):
-    """The article page with its discussion; `form` carries a refused comment back."""
-    from minbar.discussion.forms import CommentForm
-    from minbar.discussion.selectors import get_discussion
-
+def render_article(request, article, *, status: int = 200):
+    """The article page with its discussion, the same for every reader."""
     context = {
         "article": article,
         "is_preview": not article.is_live(),
         "meta": seo.article_metadata(
             request, article, image=article.lead_image.large if article.lead_image else None
         ),
-        "discussion": get_discussion(request, article=article),
-        "comment_form": form or CommentForm(),
+        "discussion": render_discussion(request, article=article),
     }
     return render(request, "news/article_detail.html", context, status=status)
 
 
+@public_page
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
 
 
+@public_page
 def sitemap_index(request):
     """The sitemaps, with the news sitemap only while it has articles (an empty `urlset` is
     invalid under the sitemap schema)."""
@@ -125,6 +118,7 @@ def sitemap_index(request):
     return response
 
 
+@public_page
 def news_sitemap(request):
     from minbar.news.sitemaps import news_sitemap_articles
 

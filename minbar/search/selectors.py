@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import router
 from django.http import Http404
@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minbar.core.memo import LocalMemo
 from minbar.discussion.models import Comment
 from minbar.discussion.policy import fits_on_one_page
 from minbar.news.models import Article, Section
@@ -40,12 +39,10 @@ SORTS: tuple[Sort, ...] = ("relevance", "date")
 SHOWS: tuple[Show, ...] = ("articles", "comments")
 
 
-_memo = LocalMemo()
-
-
 def get_protected_words() -> frozenset[str]:
     """The staff's protected words, as the analyser takes them (`extra_protected`)."""
-    return _memo.get(PROTECTED_WORDS_CACHE_KEY, _load_protected_words)
+    # A second of this worker's memory in front of the shared cache (the "worker" cache).
+    return caches["worker"].get_or_set(PROTECTED_WORDS_CACHE_KEY, _load_protected_words)
 
 
 def _load_protected_words() -> frozenset[str]:
@@ -59,7 +56,7 @@ def _load_protected_words() -> frozenset[str]:
 
 
 def forget_protected_words() -> None:
-    _memo.forget()
+    caches["worker"].delete(PROTECTED_WORDS_CACHE_KEY)
     cache.delete(PROTECTED_WORDS_CACHE_KEY)
 
 

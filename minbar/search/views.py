@@ -11,10 +11,12 @@ from minbar.core.formatting import format_count
 from minbar.search import policy, selectors
 from minbar.search.forms import SearchForm
 from minbar.search.query import parse_query
+from minbar.serving.middleware import public_page
 
 TEMPLATE = "search/search_results.html"
 
 
+@public_page
 def results(request):
     sections = selectors.list_sections()
     if not request.GET:

@@ -1,4 +1,6 @@
-"""Serving at news-day load: the anonymous whole-page cache, the shared comment-list fragment
-for signed-in readers, the version stamps that invalidate both precisely, and the WSGI entry
-point that answers cached pages before Django starts. It owns no domain data and never writes
-articles or comments: it only listens to `article_changed` / `discussion_changed`."""
+"""Serving at news-day load: public pages are the same bytes for every reader (declared with
+`middleware.public_page`, kept a second by each worker and by nginx), the discussion under an
+article is rendered once per version (`discussions.py`, a counter moved after each committed
+change), and what is personal comes in one small uncached request, `/me/state/`
+(`selectors.get_reader_state`). It owns no domain data and never writes articles or comments.
+See docs/decisions/0009-one-page-for-every-reader.md."""

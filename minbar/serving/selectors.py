@@ -1,34 +1,198 @@
-"""Reads the page cache needs from the newsroom: small, and run only when storing a page."""
+"""The reader's state: what a public page cannot say because it is the same for everyone.
+
+`get_reader_state` is what `/me/state/` answers (static/js/minbar.js applies it): who is
+signed in and their header links, a CSRF token, and on an article their votes on the comments
+of the page, their own comments (those still editable, with the time left), their comments
+awaiting review rendered in place, whether they may post and why not, and staff links.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import asdict, dataclass
 
+from django.contrib.messages import get_messages
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from minbar.discussion import policy as discussion_policy
+from minbar.discussion.errors import DiscussionError
+from minbar.discussion.selectors import (
+    ShownComment,
+    edit_seconds_left,
+    list_comments_for_display,
+    list_own_comments,
+    votes_of,
+    with_live_replies,
+)
+from minbar.moderation import access as moderation_access
+from minbar.moderation import policy as moderation_policy
+from minbar.moderation import ratelimit
+from minbar.moderation import selectors as moderation
 from minbar.news.models import Article
-from minbar.serving import versions
+from minbar.serving.discussions import page_comment_ids
 
 
-def next_scheduled_publication(*, now: dt.datetime | None = None) -> dt.datetime | None:
-    """When the next article goes live by itself: cached lists must not outlive that moment."""
-    now = now or timezone.now()
-    return (
-        Article.objects.filter(
-            status__in=[Article.Status.SCHEDULED, Article.Status.PUBLISHED], published_at__gt=now
+@dataclass(frozen=True)
+class PostingState:
+    may_post: bool
+    # "", "sign-in", "closed", "banned", "suspended" (may_post False), or "wait" (may post
+    # after `wait` seconds).
+    code: str = ""
+    message: str = ""
+    held: bool = False  # their comments wait for a moderator before they show
+    held_message: str = ""
+    wait: int = 0
+
+
+def _posting_wait(user) -> int:
+    now = timezone.now()
+    if moderation_policy.is_new_account(joined_at=user.date_joined, now=now):
+        return ratelimit.wait(
+            "comment-new-account", ident=str(user.pk), anchor=user.date_joined.timestamp()
         )
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
+    return ratelimit.wait("comment", ident=str(user.pk))
+
+
+def _is_held(user, *, article: Article, trusted: bool) -> bool:
+    if trusted:
+        return False
+    mode = moderation.get_article_premoderation(article)
+    if mode == moderation_policy.ALL:
+        return True
+    if mode != moderation_policy.NEW_READERS:
+        return False
+    site = moderation.get_site_settings()
+    return moderation_policy.is_new_reader(
+        visible_comments=moderation.count_visible_comments(user),
+        required=site.new_reader_comments,
     )
 
 
-def counter_moved(*, article_id: int) -> bool:
-    """Whether the article's comment counter differs from the one last seen (then remember it)."""
-    count = Article.objects.filter(pk=article_id).values_list("comment_count", flat=True).first()
-    key = f"{versions.PREFIX}count:{article_id}"
-    cache = versions.store()
-    if cache.get(key) == count:
-        return False
-    cache.set(key, count, timeout=None)
-    return True
+def get_posting_state(user, *, article: Article, is_moderator: bool | None = None) -> PostingState:
+    """Whether `user` may post on `article` now, as the posting checks would answer."""
+    from minbar.moderation.actions import check_not_sanctioned, wait_message
+
+    if not user.is_authenticated or not user.is_active:
+        return PostingState(may_post=False, code="sign-in", message=_("Sign in to comment."))
+    if not moderation.comments_are_open(article):
+        return PostingState(
+            may_post=False, code="closed", message=_("Comments are closed on this article.")
+        )
+    try:
+        check_not_sanctioned(user)
+    except DiscussionError as refused:
+        return PostingState(may_post=False, code=refused.code, message=refused.message)
+    if is_moderator is None:
+        is_moderator = moderation_access.is_moderator(user)
+    held = _is_held(user, article=article, trusted=user.is_staff or is_moderator)
+    held_message = _("Your comment will appear once a moderator has approved it.") if held else ""
+    wait = _posting_wait(user)
+    if wait:
+        return PostingState(
+            may_post=True,
+            code="wait",
+            message=wait_message(wait),
+            held=held,
+            held_message=held_message,
+            wait=wait,
+        )
+    return PostingState(may_post=True, held=held, held_message=held_message)
+
+
+def _header(request, *, is_moderator: bool) -> dict:
+    user = request.user
+    links = [{"href": reverse("accounts:settings"), "label": _("Account settings")}]
+    if is_moderator:
+        links.append({"href": reverse("moderation:home"), "label": _("Moderation")})
+    if user.is_staff and user.has_perm("news.change_article"):
+        links.append({"href": reverse("admin:index"), "label": _("Newsroom")})
+    return {
+        "name": user.public_name,
+        "profile": reverse("accounts:profile", args=[user.username]),
+        "links": links,
+        "signOut": {"href": reverse("account_logout"), "label": _("Sign out")},
+    }
+
+
+def _messages(request) -> list[dict]:
+    return [{"level": m.tags, "text": str(m)} for m in get_messages(request)]
+
+
+def _pending_html(item_comment, *, article: Article) -> str:
+    item = ShownComment(
+        comment=item_comment,
+        visual_depth=min(item_comment.depth, discussion_policy.MAX_VISUAL_DEPTH),
+        is_own_pending=True,
+    )
+    return render_to_string(
+        "discussion/_comment.html", {"item": item, "discussion": {"is_open": False}}
+    )
+
+
+def _staff_links(user, *, article: Article, is_moderator: bool) -> list[dict]:
+    links = []
+    if is_moderator:
+        links.append(
+            {
+                "href": reverse("moderation:article", args=[article.pk]),
+                "label": _("Moderate this discussion"),
+            }
+        )
+    if user.is_staff and user.has_perm("news.change_article"):
+        links.append(
+            {
+                "href": reverse("admin:news_article_change", args=[article.pk]),
+                "label": _("Edit this article"),
+            }
+        )
+    return links
+
+
+def _discussion(request, *, article: Article, is_moderator: bool) -> dict:
+    user = request.user
+    ids = list(page_comment_ids(request, article=article))
+    own = list_own_comments(article, author=user)
+    now = timezone.now()
+    left = {pk: edit_seconds_left(created_at, now=now) for pk, _status, created_at in own}
+    recent = [pk for pk, seconds in left.items() if seconds]
+    replied = with_live_replies(recent) if recent else set()  # asked only in the first minutes
+    editable = {}
+    for pk in recent:
+        if pk in replied:
+            continue
+        minutes = (left[pk] + 59) // 60
+        editable[str(pk)] = {
+            "seconds": left[pk],
+            "label": ngettext("%(n)s minute left", "%(n)s minutes left", minutes) % {"n": minutes},
+        }
+    pending = [pk for pk, status, _created_at in own if status == "pending"]
+    posting = get_posting_state(user, article=article, is_moderator=is_moderator)
+    return {
+        "votes": {str(k): v for k, v in votes_of(user.pk, ids).items()},
+        "own": [pk for pk, status, _created_at in own if status == "visible"],
+        "editable": editable,
+        "pending": [
+            {"id": c.pk, "parent": c.parent_id, "html": _pending_html(c, article=article)}
+            for c in (list_comments_for_display(pending) if pending else [])
+        ],
+        "posting": asdict(posting),
+        "staff": _staff_links(user, article=article, is_moderator=is_moderator),
+    }
+
+
+def get_reader_state(request, *, article: Article | None) -> dict:
+    """The overlay for one page view (see the module doc)."""
+    user = request.user
+    state: dict = {"signedIn": user.is_authenticated, "messages": _messages(request)}
+    if not user.is_authenticated:
+        return state
+    is_moderator = moderation_access.is_moderator(user)
+    state["header"] = _header(request, is_moderator=is_moderator)
+    state["csrf"] = get_token(request)
+    if article is not None:
+        state["discussion"] = _discussion(request, article=article, is_moderator=is_moderator)
+    return state

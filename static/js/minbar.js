@@ -1,17 +1,63 @@
-// Minbar's one script: votes update the score in place. Without it, the vote forms still post
-// and come back to the comment.
+// Minbar's one script. Public pages are the same for every reader; this asks /me/state/ what is
+// personal (docs/decisions/0009) and applies it: the header's links, the comment form in place
+// of the information box, vote buttons with the reader's votes pressed, edit and delete on their
+// own comments, their comments awaiting review. Without it every action has a page of its own.
 (function () {
   "use strict";
-  function csrfToken(form) {
-    var input = form.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
+  var csrf = "";
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
   }
+
+  function fromHtml(html) {
+    // Server-rendered HTML from our own origin (/me/state/), never from readers' text as such.
+    var box = document.createElement("template");
+    box.innerHTML = html;
+    return box.content;
+  }
+
+  function showMessages(messages) {
+    if (!messages || !messages.length) { return; }
+    var main = document.getElementById("main");
+    // role="status" may not sit on a list (Nu checker): a box holds it, as in base.html.
+    var box = el("div", { "class": "messages", "role": "status" });
+    var list = el("ul", {});
+    messages.forEach(function (m) {
+      list.appendChild(el("li", { "class": "message message-" + m.level }, m.text));
+    });
+    box.appendChild(list);
+    main.insertBefore(box, main.firstChild);
+  }
+
+  function applyHeader(header) {
+    var links = document.getElementById("account-links");
+    if (!links || !header) { return; }
+    links.textContent = "";
+    var name = el("a", { "class": "account-nav__name", "href": header.profile });
+    name.appendChild(el("bdi", {}, header.name));
+    links.appendChild(name);
+    header.links.forEach(function (link) {
+      links.appendChild(document.createTextNode(" "));
+      links.appendChild(el("a", { "href": link.href }, link.label));
+    });
+    var out = el("form", { "method": "post", "action": header.signOut.href, "class": "inline-form" });
+    out.appendChild(el("input", { "type": "hidden", "name": "csrfmiddlewaretoken", "value": csrf }));
+    out.appendChild(el("button", { "type": "submit", "class": "link-button" }, header.signOut.label));
+    links.appendChild(document.createTextNode(" "));
+    links.appendChild(out);
+  }
+
   function markVote(comment, value) {
     comment.querySelectorAll(".vote").forEach(function (button) {
-      var pressed = Number(button.value) === value || (button.dataset.value && Number(button.dataset.value) === value);
+      var pressed = Number(button.dataset.value) === value;
       button.setAttribute("aria-pressed", pressed ? "true" : "false");
     });
   }
+
   // Why a vote did not move the score (an account that is not established yet), beside the form.
   function showNote(form, text) {
     var note = form.parentNode.querySelector(".vote-note");
@@ -27,47 +73,166 @@
     }
     note.textContent = text;
   }
-  function applyMyVotes(root) {
-    var raw = root.getAttribute("data-my-votes");
-    if (!raw) { return; }
-    raw.split(",").forEach(function (pair) {
-      var parts = pair.split(":");
-      var comment = document.getElementById("comment-" + parts[0]);
-      if (comment) { markVote(comment, Number(parts[1])); }
+
+  function voteForm(comment, labels) {
+    var id = comment.dataset.comment;
+    var form = el("form", { "method": "post", "action": comment.querySelector(".comment__more").href.replace(/actions\/$/, "vote/"), "class": "vote-form" });
+    form.appendChild(el("input", { "type": "hidden", "name": "csrfmiddlewaretoken", "value": csrf }));
+    [["1", "vote vote--up", labels.up, "\u25B2"], ["-1", "vote vote--down", labels.down, "\u25BC"]].forEach(function (b) {
+      var button = el("button", { "type": "submit", "name": "value", "value": b[0], "class": b[1], "aria-label": b[2], "aria-pressed": "false", "data-value": b[0] }, b[3]);
+      form.appendChild(button);
+    });
+    form.dataset.comment = id;
+    return form;
+  }
+
+  function ownControls(comment, editable, labels) {
+    var more = comment.querySelector(".comment__more");
+    var base = more.href.replace(/actions\/$/, "");
+    var span = el("span", { "class": "comment__own" });
+    if (editable) {
+      span.appendChild(el("a", { "href": base + "edit/", "class": "comment__edit" }, labels.edit));
+      span.appendChild(el("span", { "class": "comment__edit-left" }, " (" + editable.label + ") "));
+    }
+    span.appendChild(el("a", { "href": base + "delete/", "class": "comment__delete" }, labels.del));
+    return span;
+  }
+
+  function insertPending(list, pending, order) {
+    pending.forEach(function (p) {
+      if (document.getElementById("comment-" + p.id)) { return; }
+      var node = fromHtml(p.html);
+      var parent = p.parent && document.getElementById("comment-" + p.parent);
+      if (parent) {
+        // After the parent's own replies: the next item at the parent's depth or shallower.
+        var depth = Number((parent.className.match(/depth-(\d)/) || [0, 0])[1]);
+        var next = parent.nextElementSibling;
+        while (next && Number((next.className.match(/depth-(\d)/) || [0, 0])[1]) > depth) {
+          next = next.nextElementSibling;
+        }
+        list.insertBefore(node, next);
+      } else if (order === "newest") {
+        list.insertBefore(node, list.firstChild);
+      } else {
+        list.appendChild(node);
+      }
     });
   }
+
+  function notice(text, closed) {
+    return el("p", { "class": closed ? "notice notice--closed" : "notice", "role": "status" }, text);
+  }
+
+  function applyForm(section, posting) {
+    var box = document.getElementById("info-box");
+    var template = document.getElementById("comment-form-template");
+    if (!box) { return; }
+    if (!posting.may_post) {
+      box.textContent = "";
+      box.appendChild(notice(posting.message, true));
+      return;
+    }
+    if (!template) { return; }
+    var holder = el("div", { "class": "comment-form-holder" });
+    if (posting.message) { holder.appendChild(notice(posting.message, false)); }
+    if (posting.held) { holder.appendChild(notice(posting.held_message, false)); }
+    holder.appendChild(template.content.cloneNode(true));
+    var form = holder.querySelector("form");
+    form.insertBefore(el("input", { "type": "hidden", "name": "csrfmiddlewaretoken", "value": csrf }), form.firstChild);
+    box.replaceWith(holder);
+  }
+
+  function applyDiscussion(section, state) {
+    var labels = section.dataset;
+    applyForm(section, state.posting);
+    var list = section.querySelector("ol.comments");
+    if (list && state.pending) { insertPending(list, state.pending, section.dataset.order); }
+    var own = {};
+    (state.own || []).forEach(function (id) { own[String(id)] = true; });
+    section.querySelectorAll("li.comment").forEach(function (comment) {
+      var id = comment.dataset.comment;
+      var actions = comment.querySelector(".comment__actions");
+      var more = comment.querySelector(".comment__more");
+      if (!actions || !more) { return; }
+      if (own[id]) {
+        actions.insertBefore(ownControls(comment, state.editable[id], { edit: labels.labelEdit, del: labels.labelDelete }), more);
+        var report = actions.querySelector(".comment__report");
+        if (report) { report.remove(); }
+      } else {
+        actions.insertBefore(voteForm(comment, { up: labels.labelUp, down: labels.labelDown }), actions.firstChild);
+        var value = state.votes[id];
+        if (value) { markVote(comment, value); }
+      }
+      more.hidden = true;
+    });
+    if (state.staff && state.staff.length) {
+      var staff = el("p", { "class": "discussion__staff" });
+      state.staff.forEach(function (link) {
+        staff.appendChild(el("a", { "href": link.href }, link.label));
+        staff.appendChild(document.createTextNode(" "));
+      });
+      section.insertBefore(staff, section.querySelector("#comments").nextSibling);
+    }
+  }
+
+  function vote(event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("vote-form")) { return; }
+    var button = event.submitter;
+    if (!button) { return; }
+    event.preventDefault();
+    // Pressing the vote one already gave takes it back.
+    var value = button.getAttribute("aria-pressed") === "true" ? 0 : Number(button.dataset.value);
+    var body = new URLSearchParams();
+    body.append("value", String(value));
+    fetch(form.action, {
+      method: "POST",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf },
+      body: body,
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+    }).then(function (result) {
+      var comment = form.closest(".comment");
+      if (!result.ok) {
+        window.alert(result.data.message || "");
+        return;
+      }
+      var score = comment.querySelector("[data-score] .score");
+      if (score) { score.textContent = result.data.score_display; }
+      markVote(comment, result.data.my_vote);
+      showNote(form, result.data.note || "");
+    }).catch(function () { form.submit(); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    var discussion = document.getElementById("discussion");
-    if (!discussion) { return; }
-    applyMyVotes(discussion);
-    discussion.addEventListener("submit", function (event) {
-      var form = event.target;
-      if (!form.classList.contains("vote-form")) { return; }
-      var button = event.submitter;
-      if (!button) { return; }
-      event.preventDefault();
-      // Pressing the vote one already gave takes it back.
-      var value = button.getAttribute("aria-pressed") === "true" ? 0 : Number(button.value);
-      var body = new URLSearchParams();
-      body.append("value", String(value));
-      fetch(form.action, {
-        method: "POST",
-        headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) },
-        body: body,
-        credentials: "same-origin"
-      }).then(function (response) {
-        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
-      }).then(function (result) {
-        var comment = form.closest(".comment");
-        if (!result.ok) {
-          window.alert(result.data.message || "");
-          return;
-        }
-        var score = comment.querySelector("[data-score] .score");
-        if (score) { score.textContent = result.data.score_display; }
-        markVote(comment, result.data.my_vote);
-        showNote(form, result.data.note || "");
-      }).catch(function () { form.submit(); });
+    var url = document.body.dataset.stateUrl;
+    // Nobody signed in here (the server's minbar_reader cookie): the page is already theirs.
+    if (!url || !/(^|;\s*)minbar_reader=/.test(document.cookie)) { return; }
+    var section = document.getElementById("discussion");
+    var query = new URLSearchParams();
+    if (section) {
+      query.set("article", section.dataset.article);
+      query.set("page", section.dataset.page);
+      query.set("order", section.dataset.order);
+    }
+    fetch(url + (section ? "?" + query.toString() : ""), {
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (state) {
+      if (!state) { return; }
+      document.body.dataset.signedIn = state.signedIn ? "true" : "false";
+      showMessages(state.messages);
+      if (!state.signedIn) { return; }
+      csrf = state.csrf;
+      applyHeader(state.header);
+      if (section && state.discussion) {
+        applyDiscussion(section, state.discussion);
+        section.addEventListener("submit", vote);
+      }
+      document.dispatchEvent(new CustomEvent("minbar:state", { detail: state }));
     });
   });
 })();

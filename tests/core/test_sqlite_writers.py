@@ -1,5 +1,6 @@
-"""SQLite writers queue on a file lock (minbar/core/sqlite3): one at a time, the next one let in
-as soon as a transaction commits, rolls back or its connection closes."""
+"""SQLite writers queue (Django's backend, `BEGIN IMMEDIATE` and the busy timeout: decision
+0006): one at a time, the next one let in once a transaction commits, rolls back or its
+connection closes, and none lost."""
 
 from __future__ import annotations
 

@@ -14,8 +14,14 @@ from minbar.discussion.models import Comment
 from minbar.news import actions as news
 from tests.factories import make_article, make_comment, make_user
 from tests.news.test_pages import Page
+from tests.state import shows_form
 
 pytestmark = pytest.mark.django_db
+
+
+def outside_templates(html: str) -> str:
+    """The page as the browser shows it: <template> content is inert until a script uses it."""
+    return re.sub(r"<template\b.*?</template>", "", html, flags=re.S)
 
 
 def post_url(article) -> str:
@@ -39,7 +45,7 @@ def test_anonymous_reader_sees_the_information_box_and_no_form(client):
     }
     assert links["تسجيل الدخول"].startswith("/accounts/login/?next=")
     assert article.get_absolute_url() in links["إنشاء حساب"]
-    assert 'id="comment-form"' not in html
+    assert 'id="comment-form"' not in outside_templates(html)
     assert "vote-form" not in html
 
 
@@ -54,8 +60,10 @@ def test_reader_can_post_and_the_counters_agree(client):
     article = make_article()
     reader = make_user("reem_k")
     client.force_login(reader)
+    # The page is the information box for everyone; the reader's state brings the form.
     html = client.get(article.get_absolute_url()).content.decode()
-    assert 'id="comment-form"' in html and "info-box" not in html
+    assert 'id="comment-form"' not in outside_templates(html) and 'id="info-box"' in html
+    assert shows_form(client, article)
     response = client.post(post_url(article), {"text": "تعليق **مهم** جدًا"})
     comment = Comment.objects.get()
     assert response.status_code == 302
@@ -150,6 +158,7 @@ def test_reader_cannot_post_where_comments_are_closed(client):
     client.force_login(make_user())
     html = client.get(article.get_absolute_url()).content.decode()
     assert 'id="comment-form"' not in html and "التعليقات مغلقة على هذا المقال." in html
+    assert not shows_form(client, article)
     response = client.post(post_url(article), {"text": "نص محفوظ"})
     assert response.status_code == 403
     assert "نص محفوظ" in response.content.decode()

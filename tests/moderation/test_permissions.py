@@ -56,6 +56,9 @@ MAY_CHANGE: dict[str, frozenset | str] = {
     "search:results": READING,
     "discussion:permalink": READING,
     "discussion:reply": NOBODY,  # the reply form; posting goes to discussion:post
+    "discussion:write": NOBODY,  # the comment form without JavaScript; likewise
+    "discussion:actions": READING,  # a comment's controls without JavaScript
+    "serving:state": READING,  # the reader's state for a public page
     "accounts:profile": READING,
     "moderation:home": READING,
     "moderation:queue": READING,

@@ -4,6 +4,7 @@ and the author's own pending comment shown to them alone, marked."""
 from __future__ import annotations
 
 import pytest
+from django.http import HttpResponse
 from django.urls import reverse
 
 from minbar.discussion.models import Comment
@@ -17,6 +18,7 @@ from tests.moderation.conftest import (
     page,
     post_comment,
 )
+from tests.state import reader_state
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +131,11 @@ def test_author_sees_their_pending_comment_marked_and_nobody_else_does(
     post_comment(client, article, "تعليقي المنتظر")
     pending = last_comment(reader)
 
-    own = page(client.get(article.get_absolute_url()))
+    # The page is the same for everyone; the author's state brings their comment in place.
+    assert f"comment-{pending.pk}" not in client.get(article.get_absolute_url()).content.decode()
+    waiting = reader_state(client, article)["discussion"]["pending"]
+    assert [(p["id"], p["parent"]) for p in waiting] == [(pending.pk, None)]
+    own = page(HttpResponse(waiting[0]["html"]))
     mine = own.find("li", id=f"comment-{pending.pk}")
     assert mine and "comment--pending" in mine[0]["classes"]
     assert "بانتظار المراجعة" in Tree.text_of(mine[0]) or "المراجعة" in Tree.text_of(mine[0])
@@ -140,6 +146,7 @@ def test_author_sees_their_pending_comment_marked_and_nobody_else_does(
     client.force_login(old_reader("someone_else"))
     other = client.get(article.get_absolute_url()).content.decode()
     assert "تعليقي المنتظر" not in other and f"comment-{pending.pk}" not in other
+    assert reader_state(client, article)["discussion"]["pending"] == []
     client.logout()
     anonymous = client.get(article.get_absolute_url()).content.decode()
     assert "تعليقي المنتظر" not in anonymous

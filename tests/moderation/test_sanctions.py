@@ -20,6 +20,7 @@ from tests.moderation.conftest import (
     page,
     post_comment,
 )
+from tests.state import shows_form
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,8 @@ def signed_in(client) -> bool:
 
 
 def article_page_shows_form(client, article) -> bool:
-    return bool(page(client.get(article.get_absolute_url())).find("form", id="comment-form"))
+    """The form the page offers this reader (from their state: the page is the same for all)."""
+    return shows_form(client, article)
 
 
 def test_a_ban_ends_the_readers_sessions_at_once(client, article, moderator, reader):

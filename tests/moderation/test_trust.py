@@ -18,6 +18,7 @@ from minbar.discussion.models import Comment, CommentVote
 from minbar.moderation.models import AuditEntry, CommentReport
 from tests.factories import make_comment, make_established_reader, make_user, verify_email
 from tests.moderation.conftest import Tree, heading_and_counter, old_reader, page
+from tests.state import reader_state
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -170,8 +171,7 @@ def test_a_fresh_reader_is_told_why_and_sees_the_vote_as_theirs(client, article,
     newcomer = fresh_account()
     data = vote(client, target, newcomer, 1)
     assert data["counted"] is False and "سُجّل صوتك" in data["note"]
-    html = client.get(article.get_absolute_url()).content.decode()
-    assert f'data-my-votes="{target.pk}:1"' in html
+    assert reader_state(client, article)["discussion"]["votes"] == {str(target.pk): 1}
     established = vote(client, target, make_established_reader("counted_voter"), 1)
     assert established["counted"] is True and established["note"] == ""
 

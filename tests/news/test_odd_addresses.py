@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minbar.news import actions
-from minbar.serving import fragments, pagecache, versions
 from tests.factories import make_article, make_comment, make_editor, make_section, make_user
 
 pytestmark = pytest.mark.django_db
@@ -33,17 +32,15 @@ ODD_QUERIES = [
 @pytest.fixture(params=["caches-off", "caches-on"])
 def caching(request, settings):
     """Each address twice: as in the tests' settings, and with production's page and
-    fragment caches on (the 500 for `?page=²` was in the fragment cache's key)."""
+    discussion caches on (the 500 for `?page=²` was in the old fragment cache's key)."""
     if request.param == "caches-on":
         settings.MINBAR_PAGE_CACHE = True
         settings.MINBAR_FRAGMENT_CACHE = True
         caches["pages"].clear()
-        pagecache.clear_local()
-        fragments.clear_local()
-        versions.reset_breaker()
+        caches["page-bodies"].clear()
     yield request.param
-    pagecache.clear_local()
-    fragments.clear_local()
+    caches["pages"].clear()
+    caches["page-bodies"].clear()
 
 
 def _public_addresses() -> list[str]:

@@ -1,30 +1,42 @@
-"""Serving tests turn the page and fragment caches on (they are off for the rest of the suite,
-whose transactions never commit and so never invalidate anything)."""
+"""Serving tests turn the page and comment-list caches on (they are off for the rest of the
+suite, whose transactions never commit and so never move a discussion's version)."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 import pytest
 from django.core.cache import caches
 
-from minbar.serving import fragments, pagecache, versions
+
+def _clear() -> None:
+    caches["pages"].clear()
+    caches["page-bodies"].clear()
 
 
 @pytest.fixture
 def page_cache(settings):
     settings.MINBAR_PAGE_CACHE = True
     settings.MINBAR_FRAGMENT_CACHE = True
-    caches["pages"].clear()
-    pagecache.clear_local()
-    fragments.clear_local()
-    versions.reset_breaker()
+    _clear()
     yield
-    pagecache.clear_local()
-    fragments.clear_local()
-    with contextlib.suppress(Exception):  # a test pointed "pages" at a store that is down
-        caches["pages"].clear()
+    _clear()
+
+
+@pytest.fixture
+def list_cache(settings):
+    """Only the comment lists kept (every page rendered): what a version change does."""
+    settings.MINBAR_PAGE_CACHE = False
+    settings.MINBAR_FRAGMENT_CACHE = True
+    _clear()
+    yield
+    _clear()
+
+
+def page_lifetime_passes() -> None:
+    """What MINBAR_PAGE_CACHE_SECONDS (one second) does to every worker's copies of pages;
+    test_public_pages.py shows the real second doing it once."""
+    caches["page-bodies"].clear()
 
 
 @pytest.fixture
@@ -55,7 +67,3 @@ def card_counters(html: str) -> list[int]:
         assert match, "a card without its comment counter"
         found.append(int(match.group(1)))
     return found
-
-
-def cache_state(response) -> str:
-    return response.headers.get("X-Minbar-Cache", "none")

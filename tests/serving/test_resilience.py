@@ -311,9 +311,10 @@ def test_readers_posts_answered_with_success_survive_a_postgres_restart(tmp_path
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_anonymous_readers_can_see_a_new_comment_at_once_from_every_worker(tmp_path):
-    """Two workers, each with its own copy of the page: a comment posted through one shows on
-    the next request to either (the stamps reach every worker through Redis)."""
+def test_readers_see_a_new_comment_from_every_worker_within_a_second(tmp_path):
+    """Two workers, each keeping the page a second: a comment posted through one shows at once
+    to its writer (the fresh cookie), and to every reader of either worker once the second is
+    over (the discussion's version counter is in Redis, shared by both)."""
     if not shutil.which("redis-server"):
         service_missing("redis-server is not installed")
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -337,16 +338,10 @@ def test_anonymous_readers_can_see_a_new_comment_at_once_from_every_worker(tmp_p
         log=tmp_path / "gunicorn.log",
     )
     path = article.get_absolute_url()
+    signed_in = {"Cookie": f"sessionid={session.session_key}"}
     try:
-        states = set()
-        for _ in range(12):  # each worker renders once, then answers from its copy
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            conn.request("GET", path, headers={"Host": "127.0.0.1"})
-            response = conn.getresponse()
-            response.read()
-            states.add(response.getheader("X-Minbar-Cache"))
-            conn.close()
-        assert "hit" in states
+        before = {request(port, "GET", path, headers=h)[1] for h in ({}, signed_in) * 6}
+        assert len(before) == 1  # the same bytes for every reader, from either worker
         csrf = "a" * 32
         status, _ = request(
             port,
@@ -359,6 +354,9 @@ def test_anonymous_readers_can_see_a_new_comment_at_once_from_every_worker(tmp_p
             body=urllib.parse.urlencode({"text": "تعليق جديد للتو", "csrfmiddlewaretoken": csrf}),
         )
         assert status == 302
+        fresh = {**signed_in, "Cookie": signed_in["Cookie"] + "; minbar_fresh=1"}
+        assert "تعليق جديد للتو" in request(port, "GET", path, headers=fresh)[1].decode()
+        time.sleep(1.05)  # MINBAR_PAGE_CACHE_SECONDS
         pages = [request(port, "GET", path)[1].decode() for _ in range(12)]
         assert all("تعليق جديد للتو" in page for page in pages)
     finally:

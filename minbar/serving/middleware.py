@@ -1,0 +1,218 @@
+"""Public pages: the same bytes for every reader, so that nginx, a CDN and each worker may keep
+them; everything else private.
+
+A view declares its page public with `@public_page`. The page then must not read anything about
+the reader (session, user, CSRF token, messages): if it does, the response is made private
+instead and never stored, and the mistake is logged. A public page says
+`Cache-Control: public, max-age=0, s-maxage=…, stale-while-revalidate=…` and carries an ETag
+(If-None-Match answers 304, through Django's ConditionalGetMiddleware). Each worker keeps it for
+MINBAR_PAGE_CACHE_SECONDS with Django's own two cache middlewares, told to keep public pages
+only (`UpdatePublicPageCacheMiddleware`, `FetchPublicPageCacheMiddleware`).
+
+A reader who has just written (any POST that succeeded) gets a cookie for MINBAR_FRESH_SECONDS
+that makes their requests skip the caches (here and in nginx) and store what they read: they
+see their own change at once, and so does everyone after them.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
+from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+
+log = logging.getLogger(__name__)
+
+FRESH_COOKIE = "minbar_fresh"
+# Says "someone is signed in here" to minbar.js (which cannot read the session cookie), so that
+# the pages of readers who are not signed in ask /me/state/ nothing. Not a credential.
+READER_COOKIE = "minbar_reader"
+PUBLIC = "public_page"  # request attribute (templates: request.public_page)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CACHE_ALIAS = "page-bodies"
+KEY_PREFIX = "public"
+
+
+def reader_was_read(request) -> bool:
+    """Whether anything personal was looked at while making this response."""
+    session = getattr(request, "session", None)
+    messages = getattr(request, "_messages", None)
+    return bool(
+        (session is not None and session.accessed)
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or (messages is not None and messages.used)
+    )
+
+
+def _public_headers(response) -> None:
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=0,
+        s_maxage=settings.MINBAR_PAGE_SHARED_SECONDS,
+        stale_while_revalidate=settings.MINBAR_PAGE_STALE_SECONDS,
+    )
+    if not response.streaming and not response.has_header("ETag"):
+        set_response_etag(response)
+
+
+def public_page(view):
+    """Declare the view's page the same for every reader (see the module doc). A response the
+    view marked itself (`private` for a newsroom preview) is left as it is."""
+
+    @functools.wraps(view)
+    def declared(request, *args, **kwargs):
+        setattr(request, PUBLIC, True)
+        response = view(request, *args, **kwargs)
+        if response.has_header("Cache-Control"):
+            return response
+        if reader_was_read(request):
+            log.error("public page %s read the reader: served private", request.path)
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        if response.status_code != 200:
+            return response
+        if getattr(response, "is_rendered", True):
+            _public_headers(response)
+        else:  # a TemplateResponse (sitemaps): its ETag once its content exists
+            response.add_post_render_callback(_public_headers)
+        return response
+
+    return declared
+
+
+class UpdatePublicPageCacheMiddleware(UpdateCacheMiddleware):
+    """Django's cache middleware, storing public pages only, for MINBAR_PAGE_CACHE_SECONDS in
+    this worker's memory ("page-bodies"). Second from the outside: it keeps the response every
+    inner middleware has finished."""
+
+    def __init__(self, get_response) -> None:
+        super().__init__(get_response)
+        self.page_timeout = settings.MINBAR_PAGE_CACHE_SECONDS
+        self.key_prefix = KEY_PREFIX
+        self.cache_alias = CACHE_ALIAS
+
+    def _should_update_cache(self, request, response) -> bool:
+        return (
+            super()._should_update_cache(request, response)
+            and getattr(request, PUBLIC, False)
+            and "public" in response.get("Cache-Control", "")
+            and not response.cookies
+            and not has_vary_header(response, "Cookie")
+        )
+
+
+class FetchPublicPageCacheMiddleware(FetchFromCacheMiddleware):
+    """Django's cache middleware answering from what the update half kept, right after the
+    language is known (it is in the cache key): a kept page costs no URL resolving, view or
+    query. Off with MINBAR_PAGE_CACHE; a reader with the fresh cookie reads past it."""
+
+    def __init__(self, get_response) -> None:
+        super().__init__(get_response)
+        self.key_prefix = KEY_PREFIX
+        self.cache_alias = CACHE_ALIAS
+
+    def process_request(self, request):
+        if not settings.MINBAR_PAGE_CACHE:
+            request._cache_update_cache = False
+            return None
+        if FRESH_COOKIE in request.COOKIES:
+            request._cache_update_cache = request.method in ("GET", "HEAD")
+            return None
+        return super().process_request(request)
+
+
+def private_page(response):
+    """Mark a response as this reader's alone (a newsroom preview on a public address)."""
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _known_reader(request):
+    """The reader, if this request has already looked them up (signing in or out sets the user
+    itself); None when nobody asked, so that nothing is read for this."""
+    user = request.__dict__.get("user")
+    if user is not None and not isinstance(user, SimpleLazyObject):
+        return user
+    return getattr(request, "_cached_user", None)
+
+
+def _mark_reader(request, response) -> None:
+    reader = _known_reader(request)
+    if reader is None:
+        return
+    marked = READER_COOKIE in request.COOKIES
+    if reader.is_authenticated and not marked:
+        response.set_cookie(
+            READER_COOKIE,
+            "1",
+            max_age=settings.SESSION_COOKIE_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            samesite="Lax",
+        )
+    elif not reader.is_authenticated and marked:
+        response.delete_cookie(READER_COOKIE, samesite="Lax")
+
+
+class PrivateUnlessPublicMiddleware:
+    """Outermost: a response not declared public is private. Also the last check that a public
+    page stayed the same for everyone (no cookie set, no `Vary: Cookie`), the reader cookie on
+    private responses, and the 503 that a database outage becomes."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        control = response.get("Cache-Control", "")
+        if "public" in control:
+            vary = response.get("Vary", "").lower()
+            if response.cookies or "cookie" in vary:
+                log.error("public page %s varies by reader: served private", request.path)
+                response["Cache-Control"] = "private, no-store"
+                del response["ETag"]
+            return response
+        if not control and not request.path_info.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "private, no-store"
+        _mark_reader(request, response)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError | InterfaceError):
+            # The database is restarting or unreachable: say so, and when to come back.
+            log.warning("database unavailable: %s", exception)
+            response = HttpResponse(
+                _("The site is busy for a moment. Please try again in a few seconds."),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = "5"
+            response["Cache-Control"] = "no-store"
+            return response
+        return None
+
+
+class FreshAfterWriteMiddleware:
+    """A write that succeeded gives its reader a few seconds past the page caches."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method not in SAFE_METHODS and response.status_code < 400:
+            response.set_cookie(
+                FRESH_COOKIE,
+                "1",
+                max_age=settings.MINBAR_FRESH_SECONDS,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response
