@@ -26,11 +26,16 @@ RUN_AXE = """async () => {
 }"""
 
 
-def session_cookie(user, base_url: str) -> dict:
+def signed_in_cookies(user, base_url: str) -> list[dict]:
+    """The session, and the cookie that tells minbar.js someone is signed in (so the page asks
+    for the reader's own controls, which are then checked too)."""
     client = Client()
     client.force_login(user)
     value = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-    return {"name": django_settings.SESSION_COOKIE_NAME, "value": value, "url": base_url}
+    return [
+        {"name": django_settings.SESSION_COOKIE_NAME, "value": value, "url": base_url},
+        {"name": "minbar_reader", "value": "1", "url": base_url},
+    ]
 
 
 def test_every_page_type_has_no_axe_violations(live_server, browser, shot, settings):
@@ -44,12 +49,14 @@ def test_every_page_type_has_no_axe_violations(live_server, browser, shot, setti
                 viewport={"width": width, "height": height}, locale="ar", bypass_csp=True
             )
             if who == "signed-in":
-                context.add_cookies([session_cookie(site["moderator"], live_server.url)])
+                context.add_cookies(signed_in_cookies(site["moderator"], live_server.url))
             page = context.new_page()
             page.set_default_timeout(15_000)
             for edition in ("", "/en"):
                 for name, path in paths.items():
                     page.goto(live_server.url + edition + path)
+                    if who == "signed-in":
+                        page.wait_for_load_state("networkidle")  # the reader's own controls
                     page.add_script_tag(path=str(AXE))
                     for violation in page.evaluate(RUN_AXE):
                         found.append(f"{who} {width_name} {edition or '/'} {name}: {violation}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.browser.test_accessibility import session_cookie
+from tests.browser.test_accessibility import signed_in_cookies
 from tests.factories import make_article, make_comment, make_established_reader
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,7 @@ def test_reader_on_a_phone_gets_finger_sized_controls_and_a_thread_line(live_ser
     first = make_comment(article, text="تعليق أول")
     reply = make_comment(article, text="ردّ عليه", parent=first)
     reader = make_established_reader("phone_reader")
-    phone.add_cookies([session_cookie(reader, live_server.url)])
+    phone.add_cookies(signed_in_cookies(reader, live_server.url))
     page = phone.new_page()
     page.goto(live_server.url + article.get_absolute_url())
     assert page.evaluate("matchMedia('(pointer: coarse)').matches")
