@@ -82,6 +82,9 @@
       var button = el("button", { "type": "submit", "name": "value", "value": b[0], "class": b[1], "aria-label": b[2], "aria-pressed": "false", "data-value": b[0] }, b[3]);
       form.appendChild(button);
     });
+    // The score sits between the two buttons that change it.
+    var score = comment.querySelector(".comment__head > .comment__score");
+    if (score) { form.insertBefore(score, form.querySelector(".vote--down")); }
     form.dataset.comment = id;
     return form;
   }

@@ -37,6 +37,10 @@ def test_reader_on_a_phone_gets_finger_sized_controls_and_a_thread_line(live_ser
     for selector in (".vote--up", ".vote--down", ".comment__reply", ".comment__report"):
         size = box(page, selector)
         assert size["width"] >= 44 and size["height"] >= 44, (selector, size)
+    # Right to left: ▲, the score, ▼ — the score between the buttons that change it.
+    up, down = box(page, ".vote--up"), box(page, ".vote--down")
+    score = box(page, ".vote-form .comment__score")
+    assert up["x"] > score["x"] > down["x"]
     line = page.evaluate(
         "id => getComputedStyle(document.getElementById(id)).borderRightWidth",
         f"comment-{reply.pk}",
