@@ -46,6 +46,7 @@ serve: $(STAMP)
 
 ## bench: the serving benchmarks (not part of make test)
 bench: $(STAMP)
+	$(BIN)/python bench/search_devset.py
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -34,6 +35,7 @@ class ShownComment:
     reply_to: Comment | None = None  # set when the reply is shown flattened below the nesting
     is_placeholder: bool = False
     is_own_pending: bool = False
+    by_team: bool = False  # the author works for the site: staff, or may moderate comments
 
 
 @dataclass
@@ -135,6 +137,9 @@ def get_discussion(request, *, article: Article) -> Discussion:
             .order_by("created_at", "pk")
         )
     items = _flatten(roots, replies, first_number=page.start_index() or 1, user=None)
+    team = team_member_ids({item.comment.author_id for item in items})
+    for item in items:
+        item.by_team = item.comment.author_id in team
     return Discussion(
         article=article,
         order=order,
@@ -143,6 +148,24 @@ def get_discussion(request, *, article: Article) -> Discussion:
         featured=list_featured(article),
         is_open=is_open,
         is_auto_closed=article.comments_open and not is_open,
+    )
+
+
+def team_member_ids(user_ids: set[int]) -> set[int]:
+    """Which of these accounts work for the site: staff, or readers who may moderate comments
+    (directly or through a group). What the team mark beside a name is drawn from, never the
+    name itself. One query."""
+    if not user_ids:
+        return set()
+    may_moderate = Q(groups__permissions__codename="moderate_comments") | Q(
+        user_permissions__codename="moderate_comments"
+    )
+    return set(
+        get_user_model()
+        .objects.filter(pk__in=user_ids)
+        .filter(Q(is_staff=True) | may_moderate)
+        .values_list("pk", flat=True)
+        .distinct()
     )
 
 

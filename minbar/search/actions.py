@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from minbar.discussion.models import Comment
 from minbar.search.arabic.analyser import ANALYSER_VERSION, tokenise
+from minbar.search.arabic.stem import is_arabic_word
 from minbar.search.backends import get_backend
 from minbar.search.documents import (
     INDEXED_STATUSES,
@@ -43,8 +44,9 @@ from minbar.search.models import (
     CommentEntry,
     IndexState,
     ProtectedWord,
+    VocabularyTerm,
 )
-from minbar.search.policy import epoch_seconds, key_seconds
+from minbar.search.policy import VOCABULARY_TERM_MAX, epoch_seconds, key_seconds
 from minbar.search.selectors import forget_protected_words, get_protected_words
 from minbar.search.texts import (
     ARTICLE_COLUMNS,
@@ -121,10 +123,28 @@ def _write_comments(
     return len(texts)
 
 
-def _replace_articles(rows: Sequence[tuple], *, extra: frozenset[str]) -> int:
+def _replace_articles(rows: Sequence[tuple], *, extra: frozenset[str]) -> list[ArticleText]:
     """Index articles given as ARTICLE_COLUMNS rows, replacing their old entries."""
     tags = tag_names(row[0] for row in rows)
-    return _write_articles(article_texts(rows, tags=tags, extra_protected=extra))
+    texts = article_texts(rows, tags=tags, extra_protected=extra)
+    _write_articles(texts)
+    return texts
+
+
+def _add_to_vocabulary(texts: Sequence[ArticleText]) -> None:
+    """Add the new Arabic terms of just-indexed articles to the suggestions' vocabulary (as
+    found in one article; a rebuild recounts), so a word is suggested from its first use."""
+    terms = {
+        term
+        for text in texts
+        for field in (text.title, text.standfirst, text.tags, text.body)
+        for term in field.split()
+        if len(term) <= VOCABULARY_TERM_MAX and is_arabic_word(term)
+    }
+    VocabularyTerm.objects.bulk_create(
+        [VocabularyTerm(term=t, first=t[0], length=len(t), documents=1) for t in terms],
+        ignore_conflicts=True,
+    )
 
 
 def _add_comment_rows(rows: Sequence[tuple], *, extra: frozenset[str], guarded: bool = True) -> int:
@@ -156,7 +176,7 @@ def do_index_article(*, article_id: int) -> None:
         ArticleEntry.objects.filter(article_id=article_id).delete()
         CommentEntry.objects.filter(article_id=article_id).delete()
         return
-    _replace_articles([row], extra=extra)
+    _add_to_vocabulary(_replace_articles([row], extra=extra))
     _pk, section_id, published_at, *_text = row
     moved = old is None or (
         key_seconds(old["id"]) != epoch_seconds(published_at) or old["section_id"] != section_id
@@ -351,6 +371,7 @@ def do_rebuild_index(
             ).delete()
         comment_seconds = time.perf_counter() - started
 
+    do_refresh_vocabulary()
     IndexState.objects.update_or_create(
         name=STATE,
         defaults={
@@ -367,6 +388,22 @@ def do_rebuild_index(
         removed_articles=removed_articles,
         removed_comments=removed_comments,
     )
+
+
+def do_refresh_vocabulary(*, batch_size: int = 5000) -> int:
+    """Replace the "did you mean" vocabulary by the Arabic terms of the articles' index, as
+    the engine holds them; how many terms. `do_rebuild_index` ends with it; run it alone
+    (`rebuild_search_index --vocabulary-only`) to take in what was indexed since."""
+    backend = get_backend()
+    rows = [
+        VocabularyTerm(term=term, first=term[0], length=len(term), documents=documents)
+        for term, documents in backend.vocabulary()
+        if term and len(term) <= VOCABULARY_TERM_MAX and is_arabic_word(term)
+    ]
+    with transaction.atomic():
+        VocabularyTerm.objects.all().delete()
+        VocabularyTerm.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)
 
 
 # --- protected words -------------------------------------------------------------------------

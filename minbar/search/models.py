@@ -97,3 +97,23 @@ class CommentEntry(models.Model):
 
     def __str__(self) -> str:
         return f"comment {self.comment_id} @ {self.id}"
+
+
+class VocabularyTerm(models.Model):
+    """An index term of the articles, with how many articles hold it: the vocabulary that
+    "did you mean" suggestions are chosen from. Filled from the engine's own index by
+    `actions.do_refresh_vocabulary` (every rebuild runs it); never written otherwise."""
+
+    term = models.CharField(primary_key=True, max_length=64)
+    # Candidates share the first letter and have about the same length: one index range.
+    first = models.CharField(max_length=1)
+    length = models.PositiveSmallIntegerField()
+    documents = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("vocabulary term")
+        verbose_name_plural = _("vocabulary terms")
+        indexes = [models.Index(fields=["first", "length"], name="vocabulary_by_shape")]
+
+    def __str__(self) -> str:
+        return self.term

@@ -23,6 +23,15 @@ KEY_LOW_MASK = (1 << KEY_SHIFT) - 1
 MAX_QUERY_LENGTH = 200
 # Words and phrases used from one query; the rest are ignored (with a note).
 MAX_CLAUSES = 12
+# Terms one query word may stand for (its own and its variants: other spellings of a foreign
+# name, an unknown word with a clitic in front); the rest are not looked for. Also the most
+# spellings of one phrase an engine is asked for (SQLite's phrases cannot hold alternatives).
+MAX_VARIANTS = 16
+# "Did you mean": terms of the vocabulary at most this long are kept; a word of up to
+# SUGGEST_SHORT letters may differ from its suggestion by one edit, a longer one by two.
+VOCABULARY_TERM_MAX = 64
+SUGGEST_SHORT = 4
+MAX_SPELLINGS = 32
 # A prefix (`word*`) must keep at least this many letters after analysis, or it is a plain word
 # (FTS5 keeps a prefix index of this length: shorter prefixes would match most of the index).
 MIN_PREFIX_LENGTH = 3

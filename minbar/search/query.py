@@ -14,11 +14,16 @@ nothing the reader typed reaches an engine as syntax.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-from minbar.search.policy import MAX_CLAUSES, MIN_PREFIX_LENGTH
-from minbar.search.terms import index_terms
+from minbar.search.arabic.analyser import tokenise
+from minbar.search.arabic.stem import prefix_stem
+from minbar.search.names import query_variants
+from minbar.search.policy import MAX_CLAUSES, MAX_SPELLINGS, MIN_PREFIX_LENGTH
+from minbar.search.terms import MAX_TERM_LENGTH, index_terms
 
 QUOTE = '"'
 NOT = "-"
@@ -35,15 +40,34 @@ class Problem(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Clause:
-    """One word (one term) or phrase (several terms, adjacent, in order)."""
+    """One word (one term) or phrase (several terms, adjacent, in order).
+
+    `variants[i]`, when given, lists other terms that count as `terms[i]` (spellings of a
+    foreign name, an unknown word with a clitic in front): see `names.query_variants`.
+    """
 
     terms: tuple[str, ...]
     prefix: bool = False  # the last term is a prefix
     negated: bool = False
+    variants: tuple[tuple[str, ...], ...] = ()
 
     @property
     def is_phrase(self) -> bool:
         return len(self.terms) > 1
+
+    def options(self, position: int) -> tuple[str, ...]:
+        """The term at `position` and its variants: any of them matches there."""
+        extra = self.variants[position] if self.variants else ()
+        return (self.terms[position], *extra)
+
+    def spellings(self, *, limit: int = MAX_SPELLINGS) -> list[tuple[str, ...]]:
+        """Every sequence of terms the clause accepts, the reader's own first, at most `limit`
+        (for engines whose phrases cannot hold alternatives)."""
+        found: list[tuple[str, ...]] = [()]
+        for position in range(len(self.terms)):
+            found = [(*done, option) for done in found for option in self.options(position)]
+            found = found[:limit]
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +92,8 @@ class Query:
         return frozenset(
             term
             for clause in self.positive
-            for term in (clause.terms[:-1] if clause.prefix else clause.terms)
+            for position in range(len(clause.terms) - (1 if clause.prefix else 0))
+            for term in clause.options(position)
         )
 
     def highlight_prefixes(self) -> tuple[str, ...]:
@@ -109,6 +134,30 @@ def _pieces(text: str) -> list[tuple[str, bool, bool]]:
     return pieces
 
 
+@functools.lru_cache(maxsize=16)
+def _protected_terms(extra_protected: frozenset[str]) -> frozenset[str]:
+    return frozenset(
+        term
+        for word in extra_protected
+        for term in index_terms(word, extra_protected=extra_protected)
+    )
+
+
+def _variants(
+    body: str, terms: tuple[str, ...], *, prefix: bool, protected: frozenset[str]
+) -> tuple[tuple[str, ...], ...]:
+    """Each term's variants (see `names`); none for a prefix, or for the staff's protected
+    words, which are known words."""
+    words = tokenise(body)
+    if len(words) != len(terms):
+        return ()
+    found = tuple(
+        () if (prefix and i == len(terms) - 1) or term in protected else query_variants(word, term)
+        for i, (word, term) in enumerate(zip(words, terms, strict=True))
+    )
+    return found if any(found) else ()
+
+
 def parse_query(text: str, *, extra_protected: frozenset[str] = frozenset()) -> Query:
     """Parse what the reader typed; never raises. See the module docstring for the language.
 
@@ -116,16 +165,24 @@ def parse_query(text: str, *, extra_protected: frozenset[str] = frozenset()) -> 
     """
     if not text.strip():
         return Query(problem=Problem.EMPTY)
+    protected = _protected_terms(extra_protected)
     clauses: list[Clause] = []
     seen: set[Clause] = set()
     for body, negated, prefix in _pieces(text):
         terms = tuple(index_terms(body, extra_protected=extra_protected))
         if not terms:
             continue
+        if prefix:
+            # The last word is the start of words, not a word: its end is not an ending.
+            words = tokenise(body)
+            if len(words) == len(terms):
+                terms = (*terms[:-1], prefix_stem(words[-1])[:MAX_TERM_LENGTH])
+        variants = _variants(body, terms, prefix=prefix, protected=protected)
         clause = Clause(
             terms=terms,
             prefix=prefix and len(terms[-1]) >= MIN_PREFIX_LENGTH,
             negated=negated,
+            variants=variants if any(variants) else (),
         )
         if clause not in seen:
             seen.add(clause)
@@ -136,3 +193,34 @@ def parse_query(text: str, *, extra_protected: frozenset[str] = frozenset()) -> 
     if all(clause.negated for clause in kept):
         return Query(clauses=kept, problem=Problem.ONLY_EXCLUSIONS, dropped=dropped)
     return Query(clauses=kept, dropped=dropped)
+
+
+def _clause_matches(clause: Clause, terms: Sequence[str]) -> bool:
+    last = len(clause.terms) - 1
+    if not clause.is_phrase:
+        options = clause.options(0)
+        return any(t.startswith(options) if clause.prefix else t in options for t in terms)
+
+    def fits(spelling: tuple[str, ...], start: int) -> bool:
+        for offset, wanted in enumerate(spelling):
+            term = terms[start + offset]
+            if not (
+                term.startswith(wanted) if clause.prefix and offset == last else term == wanted
+            ):
+                return False
+        return True
+
+    spellings = clause.spellings()
+    return any(fits(s, start) for start in range(len(terms) - last) for s in spellings)
+
+
+def matches(query: Query, terms: Sequence[str]) -> bool:
+    """Whether a document whose text has the index terms `terms` (in order, one field) is a
+    hit for `query`, by the rule both engines follow: every positive clause is there (a phrase
+    as consecutive terms, any variant counting for its term), no negated one is. Pure; the
+    engine tests check that SQLite and PostgreSQL agree with it."""
+    if not query.is_searchable:
+        return False
+    return all(_clause_matches(c, terms) for c in query.positive) and not any(
+        _clause_matches(c, terms) for c in query.negative
+    )

@@ -25,8 +25,9 @@ from minbar.news.models import Article, Section
 from minbar.search import policy
 from minbar.search.backends import Hit, Window, get_backend
 from minbar.search.highlight import Marker, best_snippet, highlight
-from minbar.search.models import ArticleEntry
+from minbar.search.models import ArticleEntry, VocabularyTerm
 from minbar.search.query import Query
+from minbar.search.suggest import allowed_edits, suggestion
 from minbar.search.texts import plain_text
 
 PROTECTED_WORDS_CACHE_KEY = "search:protected-words"
@@ -113,6 +114,10 @@ class Results:
     more_comments: bool = False
     page: Page | None = None
     hits: list[ArticleHit | CommentHit] = field(default_factory=list)
+    # True when no article matched and the comments that did are shown instead.
+    showing_comments_instead: bool = False
+    # A spelling from the index's vocabulary to offer when nothing matched ("هل تقصد …").
+    suggestion: str = ""
 
     @property
     def count(self) -> int:
@@ -160,8 +165,12 @@ def search(
     page: str | int = 1,
     extra_protected: frozenset[str] = frozenset(),
     now: dt.datetime | None = None,
+    comments_if_no_articles: bool = False,
 ) -> Results:
-    """Run a searchable query; the page of `show` hits in `sort` order, and both counts."""
+    """Run a searchable query; the page of `show` hits in `sort` order, and both counts.
+
+    `comments_if_no_articles`: when the reader did not choose a tab, no article matches and
+    some comments do, show those comments (and say so) rather than an empty articles tab."""
     now = now or timezone.now()
     results = Results(query=query, show=show, sort=sort)
     if not query.is_searchable:
@@ -175,6 +184,14 @@ def search(
     results.comment_count = min(counts["comments"], cap)
     results.more_articles = counts["articles"] > cap
     results.more_comments = counts["comments"] > cap
+    if (
+        comments_if_no_articles
+        and show == "articles"
+        and not counts["articles"]
+        and counts["comments"]
+    ):
+        show = results.show = "comments"
+        results.showing_comments_instead = True
 
     def fetch(*, offset: int, size: int) -> list[Hit]:
         return backend.page(
@@ -182,6 +199,8 @@ def search(
             now_seconds=policy.epoch_seconds(now), offset=offset, size=size,
         )  # fmt: skip
 
+    if not counts["articles"] and not counts["comments"]:
+        results.suggestion = suggest_spelling(query)
     results.page = _page(_Hits(fetch, count=results.count), number=page)
     marker = Marker(
         terms=query.highlight_terms(),
@@ -194,6 +213,24 @@ def search(
     else:
         results.hits = _comment_hits(ids, marker=marker, now=now)
     return results
+
+
+def suggest_spelling(query: Query) -> str:
+    """A query that would find something, from the articles' vocabulary ("" when none): one
+    query to see which terms are known, one per unknown term for its neighbours."""
+
+    def known(terms: set[str]) -> set[str]:
+        return set(VocabularyTerm.objects.filter(term__in=terms).values_list("term", flat=True))
+
+    def candidates(term: str) -> list[tuple[str, int]]:
+        edits = allowed_edits(term)
+        return list(
+            VocabularyTerm.objects.filter(
+                first=term[0], length__range=(len(term) - edits, len(term) + edits)
+            ).values_list("term", "documents")
+        )
+
+    return suggestion(query, known=known, candidates=candidates)
 
 
 def _article_hits(ids: list[int], *, marker: Marker, now: dt.datetime) -> list[ArticleHit]:

@@ -4,6 +4,7 @@ bad filters answer 400 with the reason, queries with nothing to look for explain
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -37,6 +38,7 @@ def results(request):
         show=data["show"],
         page=request.GET.get("page", "1"),
         extra_protected=extra,
+        comments_if_no_articles="show" not in request.GET,
     )
     context = {
         "form": form,
@@ -49,6 +51,10 @@ def results(request):
         "has_filters": bool(data["section"] or data["from"] or data["to"]),
         **_links(request),
     }
+    if found.showing_comments_instead:  # the next pages show the comments too
+        context["extra_query"] = context["comments_query"]
+    if found.suggestion:
+        context["suggestion_link"] = _suggestion_link(request, found.suggestion)
     return render(request, TEMPLATE, context)
 
 
@@ -74,6 +80,16 @@ def _results_heading(found: selectors.Results) -> str:
             "count": format_count(count)
         }
     return ngettext("%(count)s result", "%(count)s results", count) % {"count": format_count(count)}
+
+
+def _suggestion_link(request, suggestion: str) -> str:
+    """A link to the same search, filters kept, for the suggested spelling."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["q"] = suggestion
+    return format_html(
+        '<a href="?{}" data-suggestion><bdi>{}</bdi></a>', params.urlencode(), suggestion
+    )
 
 
 def _links(request) -> dict[str, str]:

@@ -268,15 +268,18 @@ def test_migration_recomputes_keys_without_renaming_anyone(client):
 @pytest.mark.django_db
 def test_staff_comments_carry_the_team_badge_and_readers_cannot_copy_it(client):
     article = make_article()
-    moderator = make_user("mod_one", is_staff=True, groups=["moderators"], display_name="سارة")
+    editor = make_user("editor_one", is_staff=True, display_name="سارة")
+    # A moderator is not staff (no admin): the mark comes from what they may do.
+    moderator = make_user("mod_one", groups=["moderators"], display_name="منى")
     impostor = make_user("impostor", display_name="سارة فريق")
+    make_comment(article, author=editor, text="تعليق من المحررة")
     make_comment(article, author=moderator, text="تعليق من المشرفة")
     make_comment(article, author=impostor, text="تعليق من قارئ")
 
     html = page(client.get(article.get_absolute_url()))
 
     badges = html.all("span", class_="comment__staff")
-    assert [text for _, text in badges] == ["فريق منبر"]
+    assert [text for _, text in badges] == ["فريق منبر", "فريق منبر"]
     assert badges[0][0]["title"]
     authors = [text for _, text in html.all("bdi", class_="comment__author")]
-    assert authors == ["سارة", "سارة فريق"]
+    assert authors == ["سارة", "منى", "سارة فريق"]

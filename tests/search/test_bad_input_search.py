@@ -113,3 +113,43 @@ def test_unknown_order_and_tab_fall_back_quietly(client, corpus):
     response = search(client, "الأمن", sort="'; DROP", show="<b>")
     assert response.status_code == 200
     assert page_of(response).articles == [corpus.pk]
+
+
+# Issue 16's awkward inputs: each gets a page that either searches or says why it cannot.
+AWKWARD = [
+    ("في من على إلى عن", "searches"),  # stop words only: searched like any words
+    ("\u064e\u064f\u0650\u0651\u0652", "no-words"),  # harakat only
+    ("ـــــــ", "no-words"),  # tatweel only
+    ("\u0640\u064e\u0640", "no-words"),
+    ("Trumpترامب ترامبTrump", "searches"),  # mixed scripts in one word
+    ("ترامب Trump ۲۰۲۴", "searches"),
+    ('"ترامب', "searches"),  # unbalanced quotes
+    ('ترامب" "بوتين', "searches"),
+    ('"ترامب بوتين', "searches"),
+    (" ".join(f"اسم{n}" for n in range(200)), "searches"),  # 200 unknown words
+    (" ".join(["كوفيدوفيتش"] * 200), "searches"),  # 200 times a name with variants
+]
+
+
+@pytest.mark.parametrize(("q", "outcome"), AWKWARD, ids=[repr(a[0][:30]) for a in AWKWARD])
+def test_reader_gets_a_page_for_awkward_queries(client, corpus, q, outcome):
+    response = search(client, q)
+    assert response.status_code == 200
+    text = text_of(response)
+    if outcome == "no-words":
+        assert "لا يحتوي بحثك على كلمات" in text
+    else:
+        assert "search-count" in response.content.decode()
+
+
+def test_arabic_indic_and_persian_digits_find_western_ones(client, committed):
+    with committed():
+        article = make_article(title="موازنة 2024", body="أرقام عام 1400 هجري")
+    assert page_of(search(client, "٢٠٢٤")).articles == [article.pk]
+    assert page_of(search(client, "۱۴۰۰")).articles == [article.pk]
+    assert page_of(search(client, "موازنة ۲۰۲۴")).articles == [article.pk]
+
+
+def test_a_query_of_many_words_is_cut_with_a_note(client, corpus):
+    response = search(client, " ".join(f"اسم{n}" for n in range(200)))
+    assert "استُخدمت أول" in text_of(response)

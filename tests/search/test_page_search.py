@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
+from urllib.parse import unquote
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -67,7 +70,7 @@ def test_reader_can_find_comments_and_jump_to_them(client, committed):
     with committed():
         article = make_article(title="مقال عن النقل")
         comment = make_comment(article, text="القطار السريع سيغير حياتنا")
-    response = search(client, "القطارات", show="comments")
+    response = search(client, "قطار", show="comments")
     page = page_of(response)
     assert page.comments == [comment.pk]
     assert f"{article.get_absolute_url()}#comment-{comment.pk}" in page.links
@@ -82,7 +85,7 @@ def test_comment_hits_beyond_the_first_page_of_threads_lead_to_their_page(client
         make_comment(article, author=reader, text=f"رأي عابر رقم {n}")
     with committed():
         late = make_comment(article, text="القطار السريع وصل متأخرا")
-    response = search(client, "القطارات", show="comments")
+    response = search(client, "قطار", show="comments")
     page = page_of(response)
     assert page.comments == [late.pk]
     permalink = reverse("discussion:permalink", kwargs={"comment_id": late.pk})
@@ -221,7 +224,7 @@ def test_reader_gets_help_when_nothing_is_found(client, committed):
     assert "لا شيء يطابق بحثك." in text
     assert "أزل فلتر القسم أو التاريخ." in text
     assert "كيف تبحث" in text
-    response = search(client, "الفضاء")
+    response = search(client, "الفضاء", show="articles")  # chosen: no comments instead
     assert "اطلع على التعليقات المطابقة." in text_of(response)
 
 
@@ -261,3 +264,67 @@ def test_section_tokens_of_the_index_are_not_words_a_reader_can_find(client, com
         make_article(body="خبر عادي", section=section)
     assert found_articles(client, f"s{section.pk}") == []
     assert found_articles(client, "عادي", section=section.slug) != []
+
+
+def test_reader_sees_the_matching_comments_when_no_article_matches(client, committed):
+    with committed():
+        article = make_article(title="مقال عن النقل", body="الحافلات في المدينة")
+        comment = make_comment(article, text="القطار السريع سيغير حياتنا")
+    response = search(client, "القطار")
+    page = page_of(response)
+    assert response.status_code == 200
+    assert page.articles == [] and page.comments == [comment.pk]
+    assert "لا يطابق بحثك أي مقال، وهذه تعليقات القراء التي تطابقه." in text_of(response)
+    english = client.get("/en/search/", {"q": "القطار"})
+    assert "No article matches your search; these readers’ comments do." in text_of(english)
+    # The next page, if any, shows comments too; the articles tab, chosen, shows articles.
+    assert any("show=comments" in link for link in page.links)
+    chosen = page_of(search(client, "القطار", show="articles"))
+    assert chosen.articles == [] and chosen.comments == []
+
+
+def test_fallback_to_comments_costs_no_extra_query(client, committed):
+    with committed():
+        article = make_article(body="الحافلات")
+        make_comment(article, text="القطار")
+        make_comment(article, text="الحافلات")
+    search(client, "القطار")  # warm the protected-words cache
+    with CaptureQueriesContext(connection) as articles_found:
+        assert page_of(search(client, "الحافلات")).articles == [article.pk]
+    with CaptureQueriesContext(connection) as comments_instead:
+        assert len(page_of(search(client, "القطار")).comments) == 1
+    assert len(comments_instead) == len(articles_found)
+
+
+def test_reader_is_offered_the_closest_spelling_when_nothing_matches(client, committed):
+    with committed():
+        article = make_article(title="الحكومة تقر الموازنة", body="جلسة طويلة للبرلمان")
+    call_command("rebuild_search_index", stdout=StringIO())  # fills the vocabulary
+    response = search(client, "الحكومع الموازنه")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "data-suggestion" in html
+    [link] = [link for link in page_of(response).links if "حكومه" in unquote(link)]
+    assert "هل تقصد" in text_of(response)
+    assert page_of(client.get(f"/search/{link}")).articles == [article.pk]
+    english = client.get("/en/search/", {"q": "الحكومع"})
+    assert "Did you mean" in text_of(english)
+
+
+def test_reader_is_offered_nothing_when_no_spelling_is_close(client, committed):
+    with committed():
+        make_article(title="الحكومة تقر الموازنة")
+    call_command("rebuild_search_index", stdout=StringIO())
+    for q in ("طماطم", "الحكومة طماطم", "<b>حكومع</b>", "حكو*"):
+        response = search(client, q)
+        assert response.status_code == 200
+        assert "data-suggestion" not in response.content.decode(), q
+    assert "data-suggestion" not in search(client, "الحكومة").content.decode()
+
+
+def test_a_newly_published_word_can_be_suggested_before_any_rebuild(client, committed):
+    with committed():
+        make_article(title="الحكومة تقر الموازنة")
+    response = search(client, "الحكومع")
+    assert "data-suggestion" in response.content.decode()
+    assert "حكومه" in unquote(" ".join(page_of(response).links))

@@ -61,6 +61,16 @@ _LOOKALIKE_LETTERS = {
     "\u06cc": "\u064a",  # farsi yeh ی → yeh ي
 }
 
+# Persian letters typed in Arabic text for the nearest Arabic one (search only: a username
+# with پ is not the same name as one with ب).
+_PERSIAN_LETTERS = {
+    "\u067e": "\u0628",  # peh پ → beh ب
+    "\u0686": "\u062c",  # tcheh چ → jeem ج
+    "\u0698": "\u0632",  # jeh ژ → zain ز
+    "\u06c0": "\u0647",  # heh with yeh above ۀ → heh (ta marbuta on Persian keyboards)
+    "\u06d5": "\u0647",  # ae ە (what NFKC leaves of ۀ) → heh
+}
+
 # Spelling variants that Arabic readers treat as the same word when searching.
 _SPELLING_VARIANTS = {
     "\u0623": "\u0627",  # alef with hamza above أ → ا
@@ -104,8 +114,19 @@ _SEARCH_TABLE = str.maketrans(
         **dict.fromkeys(_HARAKAT + _INVISIBLE + [TATWEEL]),
         **_EASTERN_DIGITS,
         **_LOOKALIKE_LETTERS,
+        **_PERSIAN_LETTERS,
         **_SPELLING_VARIANTS,
     }
+)
+
+# Hamza spellings of one word that differ by more than a letter:
+# * ىء (alef maqsura + hamza) is an old way of writing ئ: "شاطىء" is "شاطئ";
+# * a final يء is often written ئ: "شيء"/"شئ", "بريء"/"برئ" (both become ء);
+# * مائة (hundred) is also written مئة, alone or after a unit ("ثلاثمائة"/"ثلاثمئة").
+_MAQSURA_HAMZA = re.compile("\u0649\u0621")
+_FINAL_YEH_HAMZA = re.compile(r"\u064a\u0621(?![^\W_])")
+_HUNDRED = re.compile(
+    r"(?<![^\W_])((?:[وفبلك]|ال|لل)?(?:ثلاث|اربع|خمس|ست|سبع|ثماني|ثمان|تسع)?)ماء(?=ه|ت)"
 )
 
 
@@ -133,10 +154,15 @@ def normalise(text: str) -> str:
     split); harakat (U+064B–U+065F, U+0670, U+06D6–U+06ED), tatweel and invisible formatting
     characters (U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+FEFF, U+061C, U+00AD) removed;
     أ إ آ ٱ → ا; ؤ ئ → ء; ى → ي; ة → ه; keheh ک and gaf گ → ك; farsi yeh ی → ي; veh ڤ → ف;
-    Arabic-Indic and Persian digits → 0-9; everything casefolded (which only changes Latin,
-    Greek, Cyrillic, …). Spaces and punctuation are kept as they are.
+    peh پ → ب, tcheh چ → ج, jeh ژ → ز, ۀ and ە → ه; Arabic-Indic and Persian digits → 0-9;
+    everything casefolded (which only changes Latin, Greek, Cyrillic, …). Then three hamza
+    spellings meet: ىء → ء (as ئ), a final يء → ء ("شيء" = "شئ"), and مائة → مئة (also after
+    a unit: "ثلاثمائة" = "ثلاثمئة"). Spaces and punctuation are kept as they are.
     """
-    return _fold(text, table=_SEARCH_TABLE)
+    text = _fold(_MAQSURA_HAMZA.sub("\u0626", text), table=_SEARCH_TABLE)
+    if "\u0621" in text:
+        text = _HUNDRED.sub(r"\1مء", _FINAL_YEH_HAMZA.sub("\u0621", text))
+    return text
 
 
 def fold_username(name: str) -> str:

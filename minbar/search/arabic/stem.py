@@ -1,4 +1,4 @@
-"""A light (affix-stripping) Arabic stemmer in the spirit of Larkey's light10, with guards.
+"""An Arabic stemmer that strips only what the dictionary confirms.
 
 It works on one normalised word (see `normalise`) and returns one index term. In order:
 
@@ -9,21 +9,26 @@ It works on one normalised word (see `normalise`) and returns one index term. In
    the term is the country key: "اللبنانيين" → "لبنان", "بالتركية" → "تركيا".
 3. Otherwise, if what is left is an inflection of a protected word, the term is that word:
    "الوزارات" → "وزاره", "وزيرة" → "وزير".
-4. Otherwise light stripping: one prefix from a short list (ال, لل, و, وال, بال, كال, فال, ولل,
-   وبال, …; the longest present decides), then one pronoun suffix (هما هم ها ه), then, when a
-   pronoun came off a word ending in ت, that ت (ta marbuta written as ta: "حكومتها" → "حكوم",
-   like "حكومة"), then one plural, dual or nisba ending (يتين يتان تين تان يون يين يات ات ون
-   ين ان ي); when a nisba or -at ending leaves a word that ends in ان ون ين, that goes too, so
-   "الاستيطانية" and "استيطان" meet at "استيط". No suffix rule leaves fewer than three letters
-   (`MIN_STEM`), a bare و needs three letters after it, the article two, and "ات" that cannot
-   go whole loses only its ت ("قوات" → "قوا").
+4. Otherwise the dictionary decides (see `dictionary`): every way of reading the word as
+   clitics + stem + endings is tried (an ending: -ات -ون -ين -ان, feminine ة, -ت -وا -و -ا -ي;
+   then a pronoun: -ه -ها -هم -هما -هن -ك -كم -كما -كن -نا -ني), and among the readings whose
+   stem the dictionary lists, the cheapest wins: each letter taken off costs one, and the
+   ambiguous pieces (a bare ب ك ل ف و in front, a final ة ه ي ا و ت) cost a little more. The
+   word itself, when listed, costs nothing: "وطن", "بحر", "جامعة", "ثلاثين" and "زيتون" stay
+   whole, while "الوطن", "بالمدينة", "حكومتنا", "مهندسو", "الحكومتين" and "قالوا" lose only what
+   is not theirs. A stem written with ت before an ending gets its ة back ("مدرستها" →
+   "مدرسه"), a final ى written ا gets its ى back ("مستشفاهم"), a weak verb its last letter
+   ("دعت" → "دعا"). A broken plural becomes its singular ("المدن" → "مدينه", "الوزراء" →
+   "وزير"). A word with no listed reading is tried again with a و beside ا or و read as ؤ
+   (comments type "مسوول" for "مسؤول").
+5. A word the dictionary does not know (a foreign name, a new coinage) loses only the article
+   (ال and the chains ending in it, with three letters left) and then a final -ات or ة: names
+   keep their ين, ان, ون ("بوتين", "ماكرون"). Queries look for such a word with clitics in front
+   too (see `search.names`), so "لترامب" is found by "ترامب" without guessing at index time.
 
-Guards against over-stemming are the lexicon (a word starting with و, like "وزير", is protected,
-so "الوزير" and "وزير" meet at "وزير" rather than "زير") and the minimum lengths ("لبن", "ترك" and
-"عم" are too short to lose anything). Words that are not Arabic (Latin, digits, mixed) come back
-unchanged. Stemming is one pass and not idempotent ("التعاوني" → "تعاون", "تعاون" → "تعا"):
-always stem the words of the original text, never terms. Deterministic and pure; the protected
-index for a given `extra_protected` set is built once and cached.
+Words that are not Arabic (Latin, digits, mixed) come back unchanged. Stemming is one pass and
+not idempotent: always stem the words of the original text, never terms. Deterministic and
+pure; results are cached per word.
 """
 
 from __future__ import annotations
@@ -31,10 +36,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
+from minbar.search.arabic import dictionary
 from minbar.search.arabic.lexicon import PROTECTED, country_key
 from minbar.search.arabic.normalise import normalise
 
-__all__ = ["MIN_STEM", "is_arabic_word", "light_stem", "stem"]
+__all__ = ["MIN_STEM", "dictionary_stem", "is_arabic_word", "prefix_stem", "stem", "unknown_stem"]
 
 # The shortest stem any suffix rule leaves.
 MIN_STEM = 3
@@ -61,33 +67,14 @@ def _clitic_prefixes() -> tuple[str, ...]:
 
 _CLITICS = _clitic_prefixes()
 
-# Prefixes light stripping removes without a dictionary (longest match wins), with the fewest
-# letters that must remain. Bare ب ك ل ف are not here: too many words start with them.
-_STRIP_PREFIXES: dict[str, int] = {
-    "وبال": 2,
-    "وكال": 2,
-    "فبال": 2,
-    "فكال": 2,
-    "ولل": 2,
-    "فلل": 2,
-    "وال": 2,
-    "فال": 2,
-    "بال": 2,
-    "كال": 2,
-    "لل": 2,
-    _ARTICLE: 2,
-    "و": 3,
-}
-_STRIP_ORDER = sorted(_STRIP_PREFIXES, key=len, reverse=True)
+# The article chains a word the dictionary does not know loses (see `unknown_stem`).
+_UNKNOWN_ARTICLES = tuple(
+    sorted((c for c in _CLITICS if c.endswith((_ARTICLE, "لل"))), key=len, reverse=True)
+)
 
+# Endings the protected words' inflections may show (see `_peelings`).
 _PRONOUN_SUFFIXES = ("هما", "هم", "ها", "ه")  # after normalise, ta marbuta is ه too
 _ENDING_SUFFIXES = ("يتين", "يتان", "تين", "تان", "يون", "يين", "يات", "ات", "ون", "ين", "ان", "ي")
-# Dual and plural endings. The first three can also end the word a nisba or an -at plural is
-# built on, and then go too ("استيطانية" → "استيطان" → "استيط").
-_STEM_FINAL_PLURALS = ("ان", "ون", "ين")
-_PLAIN_PLURALS = (*_STEM_FINAL_PLURALS, "تين", "تان")
-# Feminine duals need a longer stem: "حكومتين" is حكومة × 2, "ثابتين" is ثابت + ين.
-_ENDING_MIN_STEM = {"تين": MIN_STEM + 1, "تان": MIN_STEM + 1}
 
 
 def is_arabic_word(word: str) -> bool:
@@ -96,46 +83,6 @@ def is_arabic_word(word: str) -> bool:
         "\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u077f" or "\u08a0" <= char <= "\u08ff"
         for char in word
     )
-
-
-def light_stem(word: str) -> str:
-    """Strip one prefix, one pronoun suffix and one ending from a normalised Arabic word.
-
-    The dictionary-free part of `stem` (step 4 in the module docstring), exposed for tests.
-    """
-    for prefix in _STRIP_ORDER:
-        if word.startswith(prefix):
-            # The longest prefix that is there decides; if too little would remain, nothing is
-            # stripped ("والي" is not و + الي).
-            if len(word) - len(prefix) >= _STRIP_PREFIXES[prefix]:
-                word = word[len(prefix) :]
-            break
-
-    for suffix in _PRONOUN_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
-            word = word[: -len(suffix)]
-            # A ta marbuta is written ت before a pronoun: "حكومتها" is حكومة + ها.
-            if word.endswith("ت") and not word.endswith("ات") and len(word) > MIN_STEM:
-                word = word[:-1]
-            break
-
-    for suffix in _ENDING_SUFFIXES:
-        if not word.endswith(suffix):
-            continue
-        if len(word) - len(suffix) >= _ENDING_MIN_STEM.get(suffix, MIN_STEM):
-            word = word[: -len(suffix)]
-            # A nisba or plural built on a word that itself ends like a plural gets that word's
-            # stem: "الاستيطانية" → "استيطان" → "استيط", like "استيطان" → "استيط".
-            if suffix not in _PLAIN_PLURALS:
-                for plain in _STEM_FINAL_PLURALS:
-                    if word.endswith(plain) and len(word) - len(plain) >= MIN_STEM:
-                        return word[: -len(plain)]
-            return word
-        if suffix == "ات" and len(word) > MIN_STEM:
-            # "قوات", "حياتها": the ت is a ta marbuta after alef (and "حياة" lost its ه).
-            return word[:-1]
-        # Too short for this ending; a shorter one may still fit ("حيات": not يات, but ات).
-    return word
 
 
 class _ProtectedIndex:
@@ -230,4 +177,155 @@ def _stem(word: str, extra_protected: frozenset[str]) -> str:
             lemma = index.forms.get(form)
             if lemma is not None:
                 return lemma
-    return light_stem(word)
+    found = dictionary_stem(word)
+    for repaired in () if found is not None else _hamza_repairs(word):
+        found = dictionary_stem(repaired)
+        if found is not None:
+            break
+    return found if found is not None else unknown_stem(word)
+
+
+def _hamza_repairs(word: str) -> list[str]:
+    """The word with one و read as ؤ, where و stands next to ا or و as ؤ does ("مسوول",
+    "سوال", "التفاول"): comments often type ؤ as a plain و."""
+    return [
+        word[:i] + "ء" + word[i + 1 :]
+        for i in range(1, len(word) - 1)
+        if word[i] == "و" and (word[i - 1] in "او" or word[i + 1] in "او")
+    ]
+
+
+# --- the dictionary reading -------------------------------------------------------------------
+
+# Clitic chains in front, with what each costs beyond its letters. The article is reliable
+# (a chain ending in it costs less than its letters, so "القوات" is ال + قوات, not القو + ات);
+# a bare letter is often the word's own first letter, and "لل" is also ل + ال before a word
+# starting with lam ("للجنة" is ل + اللجنة, "لليرة" ل + الليرة), which is the likelier reading.
+_READ_PREFIXES: dict[str, float] = {
+    chain: 1.5 - len(chain) for chain in _CLITICS if chain.endswith(_ARTICLE)
+}
+_READ_PREFIXES.update({"لل": 0.0, "ولل": -1.5, "فلل": -1.5})
+_READ_PREFIXES.update({"و": 0.75, "ف": 1.0, "ب": 1.0, "ل": 0.75, "ك": 1.25})
+for _chain in ("وب", "ول", "وك", "فب", "فل", "فك"):
+    _READ_PREFIXES[_chain] = -1.0  # two letters that are rarely a word's own: 1 in all
+_READ_PREFIXES[""] = 0.0
+# A reading that costs more than this is not taken: the word is left as an unknown one
+# ("كورونا" is not كور + و + نا).
+_MAX_READING_COST = 5.0
+
+# Endings (number, gender, the verb's subject), with their extra cost, and pronouns after them.
+_ENDINGS: dict[str, float] = {
+    "": 0.0, "ات": 0.0, "ون": 0.25, "ين": 0.25, "ان": 0.25, "وا": -0.5,
+    "ه": 0.5, "ت": 0.25, "و": 0.75, "ا": 0.75, "ي": 0.75,
+    # nisba adjectives in the plural or the feminine, on a noun the dictionary lists:
+    # "العسكريين" → عسكر (like "عسكري"), when "عسكري" itself is not listed
+    "يون": 0.25, "يين": 0.25, "يات": 0.25, "يان": 0.25, "يه": 0.5,
+}  # fmt: skip
+_PRONOUNS: dict[str, float] = {
+    "": 0.0, "ها": 0.0, "هم": 0.0, "هما": 0.0, "هن": 0.0, "كم": 0.0, "كما": 0.0, "كن": 0.0,
+    "نا": 0.0, "ه": 0.5, "ني": 0.5, "ك": 0.75,
+}  # fmt: skip
+# Endings a pronoun may follow (ون, ين, وا become و, ي before a pronoun; ة becomes ت).
+_BEFORE_PRONOUN = ("", "ات", "ت", "و", "ا", "ي")
+_SUFFIXES: tuple[tuple[str, float], ...] = tuple(
+    sorted(
+        {
+            (ending + pronoun, e_cost + p_cost)
+            for ending, e_cost in _ENDINGS.items()
+            for pronoun, p_cost in _PRONOUNS.items()
+            if not pronoun or ending in _BEFORE_PRONOUN
+        }
+    )
+)
+
+
+# The cheapest way to read each suffix, and the lengths to try (one look-up per length).
+_SUFFIX_COST: dict[str, float] = {}
+for _suffix, _cost in _SUFFIXES:
+    _SUFFIX_COST[_suffix] = min(_cost, _SUFFIX_COST.get(_suffix, _cost))
+_SUFFIX_LENGTHS = sorted({len(suffix) for suffix in _SUFFIX_COST})
+
+_WAW_PRONOUN = frozenset("و" + pronoun for pronoun in _PRONOUNS if pronoun)
+
+
+def _restorations(stem: str, suffix: str) -> list[str]:
+    """The dictionary forms a stem may stand for once `suffix` came off it."""
+    forms = []
+    if suffix.startswith("ات"):
+        forms.append(stem + "ه")  # حكومات → حكومه, قطرات → قطره
+    if suffix and stem.endswith("ت") and len(stem) > 2:
+        forms.append(stem[:-1] + "ه")  # مدرستها, الحكومتين
+    if suffix.startswith(("ه", "ك", "ن")) and stem.endswith("ا") and len(stem) > 2:
+        forms.append(stem[:-1] + "ي")  # مستشفاهم → مستشفي
+    forms.append(stem)
+    if suffix.startswith("ات") and stem.endswith("ي"):
+        forms.append(stem[:-1] + "اه")  # مباريات → مباراه
+    if suffix.startswith(("ت", "وا", "و")) and not suffix.startswith("ات"):
+        forms += [stem + "ا", stem + "ي"]  # دعت → دعا, نفت → نفي
+    return forms
+
+
+def dictionary_stem(word: str) -> str | None:
+    """The cheapest reading of `word` whose stem the dictionary lists, as its lemma (a broken
+    plural's singular), or None when no reading is listed. See step 4 of the module doc."""
+    if dictionary.is_word(word):
+        return dictionary.lemma(word)
+    best: tuple[float, int, str] | None = None
+    for prefix, p_cost in _READ_PREFIXES.items():
+        if not word.startswith(prefix):
+            continue
+        rest = word[len(prefix) :]
+        shortest = 2 if prefix.endswith((_ARTICLE, "لل")) else MIN_STEM
+        if len(prefix) == 1 and len(rest) < MIN_STEM:
+            continue
+        for length in _SUFFIX_LENGTHS:
+            if len(rest) - length < 2:
+                break
+            suffix = rest[len(rest) - length :] if length else ""
+            s_cost = _SUFFIX_COST.get(suffix)
+            if s_cost is None:
+                continue
+            stem = rest[: len(rest) - length] if length else rest
+            cost = len(prefix) + len(suffix) + p_cost + s_cost
+            if suffix in _WAW_PRONOUN:
+                cost += 1.5  # و before a pronoun: a verb's "رفضوه", rarely anything else
+            if cost > _MAX_READING_COST or (best is not None and cost > best[0]):
+                continue
+            forms = _restorations(stem, suffix) if suffix else [stem]
+            if suffix.startswith("ات"):
+                # The form the dictionary lets take -ات first: تعليقات is تعليق's plural, not
+                # that of the rare تعليقة; حكومات that of حكومة.
+                forms.sort(key=lambda form: not dictionary.takes(form, "t"))
+            for form in forms:
+                if len(form) < shortest or not dictionary.is_word(form):
+                    continue
+                candidate = (cost, -len(form), form)
+                if best is None or candidate < best:
+                    best = candidate
+                break
+    return dictionary.lemma(best[2]) if best is not None else None
+
+
+def prefix_stem(word: str) -> str:
+    """The term of a word typed as the start of words (`حكو*`): only an article chain comes
+    off (three letters left); its end is not an ending."""
+    if not is_arabic_word(word):
+        return word
+    for prefix in _UNKNOWN_ARTICLES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= MIN_STEM:
+            return word[len(prefix) :]
+    return word
+
+
+def unknown_stem(word: str) -> str:
+    """A word the dictionary does not know: the article chain off (three letters left), then a
+    final -ات or ة (four letters left). See step 5 of the module doc."""
+    for prefix in _UNKNOWN_ARTICLES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= MIN_STEM:
+            word = word[len(prefix) :]
+            break
+    if word.endswith("ات") and len(word) - 2 >= MIN_STEM:
+        return word[:-2]
+    if word.endswith("ه") and len(word) - 1 >= MIN_STEM + 1:
+        return word[:-1]
+    return word

@@ -15,7 +15,7 @@ query text is built from analysed terms that the builders quote themselves.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -79,6 +79,8 @@ class Backend(Protocol):
     ) -> list[Hit]: ...
 
     def count(self, kind: Kind, query: Query, *, window: Window, limit: int) -> int: ...
+
+    def vocabulary(self) -> Iterator[tuple[str, int]]: ...
 
 
 def get_backend(*, using: str = "default") -> Backend:

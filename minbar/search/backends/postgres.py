@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from django.db import connections
+from django.db import connections, transaction
 
 from minbar.search.backends import Hit, Kind, Sort, Window, boost_params
 from minbar.search.policy import FIELD_WEIGHTS
@@ -59,13 +59,22 @@ def clause_tsquery(clause: Clause, *, labels: tuple[str, ...] = ()) -> str:
     """
     last = len(clause.terms) - 1
     if not clause.is_phrase:
-        return quote_lexeme(clause.terms[0], prefix=clause.prefix)
+        options = [quote_lexeme(term, prefix=clause.prefix) for term in clause.options(0)]
+        return options[0] if len(options) == 1 else "(" + " | ".join(options) + ")"
+    # A phrase with variants: the same spellings, in the same number, as the SQLite engine
+    # (whose phrases cannot hold alternatives) looks for.
+    spellings = clause.spellings()
 
-    def phrase(label: str) -> str:
+    def one(terms: tuple[str, ...], label: str) -> str:
         return " <-> ".join(
             quote_lexeme(term, prefix=clause.prefix and i == last, label=label)
-            for i, term in enumerate(clause.terms)
+            for i, term in enumerate(terms)
         )
+
+    def phrase(label: str) -> str:
+        if len(spellings) == 1:
+            return one(spellings[0], label)
+        return " | ".join(f"({one(terms, label)})" for terms in spellings)
 
     if not labels:
         return f"({phrase('')})"
@@ -79,6 +88,15 @@ def tsquery_text(query: Query, *, labels: tuple[str, ...] = ()) -> str:
     parts = [clause_tsquery(c, labels=labels) for c in query.positive]
     parts += [f"!{clause_tsquery(c, labels=labels)}" for c in query.negative]
     return " & ".join(parts)
+
+
+def _needs_gin(query: Query) -> bool:
+    """Whether to make the planner use the GIN index. A word with variants (a name's
+    spellings, an unknown word's clitic forms) is one lexeme to the reader but a dozen ORed
+    to PostgreSQL, whose estimate then grows with each: it would scan the table (or walk the
+    keys) expecting to stop early, and scan it all when, as for a misspelling, nothing
+    matches. Such words are rare, so the GIN index is the right way in."""
+    return any(clause.variants for clause in query.clauses)
 
 
 class PostgresBackend:
@@ -134,6 +152,14 @@ class PostgresBackend:
             cursor.execute("DELETE FROM search_commententry")
             cursor.execute("DELETE FROM search_articleentry")
 
+    def vocabulary(self) -> Iterator[tuple[str, int]]:
+        """(term, articles holding it) for every term of the articles' documents."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word, ndoc FROM ts_stat('SELECT document FROM search_articleentry')"
+            )
+            yield from cursor.fetchall()
+
     def page(
         self,
         kind: Kind,
@@ -155,7 +181,8 @@ class PostgresBackend:
         # (positions, and weights on articles) can only be tested on the row itself: then let
         # the GIN index find the rows holding its words first (`+ 0` keeps the planner off the
         # key index for the ordering).
-        order = "e.id + 0" if any(c.is_phrase for c in query.clauses) else "e.id"
+        gin = _needs_gin(query)
+        order = "e.id + 0" if gin or any(c.is_phrase for c in query.clauses) else "e.id"
         newest = (
             f"FROM {entries} AS e, to_tsquery('simple', %s) AS q WHERE {where} "
             f"ORDER BY {order} DESC"
@@ -172,21 +199,35 @@ class PostgresBackend:
                 "k DESC LIMIT %s OFFSET %s"
             )
             params += [candidates, *boost_params(now_seconds), size, offset]
-        with self.connection.cursor() as cursor:
+        with self._cursor(gin=gin) as cursor:
             cursor.execute(sql, params)
             return [(key, object_id) for key, object_id in cursor.fetchall()]
 
     def count(self, kind: Kind, query: Query, *, window: Window, limit: int) -> int:
         """How many documents of `kind` match in `window`, counting no further than `limit`."""
         entries, _id_column, _rank = _TABLES[kind]
+        gin = _needs_gin(query)
         where, params = self._where(kind, query, window)
+        if gin:  # not along the key index either: only the GIN index is left
+            where = where.replace("e.id BETWEEN", "e.id + 0 BETWEEN")
         sql = (
             f"SELECT count(*) FROM (SELECT 1 FROM {entries} AS e, "
             f"to_tsquery('simple', %s) AS q WHERE {where} LIMIT %s) AS found"
         )
-        with self.connection.cursor() as cursor:
+        with self._cursor(gin=gin) as cursor:
             cursor.execute(sql, [*params, limit])
             return cursor.fetchone()[0]
+
+    @contextmanager
+    def _cursor(self, *, gin: bool) -> Iterator:
+        """A cursor; with `gin`, in a transaction whose planner may not scan tables whole."""
+        if not gin:
+            with self.connection.cursor() as cursor:
+                yield cursor
+            return
+        with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            yield cursor
 
     def _where(self, kind: Kind, query: Query, window: Window) -> tuple[str, list[object]]:
         labels = ARTICLE_LABELS if kind == "articles" else ()

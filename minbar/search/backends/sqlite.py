@@ -50,10 +50,19 @@ def quote_term(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def _phrase(terms: tuple[str, ...], *, prefix: bool) -> str:
+    text = " + ".join(quote_term(term) for term in terms)
+    return f"{text}*" if prefix else text
+
+
 def clause_match(clause: Clause) -> str:
-    """`"a"`, `"a"*`, or the phrase `"a" + "b"` (`"a" + "b"*` for a prefix at the end)."""
-    text = " + ".join(quote_term(term) for term in clause.terms)
-    return f"{text}*" if clause.prefix else text
+    """`"a"`, `"a"*`, or the phrase `"a" + "b"` (`"a" + "b"*` for a prefix at the end); with
+    variants, the alternatives ORed in brackets: FTS5 phrases cannot hold alternatives, so a
+    phrase becomes one phrase per spelling (`Clause.spellings`)."""
+    spellings = clause.spellings()
+    if len(spellings) == 1:
+        return _phrase(spellings[0], prefix=clause.prefix)
+    return "(" + " OR ".join(_phrase(s, prefix=clause.prefix) for s in spellings) + ")"
 
 
 def fts5_match(query: Query) -> str:
@@ -134,6 +143,16 @@ class SqliteBackend:
                 cursor.execute(definition)
             cursor.execute("DELETE FROM search_commententry")
             cursor.execute("DELETE FROM search_articleentry")
+
+    def vocabulary(self) -> Iterator[tuple[str, int]]:
+        """(term, articles holding it) for every term of the articles' text columns."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_article_vocab "
+                f"USING fts5vocab(main, {ARTICLE_FTS}, 'row')"
+            )
+            cursor.execute("SELECT term, doc FROM temp.search_article_vocab")
+            yield from cursor.fetchall()
 
     def page(
         self,

@@ -62,7 +62,20 @@ from minbar.search.arabic import find_words, fold_for_matching, fold_username, n
         ("ＡＢＣ", "abc"),
         ("ﬁle", "file"),
         # Spaces and punctuation are kept.
-        ("قال: «نعم»، ثم؟ ولا؛ شيء!", "قال: «نعم»، ثم؟ ولا؛ شيء!"),
+        ("قال: «نعم»، ثم؟ ولا؛ شيء!", "قال: «نعم»، ثم؟ ولا؛ شء!"),
+        # Hamza spellings of one word (issue 16).
+        ("شيء", "شء"),
+        ("شئ", "شء"),
+        ("شاطىء", "شاطء"),
+        ("مائة", "مءه"),
+        ("مئة", "مءه"),
+        ("ثلاثمائة", "ثلاثمءه"),
+        ("بمائتين", "بمءتين"),
+        ("سماءه", "سماءه"),
+        # Persian letters typed for Arabic ones.
+        ("پاکستان", "باكستان"),
+        ("چاي", "جاي"),
+        ("مدرسۀ", "مدرسه"),
         ("a - b", "a - b"),
         ("", ""),
     ],

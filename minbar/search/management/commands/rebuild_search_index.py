@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from minbar.search.actions import do_rebuild_index
+from minbar.search.actions import do_rebuild_index, do_refresh_vocabulary
 
 
 class Command(BaseCommand):
@@ -28,8 +28,17 @@ class Command(BaseCommand):
             action="store_true",
             help="empty the index first (faster; searches find less until the end)",
         )
+        parser.add_argument(
+            "--vocabulary-only",
+            action="store_true",
+            help="only refresh the vocabulary that spelling suggestions come from",
+        )
 
     def handle(self, *args, batch_size: int, workers: int, clear: bool, **options):
+        if options["vocabulary_only"]:
+            terms = do_refresh_vocabulary()
+            self.stdout.write(f"Vocabulary: {terms} terms.")
+            return
         last = {"at": time.perf_counter()}
 
         def progress(kind: str, done: int) -> None:
