@@ -13,6 +13,7 @@ from django.utils import timezone
 from minbar.core.http import paginate
 from minbar.discussion import policy
 from minbar.discussion.models import Comment, CommentVote
+from minbar.moderation.roles import MODERATORS
 from minbar.moderation.selectors import comments_are_open
 from minbar.news.models import Article
 
@@ -152,18 +153,15 @@ def get_discussion(request, *, article: Article) -> Discussion:
 
 
 def team_member_ids(user_ids: set[int]) -> set[int]:
-    """Which of these accounts work for the site: staff, or readers who may moderate comments
-    (directly or through a group). What the team mark beside a name is drawn from, never the
-    name itself. One query."""
+    """Which of these accounts work for the site: staff, or members of the moderators' group.
+    What the team mark beside a name is drawn from, never the name itself. One query, made
+    when the discussion is rendered (once per version in production)."""
     if not user_ids:
         return set()
-    may_moderate = Q(groups__permissions__codename="moderate_comments") | Q(
-        user_permissions__codename="moderate_comments"
-    )
     return set(
         get_user_model()
         .objects.filter(pk__in=user_ids)
-        .filter(Q(is_staff=True) | may_moderate)
+        .filter(Q(is_staff=True) | Q(groups__name=MODERATORS))
         .values_list("pk", flat=True)
         .distinct()
     )
