@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -312,3 +313,18 @@ def get_comment_actions(comment: Comment, *, reader) -> dict:
         "can_delete": is_own and comment.status != DELETED,
         "can_report": shown and not is_own,
     }
+
+
+def list_most_discussed_articles(*, hours: int = 48, limit: int = 5) -> list:
+    """Live articles with the most visible comments posted in the last `hours`, in one query."""
+    from django.db.models import Count
+
+    since = timezone.now() - dt.timedelta(hours=hours)
+    recent = Q(comments__status=Comment.Status.VISIBLE, comments__created_at__gte=since)
+    return list(
+        Article.objects.published()
+        .annotate(recent_comments=Count("comments", filter=recent))
+        .filter(recent_comments__gt=0)
+        .order_by("-recent_comments", "-published_at", "-pk")
+        .select_related("section")[:limit]
+    )
