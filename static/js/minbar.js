@@ -30,7 +30,13 @@
       list.appendChild(el("li", { "class": "message message-" + m.level }, m.text));
     });
     box.appendChild(list);
-    main.insertBefore(box, main.firstChild);
+    // Beside the comment just written (the address's target), where the reader is looking.
+    var target = /^#comment-\d+$/.test(window.location.hash) && document.querySelector(window.location.hash);
+    if (target) {
+      target.insertBefore(box, target.firstChild);
+    } else {
+      main.insertBefore(box, main.firstChild);
+    }
   }
 
   function applyHeader(header) {
