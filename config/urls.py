@@ -22,6 +22,9 @@ from minbar.news.urls import seo_urlpatterns  # noqa: E402 (after the converter)
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("manifest.webmanifest", core_views.web_manifest, name="web-manifest"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
+    path("media/<path:path>", core_views.media, name="media"),
     # Before the admin's own: the newsroom signs in through the readers' throttled page.
     path("admin/login/", accounts_views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),

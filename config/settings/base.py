@@ -314,6 +314,13 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (lead images and their renditions) go through the "default" storage: files
+# under MINBAR_MEDIA_ROOT (var/media) served at /media/ by nginx. For several app servers, point
+# "default" at an S3-compatible store (django-storages' S3 backend) and MEDIA_URL at its address.
+MEDIA_ROOT = Path(os.environ.get("MINBAR_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_URL = "/media/"
+# MINBAR_SERVE_MEDIA lets the app answer /media/ itself (development; nginx does it in production).
+MINBAR_SERVE_MEDIA = env_bool("MINBAR_SERVE_MEDIA", DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

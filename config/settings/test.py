@@ -18,6 +18,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test{_SUFFIX}.sqlite3")}
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_minbar{_SUFFIX}"}
+# Each run's uploads and renditions apart from the site's and from other runs'.
+MEDIA_ROOT = BASE_DIR / "var" / f"test-media{_SUFFIX}"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -73,3 +73,23 @@ def comments_heading(count: int) -> str:
     return ngettext("%(count)s comment", "%(count)s comments", count) % {
         "count": format_count(count)
     }
+
+
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "ku", "ckb", "sd", "ug", "yi", "dv"})
+
+
+def text_direction(code) -> str:
+    """The writing direction of a language code ("ar", "ar-SA", "EN"): "rtl" or "ltr"."""
+    base = str(code or "").strip().lower().replace("_", "-").split("-")[0]
+    return "rtl" if base in RTL_LANGUAGES else "ltr"
+
+
+def text_language(text) -> str:
+    """ "ar" when most letters of `text` are Arabic, "" (unknown, per HTML) otherwise: readers'
+    comments carry no language of their own, but an Arabic one on an English page must say so
+    (screen readers choose their voice by it)."""
+    letters = [c for c in str(text or "") if c.isalpha()]
+    if not letters:
+        return ""
+    arabic = sum(1 for c in letters if "\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f")
+    return "ar" if arabic * 2 >= len(letters) else ""

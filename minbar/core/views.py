@@ -34,3 +34,67 @@ def csrf_failure(request, reason=""):
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = "/"
     return render(request, "403_csrf.html", {"typed": typed[:10000], "back": back}, status=403)
+
+
+# The mark drawn by deploy/assets/make_icons.py; the colours match static/css/minbar.css.
+THEME_COLOR = "#0b6e4f"
+
+
+def web_manifest(request):
+    """The web app manifest: name, direction and icons (at their static, cache-busted URLs)."""
+    from django.conf import settings
+    from django.http import JsonResponse
+    from django.templatetags.static import static
+
+    icons = [
+        {"src": static("img/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+        {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        {
+            "src": static("img/icon-maskable-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+    ]
+    manifest = {
+        "name": settings.MINBAR_SITE_NAME,
+        "short_name": settings.MINBAR_SITE_NAME,
+        "lang": "ar",
+        "dir": "rtl",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOR,
+        "icons": icons,
+    }
+    response = JsonResponse(
+        manifest,
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def favicon(request):
+    """Clients that ask /favicon.ico without reading the page's <link rel="icon">."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("img/favicon.ico"))
+
+
+def media(request, path):
+    """Uploaded files, when the app serves them itself (MINBAR_SERVE_MEDIA: development and the
+    browser tests); in production nginx answers /media/ before the app is asked."""
+    from django.conf import settings
+    from django.http import Http404
+    from django.views.static import serve
+
+    if not settings.MINBAR_SERVE_MEDIA:
+        raise Http404
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

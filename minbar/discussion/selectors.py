@@ -475,3 +475,16 @@ def find_counter_mismatches() -> list[Mismatch]:
         if abs(rank - expected) > RANK_TOLERANCE:
             found.append(Mismatch("comment", pk, "best_rank", rank, expected))
     return found
+
+
+def list_most_discussed_articles(*, hours: int = 48, limit: int = 5) -> list[Article]:
+    """Live articles with the most visible comments posted in the last `hours`, in one query."""
+    since = timezone.now() - dt.timedelta(hours=hours)
+    recent = Q(comments__status=Comment.Status.VISIBLE, comments__created_at__gte=since)
+    return list(
+        Article.objects.published()
+        .annotate(recent_comments=Count("comments", filter=recent))
+        .filter(recent_comments__gt=0)
+        .order_by("-recent_comments", "-published_at", "-pk")
+        .select_related("section")[:limit]
+    )

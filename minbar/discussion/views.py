@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -104,7 +105,18 @@ def post_comment(request, slug):
         if parent_id and error.code != "bad-parent":
             parent = access_comment_for_reading(request.user, comment_id=parent_id)
         return _form_with_error(request, article, form, error, parent=parent)
+    _confirm(request, comment, published=_("Your comment is published."))
     return HttpResponseRedirect(comment_url(comment, user=request.user, just_posted=True))
+
+
+def _confirm(request, comment, *, published: str) -> None:
+    """What the reader is told after writing (shown beside the comment by minbar.js, from the
+    reader's state; the comment itself is highlighted as the address's target)."""
+    comment.refresh_from_db(fields=["status"])
+    if comment.status == comment.Status.PENDING:
+        messages.info(request, _("Thank you: your comment will show once a moderator approves it."))
+    else:
+        messages.success(request, published)
 
 
 def permalink(request, comment_id):
@@ -191,6 +203,7 @@ def edit_comment(request, comment_id):
                     status=error.status,
                 )
                 return with_retry_after(response, error)
+            _confirm(request, comment, published=_("Your comment is updated."))
             return HttpResponseRedirect(comment_url(comment, user=request.user))
     else:
         form = CommentForm(initial={"text": comment.body})

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,6 +19,7 @@ from minbar.accounts.models import User
 from minbar.core.announce import announce, announce_each
 from minbar.core.signals import article_changed, lists_changed
 from minbar.core.text import render_article_markdown
+from minbar.news import images
 from minbar.news.models import SLUG_MAX, TITLE_MAX, Article, ArticleRevision, Author, Section, Tag
 
 CONTENT_FIELDS = (
@@ -158,7 +160,62 @@ def do_update_article(
     return article
 
 
-def check_can_publish(editor: User) -> None:
+def check_set_lead_image(
+    article: Article,
+    *,
+    upload: File,
+    alt: str,
+    caption: str = "",
+    credit: str = "",
+    editor: User | None = None,
+    touch: bool = True,
+) -> Article:
+    """Validate an uploaded lead image and its description, then set it."""
+    images.validate_upload(upload)
+    if not alt.strip():
+        raise ValidationError({"image_alt": _("Describe the image for readers who cannot see it.")})
+    return do_set_lead_image(
+        article, upload=upload, alt=alt, caption=caption, credit=credit, editor=editor, touch=touch
+    )
+
+
+def do_set_lead_image(
+    article: Article,
+    *,
+    upload: File,
+    alt: str,
+    caption: str = "",
+    credit: str = "",
+    editor: User | None = None,
+    touch: bool = True,
+) -> Article:
+    """Store the image through Django's storage, make its renditions, record the change.
+
+    The caller has validated `upload` (check_set_lead_image, or the admin's form). `touch=False`
+    keeps `updated_at`: the image belongs to content whose time is another's (the demo's)."""
+    name = getattr(upload, "name", "") or "image"
+    article.image.save(name.rsplit("/", 1)[-1], upload, save=False)
+    article.image_alt, article.image_caption, article.image_credit = (
+        alt.strip(),
+        caption.strip(),
+        credit.strip(),
+    )
+    if touch:
+        article.updated_at = timezone.now()
+    article.save()
+    do_make_image_renditions(article)
+    _record(article, editor=editor, summary=_("Lead image changed"))
+    return article
+
+
+def do_make_image_renditions(article: Article) -> list[str]:
+    """Make the lead image's missing renditions (each size once; nothing when all exist)."""
+    if not article.image or not article.image.name:
+        return []
+    return images.make_renditions(article.image.name)
+
+
+def check_can_publish(editor: User | None) -> None:
     """Only editors (and superusers) publish, schedule and unpublish."""
     if editor is not None and not editor.has_perm("news.publish_article"):
         raise PermissionDenied(_("Only editors can publish, schedule or unpublish articles."))

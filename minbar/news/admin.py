@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from minbar.news import actions
+from minbar.news import actions, images
 from minbar.news.access import may_edit_article, revisions_readable_by
 from minbar.news.models import Article, ArticleRevision, Author, Section, Tag
 
@@ -63,11 +63,22 @@ class AuthorAdmin(LabelAdmin):
     raw_id_fields = ("user",)
 
 
+class LeadImageField(forms.ImageField):
+    """Django's image field, with Minbar's limits checked first: size, pixel count before
+    decoding (a decompression bomb gets its own message, not "not an image"), type by content."""
+
+    def to_python(self, data):
+        if data not in self.empty_values:
+            images.validate_upload(data)
+        return super().to_python(data)
+
+
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"  # noqa: DJ007 - the fieldsets below choose what is shown
         widgets = {"title": forms.TextInput(attrs={"size": 80, "dir": "auto"})}
+        field_classes = {"image": LeadImageField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +94,8 @@ class ArticleAdminForm(forms.ModelForm):
         if "slug" in self.fields and not data.get("slug") and data.get("title"):
             exclude = self.instance.pk if self.instance.pk else None
             data["slug"] = actions.unique_slug(data["title"], exclude_pk=exclude)
+        if data.get("image") and not (data.get("image_alt") or "").strip():
+            self.add_error("image_alt", _("Describe the image for readers who cannot see it."))
         status = data.get("status")
         when = data.get("published_at")
         if status == Article.Status.PUBLISHED and not when and "published_at" in self.fields:
@@ -108,6 +121,10 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ["publish_selected", "unpublish_selected"]
     fieldsets = (
         (None, {"fields": ("title", "slug", "standfirst", "body", "section", "tags", "authors")}),
+        (
+            gettext_lazy("Lead image"),
+            {"fields": ("image", "image_alt", "image_caption", "image_credit")},
+        ),
         (gettext_lazy("Publication"), {"fields": ("status", "published_at", "comments_open")}),
         (
             gettext_lazy("Source (for digests of other outlets)"),
@@ -166,6 +183,8 @@ class ArticleAdmin(admin.ModelAdmin):
                 authors=authors or (),
                 **content,
             )
+        if "image" in form.changed_data:
+            actions.do_make_image_renditions(article)
         if (status, when) == (article.status, article.published_at):
             return
         actions.check_can_publish(request.user)

@@ -1,22 +1,71 @@
-"""RSS and Atom feeds: the whole site, a section, a tag."""
+"""RSS and Atom feeds: the whole site, a section, a tag.
+
+Full text: each item carries the article's HTML (RSS `content:encoded`, Atom `content`), its lead
+image (an enclosure and `media:content`) and its own language (RSS `dc:language`, Atom
+`xml:lang`), which may differ from the edition's. The views answer conditional requests (ETag,
+Last-Modified, 304) from one aggregate query, before any feed is built.
+"""
 
 from __future__ import annotations
 
+import copy
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import feedgenerator
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+from django.views.decorators.http import condition
 
-from minbar.news import selectors
+from minbar.news import images, selectors
 from minbar.news.access import access_tag_for_reading
 from minbar.news.models import Section
 
 FEED_SIZE = 30
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+
+
+def _add_image(handler, item) -> None:
+    image = item.get("image")
+    if image:
+        attrs = {"url": image["url"], "medium": "image", "type": image["type"]}
+        attrs |= {"width": str(image["width"]), "height": str(image["height"])}
+        handler.addQuickElement("media:content", "", attrs)
+
+
+class FullTextRss(feedgenerator.Rss201rev2Feed):
+    def rss_attributes(self):
+        return super().rss_attributes() | {
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+            "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+            "xmlns:media": MEDIA_NS,
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("dc:language", item["language"])
+        handler.addQuickElement("content:encoded", item["content_html"])
+        _add_image(handler, item)
+
+
+class FullTextAtom(Atom1Feed):
+    def root_attributes(self):
+        return super().root_attributes() | {"xmlns:media": MEDIA_NS}
+
+    def item_attributes(self, item):
+        return super().item_attributes(item) | {"xml:lang": item["language"]}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content_html"], {"type": "html"})
+        _add_image(handler, item)
 
 
 class LatestArticlesFeed(Feed):
+    feed_type = FullTextRss
     description_template = None
 
     def title(self, obj=None):
@@ -37,6 +86,25 @@ class LatestArticlesFeed(Feed):
     def item_description(self, item):
         return item.standfirst or item.body_html
 
+    def item_extra_kwargs(self, item):
+        return {
+            "language": item.language,
+            "content_html": item.body_html,
+            "image": feed_image(self.request, item),
+        }
+
+    def item_enclosures(self, item):
+        image = feed_image(self.request, item)
+        if not image:
+            return []
+        return [feedgenerator.Enclosure(image["url"], str(image["length"]), image["type"])]
+
+    def __call__(self, request, *args, **kwargs):
+        # The URLconf holds one instance for every thread: each request gets its own copy.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
     def item_pubdate(self, item):
         return item.published_at
 
@@ -51,7 +119,7 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = FullTextAtom
     subtitle = LatestArticlesFeed.description
 
 
@@ -70,7 +138,7 @@ class SectionFeed(LatestArticlesFeed):
 
 
 class SectionAtomFeed(SectionFeed):
-    feed_type = Atom1Feed
+    feed_type = FullTextAtom
     subtitle = LatestArticlesFeed.description
 
 
@@ -89,5 +157,34 @@ class TagFeed(LatestArticlesFeed):
 
 
 class TagAtomFeed(TagFeed):
-    feed_type = Atom1Feed
+    feed_type = FullTextAtom
     subtitle = LatestArticlesFeed.description
+
+
+def feed_image(request, article) -> dict | None:
+    """The lead image's large rendition as absolute URL, size, type and length, or None."""
+    lead = article.lead_image
+    if lead is None:
+        return None
+    image = lead.large
+    name = images.rendition_name(article.image.name, width=image["width"], ext="jpg")
+    try:
+        length = default_storage.size(name)
+    except OSError:
+        length = 0  # not made yet: RSS allows 0 for an unknown length
+    return {**image, "url": request.build_absolute_uri(image["url"]), "length": length}
+
+
+def _feed_etag(request, *args, **kwargs) -> str:
+    count, latest = selectors.get_publication_state()
+    return f"{count}-{latest.timestamp() if latest else 0}"
+
+
+def _feed_last_modified(request, *args, **kwargs):
+    return selectors.get_publication_state()[1]
+
+
+def conditional(feed: Feed):
+    """A feed view that answers If-None-Match/If-Modified-Since with 304 when nothing published
+    changed (any publication, edit or withdrawal moves the state, so the check is site-wide)."""
+    return condition(etag_func=_feed_etag, last_modified_func=_feed_last_modified)(feed)

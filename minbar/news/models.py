@@ -7,7 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+
+from minbar.news import images
 
 TITLE_MAX = 200
 SLUG_MAX = 200
@@ -116,6 +119,25 @@ class Article(models.Model):
     source_url = models.URLField(_("source link"), max_length=500, blank=True)
     source_language = models.CharField(_("source language"), max_length=10, blank=True)
     comments_open = models.BooleanField(_("comments open"), default=True)
+    # The lead image: the original as uploaded (checked by news.images.validate_upload); the
+    # renditions pages use are made from it once (news.actions.do_make_image_renditions).
+    image = models.ImageField(
+        _("lead image"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        _("image description (alt text)"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for readers who cannot see it. Required with an image."),
+    )
+    image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
+    image_credit = models.CharField(_("image credit"), max_length=150, blank=True)
     # Visible comments; moved only by the discussion actions, in the same transaction.
     comment_count = models.PositiveIntegerField(_("comment count"), default=0, editable=False)
     created_by = models.ForeignKey(
@@ -143,6 +165,9 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=Q(comment_count__gte=0), name="comment_count_is_never_negative"
             ),
+            models.CheckConstraint(
+                condition=Q(image="") | ~Q(image_alt=""), name="lead_image_has_alt_text"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -158,6 +183,11 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= now
         )
+
+    @cached_property
+    def lead_image(self):
+        """The lead image's renditions and texts for templates (no query, no file access)."""
+        return images.lead_image(self)
 
     @property
     def is_digest(self) -> bool:

@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 from django.utils import timezone
 
 from minbar.news.models import Article, Section
+from minbar.news.seo import canonical_path
 
 
 class ArticleSitemap(Sitemap):
+    """Each article once, at its canonical address (its own language's edition): the other
+    edition's copy declares this one canonical, so it is not listed (decision 0015)."""
+
     changefreq = "hourly"
     priority = 0.8
     limit = 5000
@@ -19,14 +24,26 @@ class ArticleSitemap(Sitemap):
         return (
             Article.objects.published()
             .order_by("-published_at", "-pk")
-            .only("slug", "updated_at", "published_at")
+            .only("slug", "updated_at", "published_at", "language")
         )
+
+    def location(self, item):
+        return canonical_path(item)
 
     def lastmod(self, item):
         return item.updated_at or item.published_at
 
 
-class SectionSitemap(Sitemap):
+class EditionsSitemap(Sitemap):
+    """Pages each edition has in its own words (navigation and labels): listed in both, with
+    hreflang alternates and the Arabic one as x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class SectionSitemap(EditionsSitemap):
     changefreq = "hourly"
     priority = 0.5
 
@@ -34,7 +51,18 @@ class SectionSitemap(Sitemap):
         return Section.objects.all()
 
 
-SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap}
+class HomeSitemap(EditionsSitemap):
+    changefreq = "always"
+    priority = 1.0
+
+    def items(self):
+        return ["news:home"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {"home": HomeSitemap, "articles": ArticleSitemap, "sections": SectionSitemap}
 
 
 def news_sitemap_articles():

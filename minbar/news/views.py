@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from minbar.core.http import paginate, redirect_to_canonical
 from minbar.discussion import policy as discussion_policy
-from minbar.news import selectors
+from minbar.discussion.selectors import list_most_discussed_articles
+from minbar.news import selectors, seo
 from minbar.news.access import access_article_for_reading, access_tag_for_reading
 from minbar.news.models import Author, Section
-from minbar.news.seo import article_metadata
-from minbar.news.sitemaps import news_sitemap_articles
+from minbar.news.sitemaps import SITEMAPS, news_sitemap_articles
 from minbar.serving.discussions import render_discussion
 from minbar.serving.middleware import private_page, public_page
 
@@ -23,8 +25,17 @@ def home(request):
     if redirect := redirect_to_canonical(request):
         return redirect
     page = paginate(request, selectors.list_published_articles(), per_page=PER_PAGE)
-    blocks = selectors.list_section_blocks() if page.number == 1 else []
-    return render(request, "news/home.html", {"page": page, "blocks": blocks})
+    front = most_discussed = None
+    if page.number == 1:
+        front = selectors.get_front_page(list(page.object_list))
+        most_discussed = list_most_discussed_articles()
+    context = {
+        "page": page,
+        "front": front,
+        "most_discussed": most_discussed,
+        "structured_data": seo.website_metadata(request),
+    }
+    return render(request, "news/home.html", context)
 
 
 @public_page
@@ -33,7 +44,12 @@ def section_detail(request, slug):
         return redirect
     section = get_object_or_404(Section, slug=slug)
     page = paginate(request, selectors.list_articles_in_section(section), per_page=PER_PAGE)
-    return render(request, "news/section_detail.html", {"section": section, "page": page})
+    context = {
+        "section": section,
+        "page": page,
+        "structured_data": seo.section_metadata(request, section),
+    }
+    return render(request, "news/section_detail.html", context)
 
 
 @public_page
@@ -71,7 +87,9 @@ def render_article(request, article, *, status: int = 200):
     context = {
         "article": article,
         "is_preview": not article.is_live(),
-        "meta": article_metadata(request, article),
+        "meta": seo.article_metadata(
+            request, article, image=article.lead_image.large if article.lead_image else None
+        ),
         "discussion": render_discussion(request, article=article),
     }
     return render(request, "news/article_detail.html", context, status=status)
@@ -83,6 +101,26 @@ def robots_txt(request):
 
 
 @public_page
+def sitemap_index(request):
+    """The sitemaps, with the news sitemap only while it has articles (an empty `urlset` is
+    invalid under the sitemap schema)."""
+    from django.contrib.sitemaps import views as sitemap_views
+
+    response = sitemap_views.index(
+        request, SITEMAPS, sitemap_url_name="django.contrib.sitemaps.views.sitemap"
+    )
+    recent = news_sitemap_articles()
+    if recent:
+        location = request.build_absolute_uri(reverse("news-sitemap"))
+        lastmod = max(a.updated_at or a.published_at for a in recent)
+        response.context_data["sitemaps"].append(sitemap_views.SitemapIndexItem(location, lastmod))
+    return response
+
+
+@public_page
 def news_sitemap(request):
-    context = {"articles": news_sitemap_articles()}
+    articles = news_sitemap_articles()
+    if not articles:
+        raise Http404("No article in the last two days.")
+    context = {"articles": articles}
     return render(request, "news/news_sitemap.xml", context, content_type="application/xml")

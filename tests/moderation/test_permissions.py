@@ -45,10 +45,14 @@ READING = "reading"
 MAY_CHANGE: dict[str, frozenset | str] = {
     # Reading only.
     "healthz": READING,
+    "web-manifest": READING,
+    "favicon": READING,
+    "media": READING,
     "admin-login": READING,  # a redirect to the readers' sign-in page
     "robots": READING,
     "django.contrib.sitemaps.views.sitemap": READING,
     "news-sitemap": READING,
+    "sitemap-index": READING,
     "search:results": READING,
     "discussion:permalink": READING,
     "discussion:reply": NOBODY,  # the reply form; posting goes to discussion:post
@@ -212,6 +216,8 @@ def world(db):
         "username": victim.username,
         "uidb36": "1",
         "key": "not-a-key",
+        "section": "articles",  # the sitemap of articles
+        "path": "articles/none.jpg",
     }
     section_slug, tag_slug, author_slug = article.section.slug, tag.slug, author.slug
     return {

@@ -31,6 +31,16 @@ def test_load_demo_builds_a_newsroom_with_discussions(client):
         assert user is not None, username
         if role:
             assert user.groups.filter(name=role).exists()
+    # Every demo article has a generated lead image, described, with its renditions.
+    from django.core.files.storage import default_storage
+
+    from minbar.news import images
+
+    assert not Article.objects.filter(image="").exists()
+    for article in published:
+        assert article.image_alt and article.image_width >= images.MIN_WIDTH
+        large = images.rendition_name(article.image.name, width=images.LARGEST, ext="webp")
+        assert default_storage.exists(large)
     busiest = published.order_by("-comment_count").first()
     response = client.get(busiest.get_absolute_url())
     assert response.status_code == 200

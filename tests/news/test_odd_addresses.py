@@ -64,6 +64,7 @@ def _public_addresses() -> list[str]:
         "/feeds/rss/",
         reverse("news:tag-feed-atom", args=[tag.slug]),
         "/sitemap.xml",
+        "/sitemap-articles.xml",
         "/news-sitemap.xml",
     ]
 
@@ -180,7 +181,7 @@ def test_tag_carried_only_by_drafts_has_no_page_feed_or_sitemap_entry(client):
     assert client.get(reverse("news:tag-feed-rss", args=[hidden.slug])).status_code == 404
     assert client.get(reverse("news:tag", args=[shown.slug])).status_code == 200
     assert client.get(reverse("news:tag-feed-rss", args=[shown.slug])).status_code == 200
-    for sitemap in ("/sitemap.xml", "/news-sitemap.xml"):
+    for sitemap in ("/sitemap-articles.xml", "/news-sitemap.xml"):
         assert hidden.slug not in client.get(sitemap).content.decode()
 
 

@@ -57,8 +57,10 @@ def comment_count_shown(html: str) -> int:
 
 
 def card_counters(html: str) -> list[int]:
-    """The comment counters shown on the article cards of a list page."""
-    cards = re.findall(r'<article class="card">.*?</article>', html, flags=re.S)
+    """The comment counters shown on the article cards (and the lead story) of a list page."""
+    cards = re.findall(
+        r'<article class="(?:card|lead-story)[^"]*"[^>]*>.*?</article>', html, flags=re.S
+    )
     found = []
     for card in cards:
         match = re.search(r'class="comment-counter"[^>]*>.*?([0-9]+)\s*</a>', card, flags=re.S)

@@ -7,6 +7,8 @@ from django.urls import translate_url
 from django.utils.html import format_html
 
 from minbar.core import formatting
+from minbar.core.formatting import text_direction
+from minbar.core.formatting import text_language as guess
 
 register = template.Library()
 
@@ -81,3 +83,45 @@ def language_name(code):
         except KeyError:
             continue
     return code
+
+
+_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data):
+    """Structured data for crawlers: one `<script type="application/ld+json">` per dictionary.
+    `<`, `>` and `&` are written as JSON escapes, so no text in the data (a title holding
+    "</script>") can end the element or open markup; parsers read the same characters back."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.utils.safestring import mark_safe
+
+    blocks = data if isinstance(data, list | tuple) else [data] if data else []
+    scripts = []
+    for block in blocks:
+        text = json.dumps(block, cls=DjangoJSONEncoder, ensure_ascii=False)
+        scripts.append(f'<script type="application/ld+json">{text.translate(_LD_ESCAPES)}</script>')
+    return mark_safe("\n".join(scripts))
+
+
+@register.filter
+def text_dir(code):
+    """ "rtl" or "ltr" for a language code, so content carries its own direction on a page of
+    the other edition ("ar" inside /en/ pages, "en" inside Arabic ones)."""
+    return text_direction(code)
+
+
+@register.filter
+def text_language(text):
+    return guess(text)
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url_in_language(context, language_code):
+    """The current page's full address in another edition (hreflang alternates)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    return request.build_absolute_uri(url_in_language(context, language_code))

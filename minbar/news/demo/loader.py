@@ -13,6 +13,8 @@ from minbar.archive.validate import validate_archive
 from minbar.discussion import actions as discussion
 from minbar.discussion.models import Comment
 from minbar.news import actions as news
+from minbar.news.demo.pictures import abstract_picture
+from minbar.news.models import Article
 
 SECTION_ORDER = ["سياسة", "اقتصاد", "رياضة", "ثقافة", "علوم وتقنية"]
 VOTERS = 8
@@ -50,14 +52,36 @@ def _cast_demo_votes(article_ids: list[int]) -> int:
     return votes
 
 
+def _add_demo_pictures(article_ids: list[int], *, editor) -> int:
+    """A generated lead image for each demo article that has none yet."""
+    added = 0
+    for article in Article.objects.filter(pk__in=article_ids, image="").order_by("pk"):
+        news.check_set_lead_image(
+            article,
+            upload=abstract_picture(article.slug),
+            alt=DEMO_ALT,
+            credit=DEMO_CREDIT,
+            editor=editor,
+            touch=False,  # the archive's time stays, so loading again changes nothing
+        )
+        added += 1
+    return added
+
+
+DEMO_ALT = "رسم تجريدي: تدرّج لوني تعلوه دوائر شفافة وأشرطة أفقية"
+DEMO_CREDIT = "رسم توضيحي من منبر"
+
+
 def load_demo_document(data: dict, *, editor) -> str:
     # Sections first, so that the navigation lists them in this order.
     for position, name in enumerate(SECTION_ORDER):
         news.do_get_or_create_section(name=name, position=position)
     report = do_import_archive(validate_archive(data), editor=editor)
     votes = _cast_demo_votes(report.article_ids)
+    pictures = _add_demo_pictures(report.article_ids, editor=editor)
     return (
         f"Demo loaded: {len(report.article_ids)} articles "
         f"({report.articles_created} new), {report.comments_created} new comments, "
-        f"{report.accounts_created} imported reader accounts, {votes} votes."
+        f"{report.accounts_created} imported reader accounts, {votes} votes, "
+        f"{pictures} lead images."
     )
