@@ -18,15 +18,17 @@ from tests.search.conftest import page_of
 
 pytestmark = pytest.mark.django_db
 
-# Home: the count for the pager, the page of articles, their rows, their authors, the sections.
-HOME_ANONYMOUS = 5
+# Home: the count for the pager, the page of articles, their rows, their authors, the sections,
+# and the most discussed articles (one aggregate query).
+HOME_ANONYMOUS = 6
 # The same page for every reader (issue 11): a signed-in reader's costs no session or user query.
-HOME_SIGNED_IN = 5
+HOME_SIGNED_IN = 6
 # Search: the sections (the form's filter), a count of each kind of hit, the page of hits,
 # the articles shown, the sections again (the site's navigation).
 SEARCH = 6
-# Posting: session, user, article; savepoint, insert, counter, release; the page to go to.
-POST_COMMENT = 8
+# Posting: session, user, article; savepoint, insert, counter, release; the page to go to; and
+# what the reader is told beside their comment (published, updated or held).
+POST_COMMENT = 9
 
 
 def _queries(do) -> list[str]:
