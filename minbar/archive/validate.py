@@ -20,19 +20,33 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minbar.accounts.models import User
 from minbar.archive import policy
 from minbar.core.text import clean_user_text
+from minbar.discussion.models import Comment
 from minbar.moderation.models import AuditEntry, CommentReport, Sanction
 from minbar.news.actions import slug_from
-from minbar.news.models import SLUG_MAX, STANDFIRST_MAX, TITLE_MAX
+from minbar.news.models import SLUG_MAX, STANDFIRST_MAX, TITLE_MAX, Article, Author, Section, Tag
 
-# Field lengths of the models the values end up in.
-NAME_MAX = {"section": 80, "tag": 80, "author": 120}
-SOURCE_NAME_MAX = 200
-SOURCE_URL_MAX = 500
-LANGUAGE_MAX = 10
-COMMENT_ID_MAX = 100
-USERNAME_FIELD_MAX = 150
+
+def _max_length(model, field: str) -> int:
+    """The length the model's column holds: the one source of each limit below."""
+    length = model._meta.get_field(field).max_length
+    assert length is not None, (model, field)
+    return int(length)
+
+
+# Field lengths of the models the values end up in, read from the models themselves.
+NAME_MAX = {
+    "section": _max_length(Section, "name"),
+    "tag": _max_length(Tag, "name"),
+    "author": _max_length(Author, "name"),
+}
+SOURCE_NAME_MAX = _max_length(Article, "source_name")
+SOURCE_URL_MAX = _max_length(Article, "source_url")
+LANGUAGE_MAX = _max_length(Article, "language")
+COMMENT_ID_MAX = _max_length(Comment, "import_id")
+USERNAME_FIELD_MAX = _max_length(User, "username")
 SITE_NAME_MAX = 200
 
 _SLUG = re.compile(r"[-\w]+")
