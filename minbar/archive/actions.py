@@ -15,6 +15,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import TypeVar
 
 from django.contrib.auth import get_user_model
@@ -25,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minbar.accounts.policy import username_key, username_problems
-from minbar.archive import policy, v2
+from minbar.archive import policy, stream, v2
 from minbar.archive.migrate import article_ids_by_path, page_path
 from minbar.archive.validate import (
     ArchiveDocument,
@@ -102,6 +103,81 @@ def check_import_archive(
         errors = sorted([*invalid.errors, *more], key=lambda e: document_order(e.pointer))
         raise ArchiveInvalid(errors) from None
     return do_import_archive(document, editor=editor, comments_only=comments_only)
+
+
+def check_import_archive_file(
+    path: str, *, editor=None, comments_only: bool = False
+) -> ImportReport:
+    """Like `check_import_archive`, for a file read as a stream in two passes: the first
+    checks everything and keeps only ids and usernames, the second reads the file again and
+    writes a batch of articles at a time (STREAM_ARTICLES, STREAM_COMMENTS), in one
+    transaction (decision 0013)."""
+    try:
+        head, pointers = stream.check_file(path)
+    except ArchiveInvalid as invalid:
+        _found, _accounts, more = _check_authors(invalid.authors)
+        if not more:
+            raise
+        errors = sorted([*invalid.errors, *more], key=lambda e: document_order(e.pointer))
+        raise ArchiveInvalid(errors) from None
+    return do_import_archive_file(
+        path, head, pointers=pointers, editor=editor, comments_only=comments_only
+    )
+
+
+@transaction.atomic
+def do_import_archive_file(
+    path: str,
+    head: ArchiveDocument,
+    *,
+    pointers: dict[str, list[str]],
+    editor=None,
+    comments_only: bool = False,
+) -> ImportReport:
+    """Write a file checked by `stream.check_file` (`head`: its fields without the articles)."""
+    report = ImportReport()
+    authors = _comment_authors(None, report=report, pointers=pointers)
+    pks: dict[str, SimpleNamespace] = {}  # slug -> the article's pk, for moderation
+    comment_ids: dict[tuple[str, str], int] = {}
+    for batch in stream.article_batches(
+        path, version=head.version, articles=STREAM_ARTICLES, comments=STREAM_COMMENTS
+    ):
+        document = dataclasses.replace(head, articles=tuple(batch), readers=(), moderation=())
+        part = ImportReport(created_usernames=report.created_usernames)
+        articles, created = _write_articles(
+            document, editor=editor, report=part, comments_only=comments_only
+        )
+        _write_comments(
+            document, articles=articles, authors=authors, report=part, new_articles=created
+        )
+        if document.version >= 2:
+            part.votes_created = v2.write_votes(document, articles=articles, authors=authors)
+            if head.moderation:
+                comment_ids.update(v2.comment_ids(document, articles))
+        for name in _COUNTS:
+            setattr(report, name, getattr(report, name) + getattr(part, name))
+        for entry in batch:
+            pk = articles[entry.slug].pk
+            pks[entry.slug] = SimpleNamespace(pk=pk)
+            report.article_ids.append(pk)
+    if head.version >= 2:
+        v2.apply_readers(head, created=report.created_usernames)
+        v2.write_moderation(head, articles=pks, authors=authors, comments=comment_ids)
+    return report
+
+
+_COUNTS = (
+    "articles_created",
+    "articles_updated",
+    "articles_unchanged",
+    "comments_created",
+    "comments_updated",
+    "comments_unchanged",
+    "votes_created",
+)
+# What the second pass holds at once: the memory of an import is about that much text.
+STREAM_ARTICLES = 100
+STREAM_COMMENTS = 200
 
 
 @transaction.atomic
@@ -219,9 +295,17 @@ def _check_authors(pointers: dict[str, list[str]]) -> tuple[dict[str, int], list
     return found, accounts, sorted(errors, key=lambda error: document_order(error.pointer))
 
 
-def _comment_authors(document: ArchiveDocument, *, report: ImportReport) -> dict[str, int]:
+def _comment_authors(
+    document: ArchiveDocument | None,
+    *,
+    report: ImportReport,
+    pointers: dict[str, list[str]] | None = None,
+) -> dict[str, int]:
     """Username → user id for every comment author, creating the accounts of unknown names."""
-    found, accounts, errors = _check_authors(_author_pointers(document))
+    if pointers is None:
+        assert document is not None
+        pointers = _author_pointers(document)
+    found, accounts, errors = _check_authors(pointers)
     if errors:
         raise ArchiveInvalid(errors)
     # User.save() computes username_key; bulk_create does not call save(), hence the key above.

@@ -171,7 +171,7 @@ def write_votes(document: ArchiveDocument, *, articles: dict, authors: dict[str,
     return added
 
 
-def _comment_ids(document: ArchiveDocument, articles: dict) -> dict[tuple[str, str], int]:
+def comment_ids(document: ArchiveDocument, articles: dict) -> dict[tuple[str, str], int]:
     """(article slug, file id) → comment id, for every comment of the file."""
     found: dict[tuple[str, str], int] = {}
     for entry in document.articles:
@@ -194,7 +194,9 @@ def _comment_ids(document: ArchiveDocument, articles: dict) -> dict[tuple[str, s
     return found
 
 
-def write_moderation(document: ArchiveDocument, *, articles: dict, authors: dict) -> None:
+def write_moderation(
+    document: ArchiveDocument, *, articles: dict, authors: dict, comments: dict | None = None
+) -> None:
     """Reports, sanctions and decisions the site does not have yet. Staff are named by
     username; one that has no account here is left out of the row (as when a staff account
     is deleted): a file never makes staff."""
@@ -208,7 +210,8 @@ def write_moderation(document: ArchiveDocument, *, articles: dict, authors: dict
         if fields.get(key)
     }
     staff = dict(User.objects.filter(username__in=staff_names).values_list("username", "pk"))
-    comments = _comment_ids(document, articles)
+    if comments is None:
+        comments = comment_ids(document, articles)
 
     def who(name: str) -> int | None:
         return staff.get(name) if name else None

@@ -12,6 +12,7 @@ import json
 import re
 import unicodedata
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -417,7 +418,12 @@ class _Checker:
 
     # -- the document --
 
-    def document(self, data: Any) -> ArchiveDocument | None:
+    def document(
+        self, data: Any, *, articles: Iterable[Any] | None = None, keep: bool = True
+    ) -> ArchiveDocument | None:
+        """Check the whole document. A streaming reader gives the items of `articles` apart
+        (`data["articles"]` then only says whether there was a list); with `keep=False` the
+        articles are checked and dropped, and only their slugs and comment ids are kept."""
         version = data.get("version") if isinstance(data, dict) else None
         if type(version) is int and version in policy.VERSIONS:
             self.version = version
@@ -452,9 +458,11 @@ class _Checker:
             return None
         if not self._expect(articles_value, "/articles", list, MUST_BE_LIST):
             return None
-        articles: list[ArticleEntry] = []
+        entries: list[ArticleEntry] = []
         slugs: dict[str, str] = {}
-        for index, value in enumerate(articles_value):
+        comment_keys: set[tuple[str, str]] = set()
+        items = articles_value if articles is None else articles
+        for index, value in enumerate(items):
             pointer = f"/articles/{index}"
             article = self.article(value, pointer)
             if article is None:
@@ -467,15 +475,17 @@ class _Checker:
                 )
                 continue
             slugs[article.slug] = f"{pointer}/slug"
-            articles.append(article)
+            comment_keys.update((article.slug, comment.id) for comment in article.comments)
+            if keep:
+                entries.append(article)
         return ArchiveDocument(
             site_name=site_name,
             time_zone=time_zone,
-            articles=tuple(articles),
+            articles=tuple(entries),
             version=self.version,
             personal_data=personal_data,
             readers=readers,
-            moderation=self.moderation(data.get("moderation"), articles),
+            moderation=self.moderation(data.get("moderation"), set(slugs), comment_keys),
         )
 
     def readers(self, value: Any, *, personal_data: bool) -> tuple[ReaderEntry, ...]:
@@ -531,14 +541,12 @@ class _Checker:
         return tuple(entries)
 
     def moderation(
-        self, value: Any, articles: list[ArticleEntry]
+        self, value: Any, slugs: set[str], comments: set[tuple[str, str]]
     ) -> tuple[tuple[str, str, dict[str, Any]], ...]:
         """Reports, sanctions and decisions (docs/archive-format-v2.md): readers by username,
         comments by article slug and comment id, staff by username (or null)."""
         if value is None or not self.obj(value, "/moderation", MODERATION_KEYS):
             return ()
-        comments = {(a.slug, c.id) for a in articles for c in a.comments}
-        slugs = {a.slug for a in articles}
         found: list[tuple[str, str, dict[str, Any]]] = []
         specs = {
             "reports": REPORT_KEYS,

@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from minbar.archive.actions import check_import_archive
+from minbar.archive.actions import check_import_archive_file
 from minbar.archive.validate import ArchiveInvalid
 
 
-def read_input(path: str) -> bytes:
-    """The file's bytes; `-` reads standard input."""
-    if path == "-":
-        stream = getattr(sys.stdin, "buffer", None)
-        return stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as error:
-        raise CommandError(
-            _("Cannot read %(path)s: %(problem)s") % {"path": path, "problem": error.strerror}
-        ) from None
+@contextmanager
+def input_path(path: str) -> Iterator[str]:
+    """A path to read the archive from, twice; `-` spools standard input to a temporary file
+    (a stream can be read only once)."""
+    if path != "-":
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as error:
+            raise CommandError(
+                _("Cannot read %(path)s: %(problem)s") % {"path": path, "problem": error.strerror}
+            ) from None
+        yield path
+        return
+    stream = getattr(sys.stdin, "buffer", None)
+    with tempfile.NamedTemporaryFile(prefix="minbar-archive-", suffix=".json") as spool:
+        if stream is not None:
+            shutil.copyfileobj(stream, spool)
+        else:
+            for text in iter(lambda: sys.stdin.read(1 << 16), ""):
+                spool.write(text.encode("utf-8"))
+        spool.flush()
+        yield spool.name
 
 
 class Command(BaseCommand):
@@ -43,9 +58,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: str, comments_only: bool = False, **options):
-        raw = read_input(file)
         try:
-            report = check_import_archive(raw, comments_only=comments_only)
+            with input_path(file) as path:
+                report = check_import_archive_file(path, comments_only=comments_only)
         except ArchiveInvalid as invalid:
             for error in invalid.errors:
                 self.stderr.write(str(error))
