@@ -97,3 +97,25 @@ def _small(*, articles: int) -> dict:
         for comment in article["comments"]:
             comment["text"] = "Short."
     return data
+
+
+@pytest.mark.parametrize(
+    ("tail", "fragment"),
+    [
+        (b' {"format": "minbar-archive"}', "not valid JSON"),
+        (b'\n"\xff"', "not UTF-8 text (byte"),
+    ],
+)
+def test_what_follows_the_document_is_read_too(tmp_path, tail, fragment):
+    before = site_state()
+    outcome = run_import(json.dumps(_small(articles=2)).encode("utf-8") + tail, tmp_path=tmp_path)
+    assert not outcome.ok
+    assert fragment in outcome.stderr
+    assert site_state() == before
+
+
+def test_a_file_that_starts_with_a_byte_order_mark_is_read(tmp_path):
+    raw = b"\xef\xbb\xbf" + json.dumps(_small(articles=2)).encode("utf-8")
+    outcome = run_import(raw, tmp_path=tmp_path)
+    assert outcome.ok, outcome.stderr
+    assert Comment.objects.count() == 2 * COMMENTS
