@@ -18,13 +18,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from django.db import connections
 
 from minbar.search import policy
 from minbar.search.query import Query
 from minbar.search.texts import ArticleText, CommentText
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 Kind = Literal["articles", "comments"]
 Sort = Literal["relevance", "date"]
@@ -56,6 +59,7 @@ class Backend(Protocol):
     vendor: str
     # Whether add_comments writes one comment with a single statement (no transaction needed).
     adds_a_comment_in_one_statement: bool
+    connection: BaseDatabaseWrapper
 
     def add_articles(self, texts: Sequence[ArticleText]) -> None: ...
 
