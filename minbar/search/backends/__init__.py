@@ -35,7 +35,7 @@ Sort = Literal["relevance", "date"]
 Hit = tuple[int, int]
 
 
-def boost_params(now_seconds: int) -> list[object]:
+def boost_params(now_seconds: int) -> list[int | float]:
     """Parameters of the engines' freshness expression, in its order:
     relevance × (1 + W·D / (D + age_days)), age_days = max(0, now − key >> SHIFT) / 86400."""
     return [
