@@ -1,13 +1,15 @@
 """Error pages: Arabic by default, with no traceback or setting ever shown."""
 
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered with no context processors that touch the database: the error may be the database.
     from django.template import loader
 
@@ -17,13 +19,11 @@ def server_error(request):
     return HttpResponseServerError(template.render({"request": request}))
 
 
-def healthz(request):
-    from django.http import HttpResponse
-
+def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A stale or forged form: say so in the reader's language and give back what they typed."""
     from django.shortcuts import render
 
@@ -40,7 +40,7 @@ def csrf_failure(request, reason=""):
 THEME_COLOR = "#0b6e4f"
 
 
-def web_manifest(request):
+def web_manifest(request: HttpRequest) -> HttpResponse:
     """The web app manifest: name, direction and icons (at their static, cache-busted URLs)."""
     from django.conf import settings
     from django.http import JsonResponse
@@ -78,7 +78,7 @@ def web_manifest(request):
     return response
 
 
-def favicon(request):
+def favicon(request: HttpRequest) -> HttpResponse:
     """Clients that ask /favicon.ico without reading the page's <link rel="icon">."""
     from django.http import HttpResponsePermanentRedirect
     from django.templatetags.static import static
@@ -86,7 +86,7 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("img/favicon.ico"))
 
 
-def media(request, path):
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Uploaded files, when the app serves them itself (MINBAR_SERVE_MEDIA: development and the
     browser tests); in production nginx answers /media/ before the app is asked."""
     from django.conf import settings
@@ -95,6 +95,6 @@ def media(request, path):
 
     if not settings.MINBAR_SERVE_MEDIA:
         raise Http404
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

@@ -204,7 +204,7 @@ def votes_of(voter_id: int, comment_ids: list[int]) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def list_own_comments(article: Article, *, author: User) -> list[tuple[int, str, object]]:
+def list_own_comments(article: Article, *, author: User) -> list[tuple[int, str, dt.datetime]]:
     """The reader's comments on the article that are shown (visible, or awaiting review), as
     (pk, status, created_at) rows: asked on every view of a signed-in reader."""
     return list(

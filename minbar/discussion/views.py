@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,12 +27,28 @@ from minbar.discussion.policy import parse_order
 from minbar.news.access import access_article_for_reading
 from minbar.serving.selectors import get_posting_state
 
+if TYPE_CHECKING:
+    from minbar.accounts.models import AnyUser, User
+    from minbar.discussion.models import Comment
+    from minbar.news.models import Article
 
-def _wants_json(request) -> bool:
+    class SignedInRequest(HttpRequest):
+        """A request that passed login_required: its user is signed in."""
+
+        user: User
+
+
+def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def comment_url(comment, *, user=None, order: str = "oldest", just_posted: bool = False) -> str:
+def comment_url(
+    comment: Comment,
+    *,
+    user: AnyUser | None = None,
+    order: str = "oldest",
+    just_posted: bool = False,
+) -> str:
     if just_posted:
         page = selectors.find_posted_comment_page(comment, order=order, user=user)
     else:
@@ -43,9 +62,17 @@ def comment_url(comment, *, user=None, order: str = "oldest", just_posted: bool 
     return f"{base}{'?' + '&'.join(query) if query else ''}#comment-{comment.pk}"
 
 
-def _form_with_error(request, article, form, error: DiscussionError, *, parent=None):
+def _form_with_error(
+    request: HttpRequest,
+    article: Article,
+    form: CommentForm,
+    error: DiscussionError,
+    *,
+    parent: Comment | None = None,
+) -> HttpResponseBase:
     """The write (or reply) page again, the reader's text in the form and the reason above it."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
+    context: dict[str, Any]
     if parent is not None:
         template, context = "discussion/comment_reply.html", {"parent": parent}
     else:
@@ -59,13 +86,13 @@ def _form_with_error(request, article, form, error: DiscussionError, *, parent=N
     return with_retry_after(response, error)
 
 
-def write_state(request, article) -> dict:
+def write_state(request: HttpRequest, article: Article) -> dict[str, Any]:
     """What the write page says besides the form: closed, sanctioned, held for review."""
     return {"posting": get_posting_state(request.user, article=article)}
 
 
 @login_required
-def write_comment(request, slug):
+def write_comment(request: SignedInRequest, slug: str) -> HttpResponse:
     """The form on a page of its own: the way to comment without JavaScript (the article page
     is the same for every reader, so it cannot show a signed-in reader's form by itself)."""
     article = access_article_for_reading(request.user, slug=slug, for_page=False)
@@ -76,7 +103,7 @@ def write_comment(request, slug):
 
 
 @login_required
-def comment_actions(request, comment_id):
+def comment_actions(request: SignedInRequest, comment_id: int) -> HttpResponse:
     """One comment and what this reader may do with it: vote, reply, edit, delete, report (the
     article page's controls, without JavaScript)."""
     comment = access_comment_for_reading(request.user, comment_id=comment_id)
@@ -86,7 +113,7 @@ def comment_actions(request, comment_id):
 
 @require_POST
 @login_required
-def post_comment(request, slug):
+def post_comment(request: SignedInRequest, slug: str) -> HttpResponseBase:
     article = access_article_for_reading(request.user, slug=slug, for_page=False)
     form = CommentForm(request.POST)
     if not form.is_valid():
@@ -109,7 +136,7 @@ def post_comment(request, slug):
     return HttpResponseRedirect(comment_url(comment, user=request.user, just_posted=True))
 
 
-def _confirm(request, comment, *, published: str) -> None:
+def _confirm(request: HttpRequest, comment: Comment, *, published: str) -> None:
     """What the reader is told after writing (shown beside the comment by minbar.js, from the
     reader's state; the comment itself is highlighted as the address's target)."""
     comment.refresh_from_db(fields=["status"])
@@ -119,14 +146,14 @@ def _confirm(request, comment, *, published: str) -> None:
         messages.success(request, published)
 
 
-def permalink(request, comment_id):
+def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = access_comment_for_reading(request.user, comment_id=comment_id)
     order = request.GET.get("order", "oldest")
     return HttpResponseRedirect(comment_url(comment, user=request.user, order=parse_order(order)))
 
 
 @login_required
-def reply(request, comment_id):
+def reply(request: SignedInRequest, comment_id: int) -> HttpResponse:
     parent = access_comment_for_reading(request.user, comment_id=comment_id)
     form = CommentForm(initial={"parent": parent.pk})
     return render(
@@ -137,7 +164,7 @@ def reply(request, comment_id):
 
 
 @login_required
-def cast_vote(request, comment_id):
+def cast_vote(request: SignedInRequest, comment_id: int) -> HttpResponseBase:
     if request.method != "POST":
         return comment_actions(request, comment_id)
     form = VoteForm(request.POST)
@@ -149,6 +176,7 @@ def cast_vote(request, comment_id):
             comment, voter=request.user, value=form.cleaned_data["value"]
         )
     except DiscussionError as error:
+        response: HttpResponse
         if _wants_json(request):
             response = JsonResponse(
                 {"ok": False, "error": error.code, "message": error.message}, status=error.status
@@ -185,7 +213,7 @@ def _uncounted_vote_note() -> str:
 
 
 @login_required
-def edit_comment(request, comment_id):
+def edit_comment(request: SignedInRequest, comment_id: int) -> HttpResponseBase:
     comment = access_comment_for_changing(request.user, comment_id=comment_id)
     if request.method == "POST":
         form = CommentForm(request.POST)
@@ -211,7 +239,7 @@ def edit_comment(request, comment_id):
 
 
 @login_required
-def delete_comment(request, comment_id):
+def delete_comment(request: SignedInRequest, comment_id: int) -> HttpResponse:
     comment = access_comment_for_changing(request.user, comment_id=comment_id)
     if request.method == "POST":
         try:

@@ -12,12 +12,16 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
+
+if TYPE_CHECKING:
+    from minbar.news.models import Article
 
 # Larger photos are not needed for a 1200 px page; 10 MB allows a camera JPEG as it comes.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -37,7 +41,7 @@ def height_for(width: int) -> int:
     return round(width * RATIO[1] / RATIO[0])
 
 
-def validate_upload(upload) -> None:
+def validate_upload(upload: File) -> None:
     """Refuse what is not a photo we can safely serve, with the reason in the reader's language.
 
     The pixel count is read from the header before anything is decoded, so a small file that
@@ -107,12 +111,12 @@ def make_renditions(original: str) -> list[str]:
     if not wanted:
         return []
     with default_storage.open(original, "rb") as handle:
-        source = Image.open(handle)
+        source: Image.Image = Image.open(handle)
         source = ImageOps.exif_transpose(source)
         source = source.convert("RGB")
-    written = []
+    written: list[str] = []
     for width, ext, fmt in wanted:
-        frame = ImageOps.fit(source, (width, height_for(width)), Image.LANCZOS)
+        frame = ImageOps.fit(source, (width, height_for(width)), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         options = {"quality": 80, "method": 4} if fmt == "WEBP" else {"quality": 82}
         frame.save(buffer, fmt, optimize=True, progressive=fmt == "JPEG", **options)
@@ -132,16 +136,18 @@ class LeadImage:
     src: str  # the middle JPEG, for browsers that read neither srcset
     thumb: str  # the smallest JPEG, for cards
     thumb_webp: str
-    large: dict  # the largest JPEG: {"url", "width", "height", "type"} for OpenGraph and JSON-LD
+    # The largest JPEG: {"url", "width", "height", "type"} for OpenGraph and JSON-LD.
+    large: dict[str, Any]
 
     width: int = LARGEST
     height: int = height_for(LARGEST)
 
 
-def lead_image(article) -> LeadImage | None:
-    if not article.image:
-        return None
+def lead_image(article: Article) -> LeadImage | None:
+    # A file field is false exactly when its name is empty.
     name = article.image.name
+    if not name:
+        return None
 
     def url(width: int, ext: str) -> str:
         return default_storage.url(rendition_name(name, width=width, ext=ext))

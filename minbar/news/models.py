@@ -185,7 +185,7 @@ class Article(models.Model):
         )
 
     @cached_property
-    def lead_image(self):
+    def lead_image(self) -> images.LeadImage | None:
         """The lead image's renditions and texts for templates (no query, no file access)."""
         return images.lead_image(self)
 

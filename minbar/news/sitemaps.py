@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -62,7 +63,12 @@ class HomeSitemap(EditionsSitemap):
         return reverse(item)
 
 
-SITEMAPS = {"home": HomeSitemap, "articles": ArticleSitemap, "sections": SectionSitemap}
+# Typed as django.contrib.sitemaps views take it (classes or instances).
+SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
+    "home": HomeSitemap,
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+}
 
 
 def news_sitemap_articles():

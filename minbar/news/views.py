@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from minbar.core.http import paginate, redirect_to_canonical
@@ -12,7 +13,7 @@ from minbar.discussion import policy as discussion_policy
 from minbar.discussion.selectors import list_most_discussed_articles
 from minbar.news import selectors, seo
 from minbar.news.access import access_article_for_reading, access_tag_for_reading
-from minbar.news.models import Author, Section
+from minbar.news.models import Article, Author, Section
 from minbar.news.sitemaps import SITEMAPS, news_sitemap_articles
 from minbar.serving.discussions import render_discussion
 from minbar.serving.middleware import private_page, public_page
@@ -21,7 +22,7 @@ PER_PAGE = settings.MINBAR_ARTICLES_PER_PAGE
 
 
 @public_page
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     if redirect := redirect_to_canonical(request):
         return redirect
     page = paginate(request, selectors.list_published_articles(), per_page=PER_PAGE)
@@ -39,7 +40,7 @@ def home(request):
 
 
 @public_page
-def section_detail(request, slug):
+def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if redirect := redirect_to_canonical(request):
         return redirect
     section = get_object_or_404(Section, slug=slug)
@@ -53,7 +54,7 @@ def section_detail(request, slug):
 
 
 @public_page
-def tag_detail(request, slug):
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if redirect := redirect_to_canonical(request):
         return redirect
     tag = access_tag_for_reading(slug=slug)
@@ -62,7 +63,7 @@ def tag_detail(request, slug):
 
 
 @public_page
-def author_detail(request, slug):
+def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if redirect := redirect_to_canonical(request):
         return redirect
     author = get_object_or_404(Author, slug=slug)
@@ -71,7 +72,7 @@ def author_detail(request, slug):
 
 
 @public_page
-def article_detail(request, slug):
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if redirect := redirect_to_canonical(
         request, orders=discussion_policy.ORDERS, default_order=discussion_policy.DEFAULT_ORDER
     ):
@@ -82,7 +83,7 @@ def article_detail(request, slug):
     return response if article.is_live() else private_page(response)
 
 
-def render_article(request, article, *, status: int = 200):
+def render_article(request: HttpRequest, article: Article, *, status: int = 200) -> HttpResponse:
     """The article page with its discussion, the same for every reader."""
     context = {
         "article": article,
@@ -96,12 +97,12 @@ def render_article(request, article, *, status: int = 200):
 
 
 @public_page
-def robots_txt(request):
+def robots_txt(request: HttpRequest) -> HttpResponse:
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
 
 
 @public_page
-def sitemap_index(request):
+def sitemap_index(request: HttpRequest) -> TemplateResponse:
     """The sitemaps, with the news sitemap only while it has articles (an empty `urlset` is
     invalid under the sitemap schema)."""
     from django.contrib.sitemaps import views as sitemap_views
@@ -113,12 +114,14 @@ def sitemap_index(request):
     if recent:
         location = request.build_absolute_uri(reverse("news-sitemap"))
         lastmod = max(a.updated_at or a.published_at for a in recent)
+        # index() always renders its page from a context.
+        assert response.context_data is not None
         response.context_data["sitemaps"].append(sitemap_views.SitemapIndexItem(location, lastmod))
     return response
 
 
 @public_page
-def news_sitemap(request):
+def news_sitemap(request: HttpRequest) -> HttpResponse:
     articles = news_sitemap_articles()
     if not articles:
         raise Http404("No article in the last two days.")

@@ -15,13 +15,14 @@ import hashlib
 import multiprocessing
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,7 +65,7 @@ def protected_digest(words: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(words)).encode()).hexdigest()
 
 
-def _free_keys(texts: Sequence, model: type[Model]) -> list:
+def _free_keys(texts: Sequence, model: type[ArticleEntry] | type[CommentEntry]) -> list:
     """The texts with keys no other entry holds (see policy: collisions are rare but legal)."""
     taken = set(model.objects.filter(id__in=[t.key for t in texts]).values_list("id", flat=True))
     result = []
@@ -80,7 +81,11 @@ def _free_keys(texts: Sequence, model: type[Model]) -> list:
 
 
 def _add(
-    texts: Sequence, model: type[Model], add: Callable[[Sequence], None], *, guarded: bool = True
+    texts: Sequence,
+    model: type[ArticleEntry] | type[CommentEntry],
+    add: Callable[[Sequence], None],
+    *,
+    guarded: bool = True,
 ) -> None:
     """Insert `texts`; only if a key is taken (rare) look for free keys and insert again.
     `guarded=False`: insert without the savepoint; the caller retries the whole transaction."""
@@ -266,7 +271,7 @@ class _Analysis:
         self.pending: deque[Future] = deque()
         self.batches = 0
 
-    def submit(self, function: Callable, *args, **kwargs) -> None:
+    def submit(self, function: Callable, *args: Any, **kwargs: Any) -> None:
         self.batches += 1
         if self.workers > 0 and self.batches > 1 and self.pool is None:
             self.pool = ProcessPoolExecutor(
@@ -279,12 +284,12 @@ class _Analysis:
         else:
             self.pending.append(self.pool.submit(function, *args, **kwargs))
 
-    def ready(self):
+    def ready(self) -> Iterator[Any]:
         """Results in order: each one as soon as enough later batches are queued behind it."""
         while len(self.pending) > max(1, self.workers):
             yield self.pending.popleft().result()
 
-    def rest(self):
+    def rest(self) -> Iterator[Any]:
         while self.pending:
             yield self.pending.popleft().result()
 
@@ -326,7 +331,13 @@ def do_rebuild_index(
             progress(kind, done)
         return done
 
-    def run(batches, analyse: Callable, writer: Callable[..., int], kind: str, kw=None) -> int:
+    def run(
+        batches: Iterable[list],
+        analyse: Callable,
+        writer: Callable[..., int],
+        kind: str,
+        kw: Callable[[list], dict[str, Any]] | None = None,
+    ) -> int:
         """Analyse batch n+1 (maybe elsewhere) while writing batch n; how many were written."""
         done = 0
         analysis = _Analysis(workers=workers)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.core import checks
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
@@ -10,7 +14,9 @@ REBUILD_HINT = "Run: python manage.py rebuild_search_index"
 
 
 @checks.register("search")
-def check_index_is_current(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+def check_index_is_current(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     """Warn when the index was built by another analyser, with other protected words, or is
     missing articles. Searching keeps working meanwhile; it only finds less well."""
     from minbar.search.arabic.analyser import ANALYSER_VERSION
@@ -26,7 +32,7 @@ def check_index_is_current(app_configs=None, **kwargs) -> list[checks.CheckMessa
         digest = protected_digest(get_protected_words())
     except DatabaseError:
         return []  # no database yet (before `migrate`), or not reachable: nothing to compare
-    warnings = []
+    warnings: list[checks.CheckMessage] = []
     if state is not None and state.analyser_version != ANALYSER_VERSION:
         warnings.append(
             checks.Warning(

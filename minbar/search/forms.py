@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from minbar.news.models import Section
 from minbar.search import policy
 from minbar.search.selectors import SHOWS, SORTS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 # Dates a filter may name (an archive reaches back far; beyond these, keys and time zones
@@ -39,7 +43,7 @@ class SearchForm(forms.Form):
     )
     show = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The select lists the sections it was given (one query, made when rendered).
         self.fields["section"].widget.attrs["dir"] = "auto"
@@ -58,8 +62,9 @@ class SearchForm(forms.Form):
         value = self.cleaned_data.get("show")
         return value if value in SHOWS else "articles"
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean() returns cleaned_data
         for name in ("from", "to"):
             day = cleaned.get(name)
             if day and not FIRST_DAY <= day <= LAST_DAY:
@@ -79,7 +84,7 @@ class SearchForm(forms.Form):
         return len((self.data.get("q") or "").strip()) > policy.MAX_QUERY_LENGTH
 
 
-def _date_field(label) -> forms.DateField:
+def _date_field(label: StrOrPromise) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,

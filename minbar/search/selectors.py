@@ -8,8 +8,9 @@ protected words (cached).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 from django.core.cache import cache, caches
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -43,7 +44,9 @@ SHOWS: tuple[Show, ...] = ("articles", "comments")
 def get_protected_words() -> frozenset[str]:
     """The staff's protected words, as the analyser takes them (`extra_protected`)."""
     # A second of this worker's memory in front of the shared cache (the "worker" cache).
-    return caches["worker"].get_or_set(PROTECTED_WORDS_CACHE_KEY, _load_protected_words)
+    words = caches["worker"].get_or_set(PROTECTED_WORDS_CACHE_KEY, _load_protected_words)
+    # Never None: get_or_set answers the default's value when nothing is kept.
+    return cast("frozenset[str]", words)
 
 
 def _load_protected_words() -> frozenset[str]:
@@ -113,7 +116,7 @@ class Results:
     more_articles: bool = False
     more_comments: bool = False
     page: Page | None = None
-    hits: list[ArticleHit | CommentHit] = field(default_factory=list)
+    hits: list[ArticleHit] | list[CommentHit] = field(default_factory=list)
     # True when no article matched and the comments that did are shown instead.
     showing_comments_instead: bool = False
     # A spelling from the index's vocabulary to offer when nothing matched ("هل تقصد …").
@@ -132,7 +135,7 @@ class _Hits:
     """The hits of one search as the paginator sees them: a length, and slices fetched from
     the engine one page at a time (only the page shown is ever read)."""
 
-    def __init__(self, fetch, *, count: int) -> None:
+    def __init__(self, fetch: Callable[..., list[Hit]], *, count: int) -> None:
         self.fetch = fetch
         self.total = count
 
@@ -149,7 +152,13 @@ class _Hits:
 
 
 def _page(hits: _Hits, *, number: str | int) -> Page:
-    paginator = Paginator(hits, policy.RESULTS_PER_PAGE, allow_empty_first_page=True)
+    # _Hits is only sliced (Page reads object_list[bottom:top]), never indexed or iterated, so
+    # it implements less than the stubs' pagination protocol asks.
+    paginator: Paginator[Hit] = Paginator(
+        hits,  # type: ignore[arg-type]
+        policy.RESULTS_PER_PAGE,
+        allow_empty_first_page=True,
+    )
     try:
         return paginator.page(number)
     except (PageNotAnInteger, EmptyPage) as exc:

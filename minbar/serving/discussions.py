@@ -20,9 +20,11 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
@@ -44,7 +46,7 @@ class RenderedDiscussion:
     comment_ids: tuple[int, ...]
 
 
-def _store():
+def _store() -> BaseCache:
     return caches["pages"]
 
 
@@ -85,10 +87,10 @@ def _key(article_id: int, *, order: str, page: str, is_open: bool) -> str:
 class _Lookup:
     key: str | None = None  # None: this page is not kept
     version: int | None = None
-    found: dict | None = None  # what is kept for this version, or None
+    found: dict[str, Any] | None = None  # what is kept for this version, or None
 
 
-def _lookup(request, *, article: Article, html: bool) -> _Lookup:
+def _lookup(request: HttpRequest, *, article: Article, html: bool) -> _Lookup:
     """What is kept for the discussion page the request names, read in one round trip with
     the version it must carry: the count and ids, and the HTML when asked (the reader's state
     needs only the ids). An entry of another version is not found."""
@@ -115,7 +117,7 @@ def _lookup(request, *, article: Article, html: bool) -> _Lookup:
     return _Lookup(key=key, version=version, found={**meta, "html": body["html"]})
 
 
-def render_discussion(request, *, article: Article) -> RenderedDiscussion:
+def render_discussion(request: HttpRequest, *, article: Article) -> RenderedDiscussion:
     """The discussion part of the article page asked for (`?order=`, `?page=`), the same for
     every reader. Raises Http404 for a page that does not exist."""
     kept = _lookup(request, article=article, html=True)
@@ -144,7 +146,7 @@ def render_discussion(request, *, article: Article) -> RenderedDiscussion:
     return rendered
 
 
-def page_comment_ids(request, *, article: Article) -> tuple[int, ...]:
+def page_comment_ids(request: HttpRequest, *, article: Article) -> tuple[int, ...]:
     """The ids of the comments on the discussion page the request names: from the rendered
     page when it is kept (rendering and keeping it when not), else read."""
     kept = _lookup(request, article=article, html=False)

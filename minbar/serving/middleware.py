@@ -18,16 +18,26 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar, cast
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
+from django.template.response import SimpleTemplateResponse
 from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+if TYPE_CHECKING:
+    from minbar.accounts.models import AnyUser
+
 log = logging.getLogger(__name__)
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R", bound=HttpResponseBase)
 
 FRESH_COOKIE = "minbar_fresh"
 # Says "someone is signed in here" to minbar.js (which cannot read the session cookie), so that
@@ -39,7 +49,7 @@ CACHE_ALIAS = "page-bodies"
 KEY_PREFIX = "public"
 
 
-def reader_was_read(request) -> bool:
+def reader_was_read(request: HttpRequest) -> bool:
     """Whether anything personal was looked at while making this response."""
     session = getattr(request, "session", None)
     messages = getattr(request, "_messages", None)
@@ -50,7 +60,7 @@ def reader_was_read(request) -> bool:
     )
 
 
-def _public_headers(response) -> None:
+def _public_headers(response: HttpResponseBase) -> None:
     patch_cache_control(
         response,
         public=True,
@@ -62,12 +72,14 @@ def _public_headers(response) -> None:
         set_response_etag(response)
 
 
-def public_page(view):
+def public_page(
+    view: Callable[Concatenate[HttpRequest, _P], HttpResponseBase],
+) -> Callable[Concatenate[HttpRequest, _P], HttpResponseBase]:
     """Declare the view's page the same for every reader (see the module doc). A response the
     view marked itself (`private` for a newsroom preview) is left as it is."""
 
     @functools.wraps(view)
-    def declared(request, *args, **kwargs):
+    def declared(request: HttpRequest, *args: _P.args, **kwargs: _P.kwargs) -> HttpResponseBase:
         setattr(request, PUBLIC, True)
         response = view(request, *args, **kwargs)
         if response.has_header("Cache-Control"):
@@ -81,7 +93,7 @@ def public_page(view):
         if getattr(response, "is_rendered", True):
             _public_headers(response)
         else:  # a TemplateResponse (sitemaps): its ETag once its content exists
-            response.add_post_render_callback(_public_headers)
+            cast(SimpleTemplateResponse, response).add_post_render_callback(_public_headers)
         return response
 
     return declared
@@ -92,15 +104,16 @@ class UpdatePublicPageCacheMiddleware(UpdateCacheMiddleware):
     this worker's memory ("page-bodies"). Second from the outside: it keeps the response every
     inner middleware has finished."""
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         super().__init__(get_response)
         self.page_timeout = settings.MINBAR_PAGE_CACHE_SECONDS
         self.key_prefix = KEY_PREFIX
         self.cache_alias = CACHE_ALIAS
 
-    def _should_update_cache(self, request, response) -> bool:
+    def _should_update_cache(self, request: HttpRequest, response: HttpResponseBase) -> bool:
         return (
-            super()._should_update_cache(request, response)
+            # Django's own hook, private and so not in django-stubs.
+            super()._should_update_cache(request, response)  # type: ignore[misc]
             and getattr(request, PUBLIC, False)
             and "public" in response.get("Cache-Control", "")
             and not response.cookies
@@ -113,28 +126,29 @@ class FetchPublicPageCacheMiddleware(FetchFromCacheMiddleware):
     language is known (it is in the cache key): a kept page costs no URL resolving, view or
     query. Off with MINBAR_PAGE_CACHE; a reader with the fresh cookie reads past it."""
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         super().__init__(get_response)
         self.key_prefix = KEY_PREFIX
         self.cache_alias = CACHE_ALIAS
 
-    def process_request(self, request):
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
         if not settings.MINBAR_PAGE_CACHE:
-            request._cache_update_cache = False
+            # The flag Django's update half reads (set as it does; not a declared attribute).
+            setattr(request, "_cache_update_cache", False)  # noqa: B010
             return None
         if FRESH_COOKIE in request.COOKIES:
-            request._cache_update_cache = request.method in ("GET", "HEAD")
+            setattr(request, "_cache_update_cache", request.method in ("GET", "HEAD"))  # noqa: B010
             return None
         return super().process_request(request)
 
 
-def private_page(response):
+def private_page(response: _R) -> _R:
     """Mark a response as this reader's alone (a newsroom preview on a public address)."""
     patch_cache_control(response, private=True, no_store=True)
     return response
 
 
-def _known_reader(request):
+def _known_reader(request: HttpRequest) -> AnyUser | None:
     """The reader, if this request has already looked them up (signing in or out sets the user
     itself); None when nobody asked, so that nothing is read for this."""
     user = request.__dict__.get("user")
@@ -143,7 +157,7 @@ def _known_reader(request):
     return getattr(request, "_cached_user", None)
 
 
-def _mark_reader(request, response) -> None:
+def _mark_reader(request: HttpRequest, response: HttpResponseBase) -> None:
     reader = _known_reader(request)
     if reader is None:
         return
@@ -165,10 +179,10 @@ class PrivateUnlessPublicMiddleware:
     page stayed the same for everyone (no cookie set, no `Vary: Cookie`), the reader cookie on
     private responses, and the 503 that a database outage becomes."""
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         control = response.get("Cache-Control", "")
         if "public" in control:
@@ -183,7 +197,7 @@ class PrivateUnlessPublicMiddleware:
         _mark_reader(request, response)
         return response
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, OperationalError | InterfaceError):
             # The database is restarting or unreachable: say so, and when to come back.
             log.warning("database unavailable: %s", exception)
@@ -201,10 +215,10 @@ class PrivateUnlessPublicMiddleware:
 class FreshAfterWriteMiddleware:
     """A write that succeeded gives its reader a few seconds past the page caches."""
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if request.method not in SAFE_METHODS and response.status_code < 400:
             response.set_cookie(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.dispatch import receiver
 
@@ -10,13 +12,13 @@ from minbar.serving.discussions import bump_discussion_version
 
 
 @receiver(article_changed, dispatch_uid="serving-article-changed")
-def on_article_changed(sender, *, article_id: int, **kwargs) -> None:
+def on_article_changed(sender: object, *, article_id: int, **kwargs: Any) -> None:
     # Its address, flags and count are shown in the discussion too.
     if settings.MINBAR_FRAGMENT_CACHE:
         bump_discussion_version(article_id)
 
 
 @receiver(discussion_changed, dispatch_uid="serving-discussion-changed")
-def on_discussion_changed(sender, *, article_id: int, **kwargs) -> None:
+def on_discussion_changed(sender: object, *, article_id: int, **kwargs: Any) -> None:
     if settings.MINBAR_FRAGMENT_CACHE:
         bump_discussion_version(article_id)

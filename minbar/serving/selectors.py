@@ -9,8 +9,10 @@ awaiting review rendered in place, whether they may post and why not, and staff 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any, cast
 
 from django.contrib.messages import get_messages
+from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,8 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from minbar.accounts.models import AnyUser, User
 from minbar.discussion import policy as discussion_policy
 from minbar.discussion.errors import DiscussionError
+from minbar.discussion.models import Comment
 from minbar.discussion.selectors import (
     ShownComment,
     edit_seconds_left,
@@ -49,7 +53,7 @@ class PostingState:
     wait: int = 0
 
 
-def _posting_wait(user) -> int:
+def _posting_wait(user: User) -> int:
     now = timezone.now()
     if moderation_policy.is_new_account(joined_at=user.date_joined, now=now):
         return ratelimit.wait(
@@ -58,7 +62,7 @@ def _posting_wait(user) -> int:
     return ratelimit.wait("comment", ident=str(user.pk))
 
 
-def _is_held(user, *, article: Article, trusted: bool) -> bool:
+def _is_held(user: User, *, article: Article, trusted: bool) -> bool:
     if trusted:
         return False
     mode = moderation.get_article_premoderation(article)
@@ -73,7 +77,9 @@ def _is_held(user, *, article: Article, trusted: bool) -> bool:
     )
 
 
-def get_posting_state(user, *, article: Article, is_moderator: bool | None = None) -> PostingState:
+def get_posting_state(
+    user: AnyUser, *, article: Article, is_moderator: bool | None = None
+) -> PostingState:
     """Whether `user` may post on `article` now, as the posting checks would answer."""
     if not user.is_authenticated or not user.is_active:
         return PostingState(may_post=False, code="sign-in", message=_("Sign in to comment."))
@@ -102,8 +108,8 @@ def get_posting_state(user, *, article: Article, is_moderator: bool | None = Non
     return PostingState(may_post=True, held=held, held_message=held_message)
 
 
-def _header(request, *, is_moderator: bool) -> dict:
-    user = request.user
+def _header(request: HttpRequest, *, is_moderator: bool) -> dict[str, Any]:
+    user = cast(User, request.user)  # signed in: get_reader_state asks only then
     links = [{"href": reverse("accounts:settings"), "label": _("Account settings")}]
     if is_moderator:
         links.append({"href": reverse("moderation:home"), "label": _("Moderation")})
@@ -117,11 +123,11 @@ def _header(request, *, is_moderator: bool) -> dict:
     }
 
 
-def _messages(request) -> list[dict]:
+def _messages(request: HttpRequest) -> list[dict[str, str]]:
     return [{"level": m.tags, "text": str(m)} for m in get_messages(request)]
 
 
-def _pending_html(item_comment, *, article: Article) -> str:
+def _pending_html(item_comment: Comment, *, article: Article) -> str:
     item = ShownComment(
         comment=item_comment,
         visual_depth=min(item_comment.depth, discussion_policy.MAX_VISUAL_DEPTH),
@@ -132,7 +138,7 @@ def _pending_html(item_comment, *, article: Article) -> str:
     )
 
 
-def _staff_links(user, *, article: Article, is_moderator: bool) -> list[dict]:
+def _staff_links(user: User, *, article: Article, is_moderator: bool) -> list[dict[str, str]]:
     links = []
     if is_moderator:
         links.append(
@@ -151,15 +157,15 @@ def _staff_links(user, *, article: Article, is_moderator: bool) -> list[dict]:
     return links
 
 
-def _discussion(request, *, article: Article, is_moderator: bool) -> dict:
-    user = request.user
+def _discussion(request: HttpRequest, *, article: Article, is_moderator: bool) -> dict[str, Any]:
+    user = cast(User, request.user)  # signed in: get_reader_state asks only then
     ids = list(page_comment_ids(request, article=article))
     own = list_own_comments(article, author=user)
     now = timezone.now()
     left = {pk: edit_seconds_left(created_at, now=now) for pk, _status, created_at in own}
     recent = [pk for pk, seconds in left.items() if seconds]
     replied = with_live_replies(recent) if recent else set()  # asked only in the first minutes
-    editable = {}
+    editable: dict[str, dict[str, Any]] = {}
     for pk in recent:
         if pk in replied:
             continue
@@ -183,10 +189,10 @@ def _discussion(request, *, article: Article, is_moderator: bool) -> dict:
     }
 
 
-def get_reader_state(request, *, article: Article | None) -> dict:
+def get_reader_state(request: HttpRequest, *, article: Article | None) -> dict[str, Any]:
     """The overlay for one page view (see the module doc)."""
     user = request.user
-    state: dict = {"signedIn": user.is_authenticated, "messages": _messages(request)}
+    state: dict[str, Any] = {"signedIn": user.is_authenticated, "messages": _messages(request)}
     if not user.is_authenticated:
         return state
     is_moderator = moderation_access.is_moderator(user)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -27,6 +27,6 @@ def _live_article(raw: str | None) -> Article | None:
 
 @require_GET
 @never_cache
-def reader_state(request):
+def reader_state(request: HttpRequest) -> JsonResponse:
     article = _live_article(request.GET.get("article"))
     return JsonResponse(get_reader_state(request, article=article))

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from django.db import connections
 
@@ -26,13 +26,16 @@ from minbar.search import policy
 from minbar.search.query import Query
 from minbar.search.texts import ArticleText, CommentText
 
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
 Kind = Literal["articles", "comments"]
 Sort = Literal["relevance", "date"]
 # A hit as an engine returns it: (search key, article or comment id).
 Hit = tuple[int, int]
 
 
-def boost_params(now_seconds: int) -> list[object]:
+def boost_params(now_seconds: int) -> list[int | float]:
     """Parameters of the engines' freshness expression, in its order:
     relevance × (1 + W·D / (D + age_days)), age_days = max(0, now − key >> SHIFT) / 86400."""
     return [
@@ -56,6 +59,7 @@ class Backend(Protocol):
     vendor: str
     # Whether add_comments writes one comment with a single statement (no transaction needed).
     adds_a_comment_in_one_statement: bool
+    connection: BaseDatabaseWrapper
 
     def add_articles(self, texts: Sequence[ArticleText]) -> None: ...
 

@@ -203,7 +203,9 @@ class SqliteBackend:
             cursor.execute(sql, [*params, limit])
             return cursor.fetchone()[0]
 
-    def _where(self, kind: Kind, query: Query, window: Window) -> tuple[str, list[object]]:
+    def _where(
+        self, kind: Kind, query: Query, window: Window
+    ) -> tuple[str, list[str | int | float]]:
         table, *_rest, columns = _TABLES[kind]
         match = f"{{{columns}}} : ({fts5_match(query)})"
         if window.section_id is not None:
