@@ -4,7 +4,7 @@ file, and the summary."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -14,6 +14,21 @@ from django.utils.translation import ngettext
 
 from minbar.archive.migrate import check_import_platform, read_url_map
 from minbar.archive.sources import Post, SourceInvalid, Thread
+
+
+def nothing_imported(command: BaseCommand, errors: Sequence[object]) -> CommandError:
+    """Every importer's refusal: each error (with its place) on stderr, then the count."""
+    for error in errors:
+        command.stderr.write(str(error))
+    count = len(errors)
+    return CommandError(
+        ngettext(
+            "%(count)s error: nothing was imported.",
+            "%(count)s errors: nothing was imported.",
+            count,
+        )
+        % {"count": count}
+    )
 
 
 class PlatformImportCommand(BaseCommand):
@@ -71,17 +86,7 @@ class PlatformImportCommand(BaseCommand):
                 progress=lambda text: self.stderr.write(text),
             )
         except SourceInvalid as invalid:
-            for error in invalid.errors:
-                self.stderr.write(str(error))
-            count = len(invalid.errors)
-            raise CommandError(
-                ngettext(
-                    "%(count)s error: nothing was imported.",
-                    "%(count)s errors: nothing was imported.",
-                    count,
-                )
-                % {"count": count}
-            ) from None
+            raise nothing_imported(self, invalid.errors) from None
         except OSError as error:
             raise CommandError(
                 _("Cannot read %(path)s: %(problem)s") % {"path": file, "problem": error.strerror}

@@ -10,9 +10,9 @@ from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from minbar.archive.actions import check_import_archive_file
+from minbar.archive.platform_command import nothing_imported
 from minbar.archive.validate import ArchiveInvalid
 
 
@@ -62,15 +62,5 @@ class Command(BaseCommand):
             with input_path(file) as path:
                 report = check_import_archive_file(path, comments_only=comments_only)
         except ArchiveInvalid as invalid:
-            for error in invalid.errors:
-                self.stderr.write(str(error))
-            count = len(invalid.errors)
-            raise CommandError(
-                ngettext(
-                    "%(count)s error: nothing was imported.",
-                    "%(count)s errors: nothing was imported.",
-                    count,
-                )
-                % {"count": count}
-            ) from None
+            raise nothing_imported(self, invalid.errors) from None
         self.stdout.write(report.summary())
