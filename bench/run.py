@@ -47,7 +47,8 @@ PORTS = {name: 18180 + n for n, name in enumerate(PORT_NAMES)}
 REDIS_PORT = 18190
 WORKERS = 2
 READERS_RUN = 2000  # distinct signed-in readers on one hot article
-PG_URL = "postgres://postgres@127.0.0.1:5432/minbar_bench"
+PG_DATABASE = "minbar_bench"  # with the port base appended when it is not the default
+PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
 
 # (name, numerator, denominator, target): views per second of the numerator against requests
 # per second of the denominator (a signed-in view through nginx is two requests).
@@ -357,8 +358,8 @@ def reset_postgres() -> None:
     import psycopg
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        c.execute("DROP DATABASE IF EXISTS minbar_bench WITH (FORCE)")
-        c.execute("CREATE DATABASE minbar_bench")
+        c.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+        c.execute(f"CREATE DATABASE {PG_DATABASE}")
 
 
 def build(database_url: str, out: Path, log: Path) -> dict:
@@ -602,7 +603,10 @@ def main() -> None:
     )
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     args = parser.parse_args()
-    global REDIS_PORT
+    global REDIS_PORT, PG_DATABASE, PG_URL
+    if args.port_base != 18180:  # two benches on one machine keep to their own database too
+        PG_DATABASE = f"minbar_bench_{args.port_base}"
+        PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
     PORTS.update({name: args.port_base + n for n, name in enumerate(PORT_NAMES)})
     REDIS_PORT = args.port_base + len(PORT_NAMES)
     for tool in ("wrk", "nginx", "redis-server"):

@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # The language comes from the address alone (no session, no header).
     "minbar.core.middleware.PathLocaleMiddleware",
+    # /me/state/ (asked after every page a signed-in reader opens) by a short path: only the
+    # middleware below that it needs (minbar/serving, decision 0020).
+    "minbar.serving.middleware.ReaderStateMiddleware",
     # Answers with a kept public page once the language (in the cache key) is known; what is
     # kept already carries the headers the middleware below gave it.
     "minbar.serving.middleware.FetchPublicPageCacheMiddleware",

@@ -9,8 +9,9 @@ ModelBackend's, computed from the database at most once per generation.
 
 The generation moves whenever memberships or grants change (`m2m_changed` on a user's groups or
 permissions and on a group's permissions, a group or permission deleted, `migrate`), so a reader
-made a moderator is one on their next request. The cache key also names the account's join time
-and superuser flag, which live on the user row every request loads anyway.
+made a moderator is one on their next request. Each user's entry is stamped with the generation
+it was computed for and the account's join time and superuser flag (which live on the user row
+every request loads anyway), and read in the same round trip as the generation.
 """
 
 from __future__ import annotations
@@ -30,18 +31,31 @@ GENERATION_KEY = "perms:generation"
 TIMEOUT = 6 * 60 * 60
 
 
-def _key(user, generation) -> str:
+def _key(user) -> str:
+    return f"perms:user:{user.pk}"
+
+
+def _stamp(user, generation) -> tuple:
+    """What an entry must have been computed for: the generation, and the account's join time
+    and superuser flag (on the user row every request loads anyway)."""
     joined = int(user.date_joined.timestamp()) if user.date_joined else 0
-    return f"perms:{generation}:{user.pk}:{joined}:{int(user.is_superuser)}"
+    return (generation, joined, bool(user.is_superuser))
 
 
 def load_permissions(user) -> None:
     """Put the user's permission sets where ModelBackend looks first (`_user_perm_cache`,
-    `_group_perm_cache`, `_perm_cache`), from the cache or, once, from the database."""
+    `_group_perm_cache`, `_perm_cache`), from the cache or, once, from the database. The
+    generation and the user's entry are read in one round trip; an entry stamped with another
+    generation (or join time, or superuser flag) is not used."""
     if not user.is_active or user.is_anonymous or hasattr(user, "_perm_cache"):
         return
-    generation = cache.get(GENERATION_KEY)
-    found = cache.get(_key(user, generation)) if generation is not None else None
+    key = _key(user)
+    kept = cache.get_many([GENERATION_KEY, key])
+    generation = kept.get(GENERATION_KEY)
+    entry = kept.get(key)
+    found = None
+    if generation is not None and entry is not None and entry[0] == _stamp(user, generation):
+        found = entry[1]
     if found is None:
         if generation is None:
             generation = time.time_ns()
@@ -49,7 +63,7 @@ def load_permissions(user) -> None:
                 generation = cache.get(GENERATION_KEY, generation)
         backend = ModelBackend()
         found = (backend.get_user_permissions(user), backend.get_group_permissions(user))
-        cache.set(_key(user, generation), found, TIMEOUT)
+        cache.set(key, (_stamp(user, generation), found), TIMEOUT)
     user._user_perm_cache, user._group_perm_cache = found
     user._perm_cache = found[0] | found[1]
 

@@ -214,6 +214,53 @@ def list_own_comments(article: Article, *, author: User) -> list[tuple[int, str,
     )
 
 
+@dataclass(frozen=True)
+class OwnAndVotes:
+    own: list[tuple[int, str, dt.datetime]]  # as list_own_comments
+    votes: dict[int, int]  # as votes_of
+
+
+def own_comments_and_votes(
+    *, article_id: int, reader_id: int, comment_ids: list[int]
+) -> OwnAndVotes:
+    """`list_own_comments` and `votes_of` (on `comment_ids`) in one query: what the reader's
+    state asks after every page a signed-in reader opens. Hand-written SQL, like votes_of: the
+    ORM's compiling of two querysets cost several times their running; the ids and statuses
+    are passed as parameters."""
+    comment = Comment._meta
+    created = comment.get_field("created_at")
+    database = router.db_for_read(Comment)
+    connection = connections[database]
+    sql = (
+        f"SELECT id, status, created_at, 0 FROM {comment.db_table} "
+        "WHERE article_id = %s AND author_id = %s AND status IN (%s, %s)"
+    )
+    params: list[object] = [article_id, reader_id, str(VISIBLE), str(PENDING)]
+    if comment_ids:
+        marks = ", ".join(["%s"] * len(comment_ids))
+        sql += (
+            f" UNION ALL SELECT comment_id, NULL, NULL, value FROM {CommentVote._meta.db_table} "
+            f"WHERE voter_id = %s AND comment_id IN ({marks})"
+        )
+        params += [reader_id, *comment_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    column = created.get_col(comment.db_table)
+    convert = [*connection.ops.get_db_converters(column), *created.get_db_converters(connection)]
+    own = []
+    votes = {}
+    for pk, status, created_at, value in rows:
+        if status is None:
+            votes[pk] = value
+            continue
+        for converter in convert:
+            created_at = converter(created_at, column, connection)
+        own.append((pk, status, created_at))
+    own.sort(key=lambda row: (row[2], row[0]))
+    return OwnAndVotes(own=own, votes=votes)
+
+
 def with_live_replies(comment_ids: list[int]) -> set[int]:
     """Which of these comments have a reply that is not deleted or rejected (they can no
     longer be edited)."""

@@ -28,8 +28,7 @@ from minbar.discussion.selectors import (
     ShownComment,
     edit_seconds_left,
     list_comments_for_display,
-    list_own_comments,
-    votes_of,
+    own_comments_and_votes,
     with_live_replies,
 )
 from minbar.moderation import access as moderation_access
@@ -160,7 +159,8 @@ def _staff_links(user: User, *, article: Article, is_moderator: bool) -> list[di
 def _discussion(request: HttpRequest, *, article: Article, is_moderator: bool) -> dict[str, Any]:
     user = cast(User, request.user)  # signed in: get_reader_state asks only then
     ids = list(page_comment_ids(request, article=article))
-    own = list_own_comments(article, author=user)
+    mine = own_comments_and_votes(article_id=article.pk, reader_id=user.pk, comment_ids=ids)
+    own = mine.own
     now = timezone.now()
     left = {pk: edit_seconds_left(created_at, now=now) for pk, _status, created_at in own}
     recent = [pk for pk, seconds in left.items() if seconds]
@@ -177,7 +177,7 @@ def _discussion(request: HttpRequest, *, article: Article, is_moderator: bool) -
     pending = [pk for pk, status, _created_at in own if status == "pending"]
     posting = get_posting_state(user, article=article, is_moderator=is_moderator)
     return {
-        "votes": {str(k): v for k, v in votes_of(user.pk, ids).items()},
+        "votes": {str(k): v for k, v in mine.votes.items()},
         "own": [pk for pk, status, _created_at in own if status == "visible"],
         "editable": editable,
         "pending": [
