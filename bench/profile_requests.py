@@ -6,10 +6,10 @@ Builds the bench database (bench/build.py) under var/bench/profile/ unless it ex
 the production middleware stack in this process (Django's test client, bench settings, Redis on
 REDIS_URL if set) as one signed-in reader of bench/build.py: it posts --posts comments to the
 posting article, views the 200-comment article --views times, and asks for its state on the
-10,000-comment article (`/me/state/`, what minbar.js asks after each page) --states times. Prints milliseconds and
-database queries per request, then the functions of this project that took the most time
-(cumulative, from cProfile). No server, no wrk: this is for finding costs, `make bench` is for
-measuring throughput.
+10,000-comment article (`/me/state/`, what minbar.js asks after each page) --states times.
+Prints milliseconds and database queries per request, then the functions of this project that
+took the most time (cumulative, from cProfile). No server, no wrk: this is for finding costs,
+`make bench` is for measuring throughput.
 """
 
 from __future__ import annotations

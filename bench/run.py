@@ -510,6 +510,11 @@ def bench_backend(label: str, database_url: str, args, servers: Servers, work: P
         ]
     start_plain(servers, database_url, work / "plain.log")
     runs += [
+        # The floors: an empty view through the whole middleware stack, and the state's short
+        # path for someone without a session (no database, no Redis).
+        ("floor", "empty Django view", base + "/bench/empty/", None),
+        ("state_nobody", "reader state, no session", base + state200, None),
+        ("state200", "reader state, 200 article", base + state200, signed),
         ("anon", "Minbar anonymous", base + data["a200"], None),
         ("signed", "Minbar signed-in (page)", base + data["a200"], signed),
         ("state10k", "reader state, 10k article", base + state10k, signed),
@@ -561,6 +566,12 @@ def report(sqlite: dict, pg: dict | None) -> None:
         ratio = sqlite[a]["rps"] / sqlite[b]["rps"]
         say(f"  {name:<42} {ratio:7.2f}x  target >= {target}x   "
             f"{'met' if ratio >= target else 'MISSED'}")  # fmt: skip
+    # A signed-in view through nginx is one request to the app (its state): it cannot go
+    # faster than the app answers an empty view.
+    for name, key in (("empty Django view", "floor"), ("reader state, no session", "state_nobody"),
+                      ("reader state, 200 article", "state200")):  # fmt: skip
+        say(f"  floor: {name:<33} {sqlite[key]['rps'] / sqlite['bare']['rps']:7.2f}x bare WSGI, "
+            f"{sqlite[key]['rps'] / sqlite['plain']['rps']:6.1f}x plain Django")  # fmt: skip
     for label, res in (("SQLite", sqlite), ("PostgreSQL", pg)):
         if not res:
             continue

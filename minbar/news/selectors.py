@@ -114,4 +114,3 @@ def find_article_for_state(*, article_id: int) -> Article | None:
     columns = ", ".join(STATE_FIELDS)
     found = list(Article.objects.raw(f"SELECT {columns} FROM {table} WHERE id = %s", [article_id]))
     return found[0] if found else None
-
