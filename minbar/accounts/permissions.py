@@ -21,7 +21,7 @@ import time
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate
 from django.dispatch import receiver
@@ -29,6 +29,8 @@ from django.dispatch import receiver
 GENERATION_KEY = "perms:generation"
 # An entry outlives no change (the generation moves); the timeout only bounds memory.
 TIMEOUT = 6 * 60 * 60
+# The same, for the entries a worker keeps for load_permissions_to_show.
+WORKER_TIMEOUT = 5 * 60
 
 
 def _key(user) -> str:
@@ -49,27 +51,62 @@ def load_permissions(user) -> None:
     generation (or join time, or superuser flag) is not used."""
     if not user.is_active or user.is_anonymous or hasattr(user, "_perm_cache"):
         return
+    _load(user)
+
+
+def _load(user) -> tuple:
     key = _key(user)
     kept = cache.get_many([GENERATION_KEY, key])
     generation = kept.get(GENERATION_KEY)
     entry = kept.get(key)
-    found = None
     if generation is not None and entry is not None and entry[0] == _stamp(user, generation):
-        found = entry[1]
-    if found is None:
-        if generation is None:
-            generation = time.time_ns()
-            if not cache.add(GENERATION_KEY, generation, timeout=None):
-                generation = cache.get(GENERATION_KEY, generation)
-        backend = ModelBackend()
-        found = (backend.get_user_permissions(user), backend.get_group_permissions(user))
-        cache.set(key, (_stamp(user, generation), found), TIMEOUT)
+        _put(user, entry[1])
+        return entry
+    if generation is None:
+        generation = time.time_ns()
+        if not cache.add(GENERATION_KEY, generation, timeout=None):
+            generation = cache.get(GENERATION_KEY, generation)
+    backend = ModelBackend()
+    entry = (
+        _stamp(user, generation),
+        (backend.get_user_permissions(user), backend.get_group_permissions(user)),
+    )
+    cache.set(key, entry, TIMEOUT)
+    _put(user, entry[1])
+    return entry
+
+
+def _put(user, found) -> None:
     user._user_perm_cache, user._group_perm_cache = found
     user._perm_cache = found[0] | found[1]
 
 
+def load_permissions_to_show(user) -> None:
+    """`load_permissions` for what only shows the user their own links (the reader's state),
+    through a second of this worker's memory ("worker"): the generation is read from the
+    shared cache at most once a second per worker, and an entry kept here is used while it
+    carries that generation. A change of role shows in those links within a second on every
+    worker (this one at once); every check that decides what the user may do still reads the
+    generation itself (`load_permissions`)."""
+    if not user.is_active or user.is_anonymous or hasattr(user, "_perm_cache"):
+        return
+    worker = caches["worker"]
+    generation = worker.get(GENERATION_KEY)
+    if generation is None:
+        generation = cache.get(GENERATION_KEY)
+        if generation is not None:
+            worker.set(GENERATION_KEY, generation)  # the worker cache's own second
+    key = _key(user)
+    entry = worker.get(key)
+    if generation is not None and entry is not None and entry[0] == _stamp(user, generation):
+        _put(user, entry[1])
+        return
+    worker.set(key, _load(user), WORKER_TIMEOUT)
+
+
 def _new_generation() -> None:
     cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+    caches["worker"].delete(GENERATION_KEY)  # this worker's links at once, others' in a second
 
 
 def forget_permissions(**kwargs) -> None:

@@ -148,7 +148,23 @@ def render_discussion(request: HttpRequest, *, article: Article) -> RenderedDisc
 
 def page_comment_ids(request: HttpRequest, *, article: Article) -> tuple[int, ...]:
     """The ids of the comments on the discussion page the request names: from the rendered
-    page when it is kept (rendering and keeping it when not), else read."""
+    page when it is kept (rendering and keeping it when not), else read. With the worker's
+    page cache on, this worker keeps them as long as it keeps the page they were read for
+    (MINBAR_PAGE_CACHE_SECONDS): the reader's state matches the page they have."""
+    page = request.GET.get("page", "1")
+    if not (settings.MINBAR_PAGE_CACHE and PAGE_PARAMETER.match(page)):
+        return _page_comment_ids(request, article=article)
+    order = policy.parse_order(request.GET.get("order"))
+    key = f"page-ids:{article.pk}:{order}:{page}"
+    worker = caches["worker"]
+    ids = worker.get(key)
+    if ids is None:
+        ids = _page_comment_ids(request, article=article)
+        worker.set(key, ids, settings.MINBAR_PAGE_CACHE_SECONDS)
+    return ids
+
+
+def _page_comment_ids(request: HttpRequest, *, article: Article) -> tuple[int, ...]:
     kept = _lookup(request, article=article, html=False)
     if kept.found is not None:
         return tuple(kept.found["ids"])

@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.cache import caches
+from django.db import router
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -21,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from minbar.accounts.models import AnyUser, User
+from minbar.accounts.permissions import load_permissions_to_show
 from minbar.discussion import policy as discussion_policy
 from minbar.discussion.errors import DiscussionError
 from minbar.discussion.models import Comment
@@ -37,6 +41,7 @@ from minbar.moderation import ratelimit
 from minbar.moderation import selectors as moderation
 from minbar.moderation.gate import check_not_sanctioned, wait_message
 from minbar.news.models import Article
+from minbar.news.selectors import STATE_FIELDS, find_article_for_state
 from minbar.serving.discussions import page_comment_ids
 
 
@@ -189,12 +194,40 @@ def _discussion(request: HttpRequest, *, article: Article, is_moderator: bool) -
     }
 
 
+def state_article_key(article_id: int) -> str:
+    return f"state-article:{article_id}"
+
+
+def forget_state_article(article_id: int) -> None:
+    """This worker's copy, at once (the others' last a second at most)."""
+    caches["worker"].delete(state_article_key(article_id))
+
+
+def find_state_article(*, article_id: int) -> Article | None:
+    """The article the state is asked about (news.selectors.STATE_FIELDS only), or None. With
+    the worker's page cache on, this worker keeps its row as long as it keeps the pages that
+    ask (MINBAR_PAGE_CACHE_SECONDS): whether it is live is still decided now, on every ask."""
+    if not settings.MINBAR_PAGE_CACHE:
+        return find_article_for_state(article_id=article_id)
+    worker = caches["worker"]
+    key = state_article_key(article_id)
+    values = worker.get(key)
+    if values is None:
+        article = find_article_for_state(article_id=article_id)
+        if article is None:
+            return None
+        values = tuple(getattr(article, name) for name in STATE_FIELDS)  # plain data
+        worker.set(key, values, settings.MINBAR_PAGE_CACHE_SECONDS)
+    return Article.from_db(router.db_for_read(Article), STATE_FIELDS, values)
+
+
 def get_reader_state(request: HttpRequest, *, article: Article | None) -> dict[str, Any]:
     """The overlay for one page view (see the module doc)."""
     user = request.user
     state: dict[str, Any] = {"signedIn": user.is_authenticated, "messages": _messages(request)}
     if not user.is_authenticated:
         return state
+    load_permissions_to_show(user)  # what follows only shows links and flags
     is_moderator = moderation_access.is_moderator(user)
     state["header"] = _header(request, is_moderator=is_moderator)
     state["csrf"] = get_token(request)

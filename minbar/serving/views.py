@@ -7,8 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from minbar.news.models import Article
-from minbar.news.selectors import find_article_for_state
-from minbar.serving.selectors import get_reader_state
+from minbar.serving.selectors import find_state_article, get_reader_state
 
 
 def _live_article(raw: str | None) -> Article | None:
@@ -18,7 +17,7 @@ def _live_article(raw: str | None) -> Article | None:
         return None
     if not raw.isdigit() or len(raw) > 18:
         raise Http404
-    article = find_article_for_state(article_id=int(raw))
+    article = find_state_article(article_id=int(raw))
     if article is None or not article.is_live():
         raise Http404
     return article

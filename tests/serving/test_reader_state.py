@@ -242,7 +242,9 @@ def test_the_state_costs_the_same_queries_however_long_the_discussion():
     assert len(long) == len(short) == 5, [q["sql"][:70] for q in long.captured_queries]
 
 
-def test_reader_without_a_session_can_get_their_state_from_nothing(client, django_assert_num_queries):
+def test_reader_without_a_session_can_get_their_state_from_nothing(
+    client, django_assert_num_queries
+):
     from django.core.cache import caches
 
     article = make_article()
@@ -286,7 +288,48 @@ def test_reader_cannot_get_a_500_when_the_database_is_away(monkeypatch):
     def away(**kwargs):
         raise OperationalError("the database is restarting")
 
-    monkeypatch.setattr(views, "find_article_for_state", away)
+    monkeypatch.setattr(views, "find_state_article", away)
     response = client.get(STATE, {"article": article.pk})
     assert response.status_code == 503 and response["Retry-After"] == "5"
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.usefixtures("page_cache", "commits")
+def test_signed_in_reader_can_get_their_state_with_the_pages_second_from_three_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.serving.conftest import page_lifetime_passes
+
+    article = make_article()
+    reader = make_user()
+    client = _signed_in(reader)
+    theirs = make_comment(article, text="لغيري")
+    client.get(article.get_absolute_url())
+    reader_state(client, article)
+    with CaptureQueriesContext(connection) as kept:
+        state = reader_state(client, article)
+    # The session, the reader, their own comments with their votes on the page: the article
+    # and the page's ids are kept by the worker as long as the page they came with.
+    assert len(kept) == 3, [q["sql"][:70] for q in kept.captured_queries]
+    assert state["discussion"]["votes"] == {}
+    client.post(f"/comments/{theirs.pk}/vote/", {"value": "1"})
+    assert reader_state(client, article)["discussion"]["votes"] == {str(theirs.pk): 1}
+    news_comment = make_comment(article, text="جديد")
+    client.post(f"/comments/{news_comment.pk}/vote/", {"value": "-1"})
+    page_lifetime_passes()
+    assert reader_state(client, article)["discussion"]["votes"] == {
+        str(theirs.pk): 1,
+        str(news_comment.pk): -1,
+    }
+
+
+@pytest.mark.usefixtures("page_cache", "commits")
+def test_reader_cannot_get_the_state_of_an_article_unpublished_since_it_was_kept():
+    from minbar.news import actions as news
+
+    article = make_article()
+    client = _signed_in(make_user())
+    assert reader_state(client, article)["signedIn"] is True
+    news.do_unpublish_article(article)
+    assert client.get(STATE, {"article": article.pk}).status_code == 404
