@@ -235,7 +235,7 @@ def own_comments_and_votes(
         f"SELECT id, status, created_at, 0 FROM {comment.db_table} "
         "WHERE article_id = %s AND author_id = %s AND status IN (%s, %s)"
     )
-    params: list[object] = [article_id, reader_id, str(VISIBLE), str(PENDING)]
+    params: list[int | str] = [article_id, reader_id, str(VISIBLE), str(PENDING)]
     if comment_ids:
         marks = ", ".join(["%s"] * len(comment_ids))
         sql += (

@@ -279,19 +279,24 @@ class ReaderStateMiddleware:
         self._chains: dict[Callable[..., HttpResponseBase], Callable[..., HttpResponseBase]] = {}
 
     def _chain(self, view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-        chain = self._chains.get(view)
-        if chain is None:
+        kept = self._chains.get(view)
+        if kept is not None:
+            return kept
 
-            def answer(request: HttpRequest) -> HttpResponseBase:
-                try:
-                    return view(request)
-                except (OperationalError, InterfaceError) as exception:
-                    return database_unavailable(exception)
+        def answer(request: HttpRequest) -> HttpResponseBase:
+            try:
+                return view(request)
+            except (OperationalError, InterfaceError) as exception:
+                return database_unavailable(exception)
 
-            chain = convert_exception_to_response(answer)
-            for name in reversed(self.chain_names):
-                chain = convert_exception_to_response(import_string(name)(chain))
-            self._chains[view] = chain
+        # Synchronous throughout (gunicorn's workers), as Django's handler adapts them for WSGI.
+        chain = cast(Callable[..., HttpResponseBase], convert_exception_to_response(answer))
+        for name in reversed(self.chain_names):
+            chain = cast(
+                Callable[..., HttpResponseBase],
+                convert_exception_to_response(import_string(name)(chain)),
+            )
+        self._chains[view] = chain
         return chain
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
