@@ -513,6 +513,7 @@ def bench_backend(label: str, database_url: str, args, servers: Servers, work: P
         # The floors: an empty view through the whole middleware stack, and the state's short
         # path for someone without a session (no database, no Redis).
         ("floor", "empty Django view", base + "/bench/empty/", None),
+        ("floor_signed", "empty view, signed in", base + "/bench/empty-signed-in/", signed),
         ("state_nobody", "reader state, no session", base + state200, None),
         ("state200", "reader state, 200 article", base + state200, signed),
         ("anon", "Minbar anonymous", base + data["a200"], None),
@@ -568,7 +569,8 @@ def report(sqlite: dict, pg: dict | None) -> None:
             f"{'met' if ratio >= target else 'MISSED'}")  # fmt: skip
     # A signed-in view through nginx is one request to the app (its state): it cannot go
     # faster than the app answers an empty view.
-    for name, key in (("empty Django view", "floor"), ("reader state, no session", "state_nobody"),
+    for name, key in (("empty Django view", "floor"), ("empty view, signed in", "floor_signed"),
+                      ("reader state, no session", "state_nobody"),
                       ("reader state, 200 article", "state200")):  # fmt: skip
         say(f"  floor: {name:<33} {sqlite[key]['rps'] / sqlite['bare']['rps']:7.2f}x bare WSGI, "
             f"{sqlite[key]['rps'] / sqlite['plain']['rps']:6.1f}x plain Django")  # fmt: skip

@@ -1,5 +1,6 @@
-"""The bench's URLconf: Minbar's, and in front of it one empty view, the floor of what any
-request through Minbar's whole middleware stack costs (run.py's "empty Django view")."""
+"""The bench's URLconf: Minbar's, and in front of it two empty views, the floors of what any
+request through Minbar's whole middleware stack costs (run.py's "empty Django view"), and any
+request that asks who is signed in ("empty view, signed in": the session and the user)."""
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
@@ -16,4 +17,13 @@ def empty(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"signedIn": False, "messages": []})
 
 
-urlpatterns = [path("bench/empty/", empty), *minbar_urlpatterns]
+@never_cache
+def empty_signed_in(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"signedIn": request.user.is_authenticated, "messages": []})
+
+
+urlpatterns = [
+    path("bench/empty/", empty),
+    path("bench/empty-signed-in/", empty_signed_in),
+    *minbar_urlpatterns,
+]
