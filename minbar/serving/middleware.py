@@ -29,7 +29,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.template.response import SimpleTemplateResponse
-from django.urls import get_urlconf, resolve, reverse
+from django.urls import NoReverseMatch, get_urlconf, resolve, reverse
 from django.utils import translation
 from django.utils.cache import (
     add_never_cache_headers,
@@ -247,13 +247,17 @@ NOBODY = b'{"signedIn": false, "messages": []}'
 
 
 @functools.lru_cache(maxsize=8)
-def _state_view(urlconf: str) -> tuple[frozenset[str], Callable[..., HttpResponseBase]]:
-    """The addresses of the reader's state (one per language) and the view the URLconf names."""
+def _state_view(urlconf: str) -> tuple[frozenset[str], Callable[..., HttpResponseBase] | None]:
+    """The addresses of the reader's state (one per language) and the view the URLconf names;
+    none for a URLconf without it."""
     paths = set()
     views = set()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):  # the language prefix is matched as the active one
-            path = reverse("serving:state", urlconf=urlconf)
+            try:
+                path = reverse("serving:state", urlconf=urlconf)
+            except NoReverseMatch:
+                return frozenset(), None
             paths.add(path)
             views.add(resolve(path, urlconf=urlconf).func)
     [view] = views
@@ -303,7 +307,7 @@ class ReaderStateMiddleware:
         if request.method != "GET":
             return self.get_response(request)
         paths, view = _state_view(get_urlconf() or settings.ROOT_URLCONF)
-        if request.path_info not in paths:
+        if view is None or request.path_info not in paths:
             return self.get_response(request)
         cookies = request.COOKIES
         if settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies:
