@@ -13,7 +13,8 @@ class ClientIPMiddleware:
 
     X-Forwarded-For is believed only when the connection comes from an address listed in
     MINBAR_TRUSTED_PROXIES; from anyone else it is a header the client wrote and is ignored.
-    The connecting address is kept in `request.META["MINBAR_PEER_ADDR"]`.
+    REMOTE_ADDR is the one key it sets: the WSGI name every reader of the address (Django,
+    allauth, the logs) already uses, so nothing else passes through request.META.
     """
 
     def __init__(self, get_response):
@@ -22,7 +23,6 @@ class ClientIPMiddleware:
     def __call__(self, request):
         peer = request.META.get("REMOTE_ADDR", "")
         trusted = parse_networks(tuple(settings.MINBAR_TRUSTED_PROXIES))
-        request.META["MINBAR_PEER_ADDR"] = peer
         request.META["REMOTE_ADDR"] = client_ip(
             remote_addr=peer,
             forwarded_for=request.META.get("HTTP_X_FORWARDED_FOR", ""),
