@@ -32,6 +32,12 @@ class User(AbstractUser):
     account is claimed.
     """
 
+    # Django's ModelBackend keeps the permission sets on the user for one request; it or
+    # minbar.accounts.permissions (from the cache) fills them. Declared for the type checker.
+    _user_perm_cache: set[str]
+    _group_perm_cache: set[str]
+    _perm_cache: set[str]
+
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     username_key = models.CharField(_("username key"), max_length=150, unique=True, editable=False)
     display_name_key = models.CharField(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 from minbar.moderation.policy import client_ip, parse_networks
 
@@ -17,10 +20,10 @@ class ClientIPMiddleware:
     allauth, the logs) already uses, so nothing else passes through request.META.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         peer = request.META.get("REMOTE_ADDR", "")
         trusted = parse_networks(tuple(settings.MINBAR_TRUSTED_PROXIES))
         request.META["REMOTE_ADDR"] = client_ip(

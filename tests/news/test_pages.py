@@ -310,3 +310,13 @@ def test_arabic_slugs_are_kept_and_served(client):
     article = make_article(title="قمة المناخ في الرياض")
     assert article.slug == "قمة-المناخ-في-الرياض"
     assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_every_pages_search_box_takes_the_length_the_search_accepts(client, monkeypatch):
+    # One source per rule: the header's box and the search page's form share one limit.
+    from minbar.search import policy
+
+    monkeypatch.setattr(policy, "MAX_QUERY_LENGTH", 123)
+    body = client.get("/").content.decode()
+    assert 'id="search-q" type="search" name="q" dir="auto"' in body
+    assert 'maxlength="123"' in body
