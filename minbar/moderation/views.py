@@ -14,7 +14,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -164,7 +164,7 @@ def home(request: StaffRequest) -> HttpResponse:
 @moderator_required
 def queue(request: StaffRequest, name: str) -> HttpResponse:
     if name not in selectors.QUEUES:
-        return render(request, "404.html", status=404)
+        raise Http404
     page = paginate(request, selectors.QUEUES[name](), per_page=QUEUE_PAGE)
     comments = list(page.object_list)
     summaries = selectors.summarise_readers({c.author_id for c in comments})

@@ -347,13 +347,14 @@ def do_save_label(label: Section | Tag | Author) -> Section | Tag | Author:
 
 
 @transaction.atomic
-def do_delete_labels(labels: Iterable[Tag | Author]) -> int:
-    """Delete tags or authors (sections are protected while articles use them); the articles
-    that showed them are announced."""
+def do_delete_labels(labels: Iterable[Section | Tag | Author]) -> int:
+    """Delete sections, tags or authors; the articles that showed them are announced. (A
+    section is protected while articles use it, so deleting one changes no article.)"""
     article_ids: set[int] = set()
     deleted = 0
     for label in labels:
-        article_ids.update(_articles_showing(label).values_list("pk", flat=True))
+        if not isinstance(label, Section):
+            article_ids.update(_articles_showing(label).values_list("pk", flat=True))
         label.delete()
         deleted += 1
     _announce_articles(sorted(article_ids))

@@ -118,10 +118,12 @@ def sitemap_index(request: HttpRequest) -> TemplateResponse:
     recent = news_sitemap_articles()
     if recent:
         location = request.build_absolute_uri(reverse("news-sitemap"))
-        lastmod = max(a.updated_at or a.published_at for a in recent)
+        lastmod = max(t for a in recent if (t := a.updated_at or a.published_at) is not None)
         # index() always renders its page from a context.
         assert response.context_data is not None
-        response.context_data["sitemaps"].append(sitemap_views.SitemapIndexItem(location, lastmod))
+        # django-stubs types the item's `last_mod` as a bool; Django stores the datetime.
+        item = sitemap_views.SitemapIndexItem(location, lastmod)  # type: ignore[arg-type]
+        response.context_data["sitemaps"].append(item)
     return response
 
 
