@@ -348,13 +348,12 @@ def do_save_label(label: Section | Tag | Author) -> Section | Tag | Author:
 
 @transaction.atomic
 def do_delete_labels(labels: Iterable[Section | Tag | Author]) -> int:
-    """Delete sections, tags or authors; the articles that showed them are announced. (A
-    section is protected while articles use it, so deleting one changes no article.)"""
+    """Delete sections, tags or authors (a section is protected while articles use it); the
+    articles that showed them are announced."""
     article_ids: set[int] = set()
     deleted = 0
     for label in labels:
-        if not isinstance(label, Section):
-            article_ids.update(_articles_showing(label).values_list("pk", flat=True))
+        article_ids.update(_articles_showing(label).values_list("pk", flat=True))
         label.delete()
         deleted += 1
     _announce_articles(sorted(article_ids))
