@@ -116,6 +116,7 @@ def changes_since(article: Article, *, since: int) -> dict[str, Any] | None:
         "updated": updated,
         "removed": removed,
         "count": count or 0,
+        "count_shown": formatting.format_count(count or 0),
         "heading": formatting.comments_heading(count or 0),
     }
 

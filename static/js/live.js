@@ -19,11 +19,15 @@
   var waiting = {};  // id -> true: new comments the reader has not asked to see yet
   var bar = null;
 
+  function formatNumber(n) {
+    // The page's digits (Arabic-Indic or Latin, as the server writes them), no grouping.
+    return window.Intl ? new Intl.NumberFormat(language + "-u-nu-" + data.liveNumbers, { useGrouping: false }).format(n) : String(n);
+  }
+
   function plural(n) {
     var rule = window.Intl && Intl.PluralRules ? new Intl.PluralRules(language).select(n) : (n === 1 ? "one" : "other");
     var text = labels["new"][rule] || labels["new"].other;
-    var shown = window.Intl ? new Intl.NumberFormat(language + "-u-nu-" + data.liveNumbers).format(n) : String(n);
-    return text.replace("%(count)s", shown);
+    return text.replace("%(count)s", formatNumber(n));
   }
 
   function byId(id) { return document.getElementById("comment-" + id); }
@@ -166,6 +170,13 @@
     });
     var heading = document.getElementById("comments");
     if (heading && changes.heading) { heading.textContent = changes.heading; }
+    // The article's own counter, at its head (and the words a screen reader says before it).
+    document.querySelectorAll(".article__counter").forEach(function (counter) {
+      var number = counter.querySelector("[data-comment-count]");
+      var words = counter.querySelector(".visually-hidden");
+      if (number && changes.count_shown) { number.textContent = changes.count_shown; }
+      if (words) { words.textContent = changes.heading + ": "; }
+    });
     refreshBar();
   }
 

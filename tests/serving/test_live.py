@@ -81,14 +81,13 @@ def test_reader_sees_a_comment_posted_by_another_as_new_with_its_rendering():
     assert changes["new"] == [posted.pk] and changes["removed"] == []
     assert changes["count"] == 1 and changes["heading"]
     # Every page at the old version asks the same address and gets the same bytes.
-    assert Client().get(url, {"since": version}).content == _signed_in().get(
-        url, {"since": version}
-    ).content
+    assert (
+        Client().get(url, {"since": version}).content
+        == _signed_in().get(url, {"since": version}).content
+    )
     # Nothing more once the page has moved on.
     assert _changes(Client(), url, changes["version"]) == {"version": version + 1}
-    rendered = Client().get(
-        url + "comments/", {"ids": str(posted.pk), "v": changes["version"]}
-    )
+    rendered = Client().get(url + "comments/", {"ids": str(posted.pk), "v": changes["version"]})
     assert rendered.status_code == 200 and "public" in rendered["Cache-Control"]
     [shown] = json.loads(rendered.content)["comments"]
     assert shown["id"] == posted.pk and shown["parent"] is None
@@ -189,3 +188,19 @@ def test_the_feed_for_a_page_costs_at_most_two_queries(django_assert_max_num_que
     with django_assert_max_num_queries(3):  # the article, the comments, the count
         _changes(Client(), url, version)
     assert make_user()  # nothing is read about the reader
+
+
+def test_reader_gets_the_new_comments_label_in_every_plural_form_of_their_language():
+    import html as html_module
+
+    article = make_article()
+    page = Client().get(article.get_absolute_url()).content.decode()
+    labels = json.loads(html_module.unescape(re.search(r'data-live-labels="([^"]+)"', page)[1]))
+    assert labels["new"]["two"] == "تعليقان جديدان: اعرضهما"
+    assert labels["new"]["many"] == "%(count)s تعليقًا جديدًا: اعرضها"
+    assert len(set(labels["new"].values())) == 6 and "تغيّر" in labels["reset"]
+    english = Client().get("/en" + article.get_absolute_url()).content.decode()
+    assert 'data-live="/en/live/' in english
+    labels = json.loads(html_module.unescape(re.search(r'data-live-labels="([^"]+)"', english)[1]))
+    assert labels["new"]["one"] == "%(count)s new comment: show it"
+    assert labels["new"]["few"] == "%(count)s new comments: show them"
