@@ -258,7 +258,7 @@ MINBAR_FRESH_SECONDS = 5
 MINBAR_LIVE_DISCUSSION = env_bool("MINBAR_LIVE_DISCUSSION", bool(REDIS_URL))
 # MINBAR_LIVE_POLL_SECONDS: how often an open page asks; MINBAR_LIVE_LOG_SECONDS: how long each
 # version's list of changed comments is kept (a page further behind reloads its discussion).
-MINBAR_LIVE_POLL_SECONDS = 2
+MINBAR_LIVE_POLL_SECONDS = 1.5
 MINBAR_LIVE_LOG_SECONDS = 600
 
 # --- Accounts -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@
   var labels = JSON.parse(data.liveLabels);
   var language = document.documentElement.lang || "ar";
   var version = data.liveVersion;
-  var interval = Number(data.livePoll) || 2000;
+  var interval = Number(data.livePoll) || 1500;
   var delay = interval;
   var timer = null;
   var asking = false;
@@ -76,8 +76,8 @@
       asking = false;
       delay = interval;
       apply(changes);
-      // A little spread, so that pages opened together do not ask together for ever.
-      schedule(interval + Math.random() * interval * 0.2);
+      // A little spread (±10 %), so that pages opened together do not ask together for ever.
+      schedule(interval * (0.9 + Math.random() * 0.2));
     }).catch(function () {
       asking = false;
       delay = Math.min(delay * 2, 120000);  // back off: 4 s, 8 s, … two minutes at most
