@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import run  # noqa: E402
+from bench import run
 
 HOST = run.HOST
 
@@ -184,6 +184,27 @@ async def poll_all(args, path: str, version: int, commits: dict) -> tuple[dict, 
     return seen, stats
 
 
+async def _direct(path: str, version: int, *, requests: int, connections: int) -> None:
+    async def one(count: int) -> None:
+        for _ in range(count):  # gunicorn's sync workers close the connection after each answer
+            reader, writer_ = await asyncio.open_connection(HOST, run.PORTS["minbar"])
+            writer_.write(f"GET {path}?since={version} HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
+            await writer_.drain()
+            await read_response(reader)
+            writer_.close()
+
+    await asyncio.gather(*(one(requests // connections) for _ in range(connections)))
+
+
+def direct_cost(args, path: str, *, version: int, requests: int = 2000) -> tuple[float, float]:
+    """App CPU seconds per feed request and requests/s, asked of gunicorn directly."""
+    before = cpu_seconds(args.master_pid)
+    started = time.monotonic()
+    asyncio.run(_direct(path, version, requests=requests, connections=16))
+    elapsed = time.monotonic() - started
+    return (cpu_seconds(args.master_pid) - before) / requests, requests / elapsed
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -235,7 +256,8 @@ def main() -> None:
         upstream_log = work / "nginx" / "upstream.log"
         upstream_log.write_text("")
         access_log.write_text("")
-        cpu_before = cpu_seconds(servers.pid("minbar"))
+        args.master_pid = servers.pid("minbar")
+        cpu_before = cpu_seconds(args.master_pid)
 
         commits: dict[int, float] = {}
         stop = threading.Event()
@@ -273,9 +295,10 @@ def main() -> None:
             f"  polls answered: {stats['polls']} ({stats['polls'] / elapsed:.0f}/s), "
             f"errors {stats['errors']}, resets {stats['resets']}"
         )
+        per_app_request = stats["polls"] / max(1, len(to_app))
         run.say(
             f"  requests that reached the app: {len(to_app)} ({len(to_app) / elapsed:.1f}/s; "
-            f"nginx's upstream log: {len(upstream)}), one per {stats['polls'] / max(1, len(to_app)):.0f} polls"
+            f"nginx's upstream log: {len(upstream)}), one per {per_app_request:.0f} polls"
         )
         run.say(
             f"  app CPU (gunicorn master + 2 workers): {cpu:.2f} s over {elapsed:.1f} s "
@@ -288,6 +311,20 @@ def main() -> None:
                 f"over {len(delays)} (page, comment) pairs; {missed} of {len(due)} due pairs "
                 f"never seen (target p95 <= 3 s)"
             )
+        # The reference, in the same run: the same question straight to gunicorn, no nginx.
+        while True:  # the version every page is at now
+            answer = json.loads(run.wait_for(f"{proxy}{path}?since={version}"))
+            if answer["version"] == version:
+                break
+            version = answer["version"]
+        direct_cpu, direct_rps = direct_cost(args, path, version=version)
+        need = stats["polls"] / elapsed * direct_cpu
+        run.say(
+            f"  reference, the same poll straight to gunicorn: {1000 * direct_cpu:.2f} ms of app "
+            f"CPU each ({direct_rps:.0f}/s from this client); answering every poll of this run "
+            f"so would take {need:.2f} cores of app CPU, against {cpu / elapsed:.3f} through "
+            f"nginx ({need / max(cpu / elapsed, 1e-6):.0f}x)"
+        )
         run.say(f"load average after: {os.getloadavg()[0]:.2f}")
         (work / "results.json").write_text(
             json.dumps(
