@@ -14,6 +14,7 @@ ever carries what the public page shows: a comment that is not visible now is ei
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -52,7 +53,7 @@ def record_change(article_id: int, version: int, *, moved: list[int], changed: l
         _store().set(_log_key(article_id, version), entry, timeout=settings.MINBAR_LIVE_LOG_SECONDS)
 
 
-def _comment_state(row: dict[str, Any]) -> dict[str, Any]:
+def _comment_state(row: Mapping[str, Any]) -> dict[str, Any]:
     score = row["imported_score"] + row["upvotes"] - row["downvotes"]
     return {
         "id": row["pk"],
