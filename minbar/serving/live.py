@@ -63,7 +63,7 @@ def _comment_state(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def changes_since(article: Article, *, since: int) -> dict[str, Any] | None:
+def changes_since(*, article: Article, since: int) -> dict[str, Any] | None:
     """What a page showing version `since` must change: `{"version": V}` alone when nothing;
     else `new` (ids of comments that appeared), `updated` (score, text, edited), `removed`
     (`{"id", "deleted"}`), the heading and count; or `reset` when the entries do not reach back.
@@ -122,7 +122,7 @@ def changes_since(article: Article, *, since: int) -> dict[str, Any] | None:
     }
 
 
-def render_new_comments(article: Article, *, ids: list[int]) -> list[dict[str, Any]]:
+def render_new_comments(*, article: Article, ids: list[int]) -> list[dict[str, Any]]:
     """The visible comments among `ids`, rendered as the public page renders them (oldest
     first), with their parents: the same for every reader. Two queries."""
     comments = list(

@@ -68,7 +68,7 @@ def live_changes(request: HttpRequest, article_id: int) -> JsonResponse:
     since = request.GET.get("since", "")
     if not VERSION.fullmatch(since):
         return _bad_request(_("The discussion's version is missing or not a number."))
-    changes = changes_since(article, since=int(since))
+    changes = changes_since(article=article, since=int(since))
     if changes is None:  # the store is down: the page waits and asks again
         response = JsonResponse({"error": _("Please try again in a few seconds.")}, status=503)
         response["Retry-After"] = "10"
@@ -86,5 +86,5 @@ def live_comments(request: HttpRequest, article_id: int) -> JsonResponse:
     if not IDS.fullmatch(ids) or not VERSION.fullmatch(request.GET.get("v", "")):
         return _bad_request(_("The list of comments is missing or not valid."))
     return JsonResponse(
-        {"comments": render_new_comments(article, ids=[int(i) for i in ids.split(",")])}
+        {"comments": render_new_comments(article=article, ids=[int(i) for i in ids.split(",")])}
     )
