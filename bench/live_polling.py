@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import json
 import os
 import random
@@ -135,6 +136,8 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
             body += chunk[:-2]
     else:
         body = b""
+    if headers.get("content-encoding") == "gzip":  # as a browser asks for it
+        body = gzip.decompress(body)
     return status, body
 
 
@@ -150,7 +153,7 @@ async def page(
             started = time.monotonic()
             request = (
                 f"GET {path}?since={version} HTTP/1.1\r\nHost: {HOST}\r\n"
-                "Accept: application/json\r\n\r\n"
+                "Accept: application/json\r\nAccept-Encoding: gzip\r\n\r\n"
             )
             writer_.write(request.encode())
             await writer_.drain()
