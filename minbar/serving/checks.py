@@ -22,7 +22,7 @@ def check_live_discussion_store(app_configs: Any = None, **kwargs: Any) -> list[
     return [
         Warning(
             "MINBAR_LIVE_DISCUSSION is on but the discussion version counters are in each "
-            "process's memory (the \"pages\" cache has no REDIS_URL): with several gunicorn "
+            'process\'s memory (the "pages" cache has no REDIS_URL): with several gunicorn '
             "workers, a page rendered by one worker asks another, whose counter disagrees, and "
             "keeps offering to reload instead of showing new comments.",
             hint=(

@@ -22,7 +22,11 @@ from tests.core.test_deploy_checks import deploy_findings
 from tests.factories import make_article, make_established_reader
 
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
-SHOW = "import json; from django.conf import settings as s; print(json.dumps({'live': s.MINBAR_LIVE_DISCUSSION, 'fragments': s.MINBAR_FRAGMENT_CACHE, 'pages': s.CACHES['pages']['BACKEND']}))"
+SHOW = (
+    "import json; from django.conf import settings as s; print(json.dumps({"
+    "'live': s.MINBAR_LIVE_DISCUSSION, 'fragments': s.MINBAR_FRAGMENT_CACHE,"
+    " 'pages': s.CACHES['pages']['BACKEND']}))"
+)
 
 
 def _settings_of(module: str, **extra: str) -> dict:
