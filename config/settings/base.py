@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "minbar.core.context_processors.site",
                 "minbar.news.context_processors.navigation",
+                "minbar.search.context_processors.search_box",
             ],
             "builtins": [
                 "django.templatetags.i18n",

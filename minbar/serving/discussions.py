@@ -167,7 +167,7 @@ def render_discussion(request: HttpRequest, *, article: Article) -> RenderedDisc
         article.refresh_from_db(fields=["comment_count", "comments_open"])
     elif settings.MINBAR_LIVE_DISCUSSION and article.is_live():
         version = discussion_version(article.pk)  # read before the list, as above
-    discussion = get_discussion(request, article=article)
+    discussion = get_discussion(article=article, **_asked(request))
     context = {
         "article": article,
         "discussion": discussion,
@@ -199,4 +199,14 @@ def page_comment_ids(request: HttpRequest, *, article: Article) -> tuple[int, ..
         return tuple(kept.found["ids"])
     if kept.key is not None:
         return render_discussion(request, article=article).comment_ids
-    return tuple(item.comment.pk for item in get_discussion(request, article=article).items)
+    discussion = get_discussion(article=article, **_asked(request))
+    return tuple(item.comment.pk for item in discussion.items)
+
+
+def _asked(request: HttpRequest) -> dict[str, str]:
+    """The order and page the address names (`?order=`, `?page=`), as `get_discussion` takes
+    them: an unknown order is the default one; a page that names none is its 404."""
+    return {
+        "order": policy.parse_order(request.GET.get("order")),
+        "page": request.GET.get("page", "1"),
+    }
