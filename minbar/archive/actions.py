@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from minbar.accounts.policy import username_key, username_problems
 from minbar.archive import policy, stream, v2
+from minbar.archive.changes import announce_changes
 from minbar.archive.migrate import article_ids_by_path, page_path
 from minbar.archive.validate import (
     ArchiveDocument,
@@ -37,7 +38,6 @@ from minbar.archive.validate import (
     document_order,
     parse_archive,
 )
-from minbar.core.signals import article_changed, discussion_changed
 from minbar.core.text import render_article_markdown, render_comment_markdown
 from minbar.discussion import actions as discussion
 from minbar.discussion.models import Comment
@@ -473,8 +473,7 @@ def _write_articles(
         batch_size=BATCH,
     )
     changed_ids = [article.pk for article in touched]
-    if changed_ids:
-        transaction.on_commit(lambda: _announce_articles(changed_ids))
+    announce_changes(articles=changed_ids)
     return articles, created
 
 
@@ -489,11 +488,6 @@ def _attach_only(document: ArchiveDocument, existing: dict[str, Article]) -> dic
         found = Article.objects.select_for_update().in_bulk(list(set(ids.values())))
         kept.update((slug, found[pk]) for slug, pk in ids.items())
     return kept
-
-
-def _announce_articles(article_ids: list[int]) -> None:
-    for article_id in article_ids:
-        article_changed.send(sender=Article, article_id=article_id)
 
 
 # --- comments --------------------------------------------------------------------------------
@@ -617,8 +611,7 @@ def _write_comments(
     for plan in matched:
         if plan.comment.pk in changed_ids:
             announce[plan.comment.article_id].append(plan.comment.pk)
-    if announce:
-        transaction.on_commit(lambda: _announce_discussions(dict(announce)))
+    announce_changes(discussions=announce)
 
 
 def _insert_new_comments(new: list[_Planned]) -> None:
@@ -713,8 +706,3 @@ def _repair_threads(article_ids: list[int]) -> None:
                 row.root_id, row.depth = shape[row.pk]
                 dirty.append(row)
         Comment.objects.bulk_update(dirty, fields=["root_id", "depth"], batch_size=BATCH)
-
-
-def _announce_discussions(comment_ids_by_article: dict[int, list[int]]) -> None:
-    for article_id, comment_ids in comment_ids_by_article.items():
-        discussion_changed.send(sender=Comment, article_id=article_id, comment_ids=comment_ids)

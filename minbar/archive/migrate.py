@@ -34,6 +34,7 @@ from django.utils.translation import ngettext
 
 from minbar.accounts import policy as accounts
 from minbar.archive import html as converter
+from minbar.archive.changes import announce_changes
 from minbar.archive.models import ImportedPage, ImportedReader
 from minbar.archive.policy import DEFAULT_SECTION, MAX_DEPTH
 from minbar.archive.sources import (
@@ -43,7 +44,6 @@ from minbar.archive.sources import (
     SourceInvalid,
     Thread,
 )
-from minbar.core.signals import article_changed, discussion_changed
 from minbar.core.text import render_article_markdown, render_comment_markdown
 from minbar.discussion.models import COMMENT_MAX, Comment
 from minbar.discussion.policy import best_rank
@@ -815,22 +815,7 @@ def write(
         Article.objects.filter(pk=article).update(comment_count=F("comment_count") + number)
     new_articles = set(created_articles)
     announce = {a: ids for a, ids in touched.items() if a not in new_articles}
-    if created_articles:
-        transaction.on_commit(lambda: _announce_articles(created_articles))
-    if announce:
-        transaction.on_commit(lambda: _announce_discussions(announce))
-
-
-def _announce_articles(ids: list[int]) -> None:
-    for article_id in ids:
-        article_changed.send(sender=Article, article_id=article_id)
-
-
-def _announce_discussions(comment_ids_by_article: dict[int, array]) -> None:
-    for article_id, comment_ids in comment_ids_by_article.items():
-        discussion_changed.send(
-            sender=Comment, article_id=article_id, comment_ids=list(comment_ids)
-        )
+    announce_changes(articles=created_articles, discussions=announce)
 
 
 # --- the action ------------------------------------------------------------------------------
