@@ -21,10 +21,11 @@ from typing import TypeVar
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minbar.accounts.models import User
 from minbar.accounts.policy import username_key, username_problems
 from minbar.archive import policy, stream, v2
 from minbar.archive.changes import announce_changes
@@ -89,7 +90,7 @@ class ImportReport:
 
 
 def check_import_archive(
-    raw: bytes | str, *, editor=None, comments_only: bool = False
+    raw: bytes | str, *, editor: User | None = None, comments_only: bool = False
 ) -> ImportReport:
     """Parse and check a file's content, then import it; raises ArchiveInvalid with every error
     (the site is then unchanged)."""
@@ -106,7 +107,7 @@ def check_import_archive(
 
 
 def check_import_archive_file(
-    path: str, *, editor=None, comments_only: bool = False
+    path: str, *, editor: User | None = None, comments_only: bool = False
 ) -> ImportReport:
     """Like `check_import_archive`, for a file read as a stream in two passes: the first
     checks everything and keeps only ids and usernames, the second reads the file again and
@@ -131,7 +132,7 @@ def do_import_archive_file(
     head: ArchiveDocument,
     *,
     pointers: dict[str, list[str]],
-    editor=None,
+    editor: User | None = None,
     comments_only: bool = False,
 ) -> ImportReport:
     """Write a file checked by `stream.check_file` (`head`: its fields without the articles)."""
@@ -182,7 +183,7 @@ STREAM_COMMENTS = 200
 
 @transaction.atomic
 def do_import_archive(
-    document: ArchiveDocument, *, editor=None, comments_only: bool = False
+    document: ArchiveDocument, *, editor: User | None = None, comments_only: bool = False
 ) -> ImportReport:
     """Bring the site in line with a checked document, all or nothing.
 
@@ -316,10 +317,10 @@ def _comment_authors(
     return found
 
 
-def _insert(model, objects: list) -> None:
+def _insert(model: type[Model], objects: Sequence[Model]) -> None:
     """Insert rows and learn their primary keys (both databases return them from one INSERT)."""
     if connection.features.can_return_rows_from_bulk_insert:
-        model.objects.bulk_create(objects, batch_size=BATCH)
+        model._default_manager.bulk_create(objects, batch_size=BATCH)
     else:  # pragma: no cover - an SQLite older than 3.35
         for obj in objects:
             obj.save(force_insert=True)
@@ -369,7 +370,11 @@ def _article_fields(entry: ArticleEntry, *, section: Section) -> dict:
 
 
 def _write_articles(
-    document: ArchiveDocument, *, editor, report: ImportReport, comments_only: bool = False
+    document: ArchiveDocument,
+    *,
+    editor: User | None,
+    report: ImportReport,
+    comments_only: bool = False,
 ) -> tuple[dict[str, Article], set[int]]:
     """Create or update every article; returns them by entry slug, and the ids of the new
     ones. With `comments_only`, articles found here are not touched."""
@@ -391,13 +396,13 @@ def _write_articles(
     ids = [article.pk for article in existing.values()]
     current_tags: dict[int, set[str]] = defaultdict(set)
     current_authors: dict[int, set[str]] = defaultdict(set)
-    for chunk in _chunks(ids):
+    for id_chunk in _chunks(ids):
         for article_id, name in Article.tags.through.objects.filter(
-            article_id__in=chunk
+            article_id__in=id_chunk
         ).values_list("article_id", "tag__name"):
             current_tags[article_id].add(name)
         for article_id, name in Article.authors.through.objects.filter(
-            article_id__in=chunk
+            article_id__in=id_chunk
         ).values_list("article_id", "author__name"):
             current_authors[article_id].add(name)
 
@@ -535,7 +540,9 @@ def _match(
     if comment is not None:
         return comment, False
     pk = policy.native_pk(entry.id)
-    comment = born_here.get(pk) if pk is not None else None
+    if pk is None:
+        return None, False
+    comment = born_here.get(pk)
     if comment and comment.author_id == author_id and comment.created_at == entry.created_at:
         del born_here[pk]
         return comment, True

@@ -346,8 +346,8 @@ def survey(read: Reader, *, progress: Callable[[int], None] | None = None) -> _I
         index.author.append(index.people[person.identity])
 
     for position, parent_key in index.waiting.items():
-        parent = index.ids.get(parent_key)
-        if parent is None:
+        found = index.ids.get(parent_key)
+        if found is None:
             errors.append(
                 SourceError(
                     index.line[position],
@@ -355,7 +355,7 @@ def survey(read: Reader, *, progress: Callable[[int], None] | None = None) -> _I
                 )
             )
         else:
-            index.parent[position] = parent
+            index.parent[position] = found
     index.waiting = {}
     for number, info in enumerate(index.thread_info):
         if info is None:
@@ -487,8 +487,9 @@ def plan(
         else:
             report.skipped_count += 1
             report.comments_unmatched += comments
-            if len(report.skipped) < LISTED:
-                report.skipped.append(index.thread_info[number])
+            info = index.thread_info[number]
+            if info is not None and len(report.skipped) < LISTED:
+                report.skipped.append(info)
         if article is not None:
             used.add(article)
     report.pingbacks = index.pingbacks
@@ -511,10 +512,10 @@ def plan(
     accounts_found: dict[int, int] = {}
     position = {identity: n for n, identity in enumerate(identities)}
     for start in range(0, len(identities), BATCH):
-        rows = ImportedReader.objects.filter(
+        found = ImportedReader.objects.filter(
             source=source, identity__in=identities[start : start + BATCH]
         ).values_list("identity", "user_id")
-        accounts_found.update((position[identity], user) for identity, user in rows)
+        accounts_found.update((position[identity], user) for identity, user in found)
     return _Plan(article_of, to_create, existing, accounts_found)
 
 

@@ -119,12 +119,12 @@ def write_votes(document: ArchiveDocument, *, articles: dict, authors: dict[str,
                 by_id[comment.import_id] = comment
         targets: dict[str, Comment] = {}
         for item in items:
-            comment = by_id.get(item.id)
-            if comment is None:
-                pk = policy.native_pk(item.id)
-                comment = by_pk.get(pk) if pk is not None else None
-            if comment is not None:
-                targets[item.id] = comment
+            found = by_id.get(item.id)
+            if found is None:
+                native = policy.native_pk(item.id)
+                found = by_pk.get(native) if native is not None else None
+            if found is not None:
+                targets[item.id] = found
         present = set(
             CommentVote.objects.filter(comment_id__in=[c.pk for c in targets.values()]).values_list(
                 "comment_id", "voter_id"
@@ -133,16 +133,16 @@ def write_votes(document: ArchiveDocument, *, articles: dict, authors: dict[str,
         new: list[CommentVote] = []
         moved: dict[int, list[int]] = defaultdict(lambda: [0, 0])
         for item in items:
-            comment = targets.get(item.id)
-            if comment is None:
+            target = targets.get(item.id)
+            if target is None:
                 continue
             for vote in item.votes:
                 voter = authors[vote.reader]
-                if (comment.pk, voter) in present:
+                if (target.pk, voter) in present:
                     continue
                 new.append(
                     CommentVote(
-                        comment_id=comment.pk,
+                        comment_id=target.pk,
                         voter_id=voter,
                         value=vote.value,
                         is_counted=vote.counted,
@@ -150,7 +150,7 @@ def write_votes(document: ArchiveDocument, *, articles: dict, authors: dict[str,
                     )
                 )
                 if vote.counted:
-                    moved[comment.pk][0 if vote.value > 0 else 1] += 1
+                    moved[target.pk][0 if vote.value > 0 else 1] += 1
         CommentVote.objects.bulk_create(new, batch_size=BATCH)
         added += len(new)
         dirty = []
@@ -185,12 +185,12 @@ def comment_ids(document: ArchiveDocument, articles: dict) -> dict[tuple[str, st
             if import_id:
                 by_id[import_id] = pk
         for item in entry.comments:
-            pk = by_id.get(item.id)
-            if pk is None:
+            known = by_id.get(item.id)
+            if known is None:
                 native = policy.native_pk(item.id)
-                pk = native if native in pks else None
-            if pk is not None:
-                found[(entry.slug, item.id)] = pk
+                known = native if native in pks else None
+            if known is not None:
+                found[(entry.slug, item.id)] = known
     return found
 
 
@@ -221,7 +221,7 @@ def write_moderation(
 
     reports = set(CommentReport.objects.values_list("comment_id", "reporter_id"))
     sanctions = set(Sanction.objects.values_list("reader_id", "kind", "starts_at"))
-    decisions = set(
+    decisions: set[tuple[object, ...]] = set(
         AuditEntry.objects.values_list(
             "action", "created_at", "actor_id", "comment_id", "article_id", "reader_id"
         )
@@ -229,25 +229,26 @@ def write_moderation(
     new_reports, new_sanctions, new_decisions = [], [], []
     for kind, _pointer, f in document.moderation:
         if kind == "reports":
-            key = (comments[(f["article"], f["comment"])], authors[f["reporter"]])
-            if key in reports:
+            report_key = (comments[(f["article"], f["comment"])], authors[f["reporter"]])
+            if report_key in reports:
                 continue
-            reports.add(key)
+            reports.add(report_key)
             new_reports.append(
                 CommentReport(
-                    comment_id=key[0], reporter_id=key[1], reason=f["reason"], text=f["text"],
-                    is_counted=f["counted"], created_at=f["at"], resolution=f["resolution"],
-                    resolved_at=f["resolved_at"], resolved_by_id=who(f["resolved_by"]),
+                    comment_id=report_key[0], reporter_id=report_key[1], reason=f["reason"],
+                    text=f["text"], is_counted=f["counted"], created_at=f["at"],
+                    resolution=f["resolution"], resolved_at=f["resolved_at"],
+                    resolved_by_id=who(f["resolved_by"]),
                 )
             )  # fmt: skip
         elif kind == "sanctions":
-            key = (authors[f["reader"]], f["kind"], f["starts_at"])
-            if key in sanctions:
+            sanction_key = (authors[f["reader"]], f["kind"], f["starts_at"])
+            if sanction_key in sanctions:
                 continue
-            sanctions.add(key)
+            sanctions.add(sanction_key)
             new_sanctions.append(
                 Sanction(
-                    reader_id=key[0], kind=f["kind"], reason=f["reason"],
+                    reader_id=sanction_key[0], kind=f["kind"], reason=f["reason"],
                     starts_at=f["starts_at"], ends_at=f["ends_at"], created_by_id=who(f["by"]),
                     lifted_at=f["lifted_at"], lifted_by_id=who(f["lifted_by"]),
                 )
@@ -255,14 +256,15 @@ def write_moderation(
         else:
             comment = comments.get((f["article"], f["comment"])) if f["comment"] else None
             article = articles[f["article"]].pk if f["article"] else None
-            key = (f["action"], f["at"], who(f["by"]), comment, article, person(f["reader"]))
-            if key in decisions:
+            actor, reader = who(f["by"]), person(f["reader"])
+            decision_key = (f["action"], f["at"], actor, comment, article, reader)
+            if decision_key in decisions:
                 continue
-            decisions.add(key)
+            decisions.add(decision_key)
             new_decisions.append(
                 AuditEntry(
-                    action=f["action"], created_at=f["at"], actor_id=key[2], reason=f["reason"],
-                    comment_id=comment, article_id=article, reader_id=key[5],
+                    action=f["action"], created_at=f["at"], actor_id=actor, reason=f["reason"],
+                    comment_id=comment, article_id=article, reader_id=reader,
                     details=f["details"],
                 )
             )  # fmt: skip

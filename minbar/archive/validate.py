@@ -526,7 +526,7 @@ class _Checker:
                     )
                 seen[username] = f"{pointer}/username"
                 self.authors.setdefault(username, []).append(f"{pointer}/username")
-            if len(self.errors) > before:
+            if len(self.errors) > before or username is None:
                 continue
             entries.append(
                 ReaderEntry(
@@ -646,7 +646,7 @@ class _Checker:
                     )
                 voters[reader] = f"{at}/reader"
                 self.authors.setdefault(reader, []).append(f"{at}/reader")
-            if len(self.errors) > before:
+            if len(self.errors) > before or reader is None or when is None:
                 continue
             entries.append(VoteEntry(at, reader, vote, when, bool(counted)))
         return tuple(entries)
@@ -720,6 +720,10 @@ class _Checker:
         url = self.string(value, "url", pointer, strip=True, max_length=SOURCE_URL_MAX)
         if len(self.errors) > before:
             return None
+        # Without an error, every field has its value (None is only ever said with one).
+        assert slug is not None and title is not None and standfirst is not None
+        assert body is not None and language is not None and section is not None
+        assert status is not None and comments_open is not None
         return ArticleEntry(
             pointer=pointer,
             slug=slug,
@@ -866,6 +870,8 @@ class _Checker:
         votes = self.votes(value.get("votes"), f"{pointer}/votes")
         if len(self.errors) > before:
             return None
+        assert ident is not None and author is not None and created_at is not None
+        assert text is not None and score is not None and status is not None
         return CommentEntry(
             pointer=pointer,
             id=ident,
