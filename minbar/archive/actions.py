@@ -12,8 +12,9 @@ rolls the whole import back.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import TypeVar
@@ -107,14 +108,29 @@ def check_import_archive(
 
 
 def check_import_archive_file(
-    path: str, *, editor: User | None = None, comments_only: bool = False
+    path: str,
+    *,
+    editor: User | None = None,
+    comments_only: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
     """Like `check_import_archive`, for a file read as a stream in two passes: the first
     checks everything and keeps only ids and usernames, the second reads the file again and
-    writes a batch of articles at a time (STREAM_ARTICLES, STREAM_COMMENTS), in one
-    transaction (decision 0013)."""
+    writes a batch of articles at a time (STREAM_ARTICLES, STREAM_COMMENTS), then the readers
+    and the moderation history a batch at a time, in one transaction (decision 0013).
+    `progress` hears a line every PROGRESS_EVERY comments checked, then written."""
+
+    def said(step: str) -> Callable[[int], None] | None:
+        if progress is None:
+            return None
+        return lambda count: progress(
+            _("%(step)s: %(count)s comments read…") % {"step": step, "count": count}
+        )
+
     try:
-        head, pointers = stream.check_file(path)
+        head, pointers, outline = stream.check_file(
+            path, progress=said(_("checking")), every=PROGRESS_EVERY
+        )
     except ArchiveInvalid as invalid:
         _found, _accounts, more = _check_authors(invalid.authors)
         if not more:
@@ -122,7 +138,13 @@ def check_import_archive_file(
         errors = sorted([*invalid.errors, *more], key=lambda e: document_order(e.pointer))
         raise ArchiveInvalid(errors) from None
     return do_import_archive_file(
-        path, head, pointers=pointers, editor=editor, comments_only=comments_only
+        path,
+        head,
+        pointers=pointers,
+        outline=outline,
+        editor=editor,
+        comments_only=comments_only,
+        progress=said(_("writing")),
     )
 
 
@@ -132,16 +154,24 @@ def do_import_archive_file(
     head: ArchiveDocument,
     *,
     pointers: dict[str, list[str]],
+    outline: stream.Outline,
     editor: User | None = None,
     comments_only: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Write a file checked by `stream.check_file` (`head`: its fields without the articles)."""
+    """Write a file checked by `stream.check_file` (`head`: its fields without the long lists;
+    `outline`: what the lists hold)."""
     report = ImportReport()
     authors = _comment_authors(None, report=report, pointers=pointers)
     pks: dict[str, SimpleNamespace] = {}  # slug -> the article's pk, for moderation
     comment_ids: dict[tuple[str, str], int] = {}
     for batch in stream.article_batches(
-        path, version=head.version, articles=STREAM_ARTICLES, comments=STREAM_COMMENTS
+        path,
+        version=head.version,
+        articles=STREAM_ARTICLES,
+        comments=STREAM_COMMENTS,
+        progress=progress,
+        every=PROGRESS_EVERY,
     ):
         document = dataclasses.replace(head, articles=tuple(batch), readers=(), moderation=())
         part = ImportReport(created_usernames=report.created_usernames)
@@ -153,17 +183,28 @@ def do_import_archive_file(
         )
         if document.version >= 2:
             part.votes_created = v2.write_votes(document, articles=articles, authors=authors)
-            if head.moderation:
-                comment_ids.update(v2.comment_ids(document, articles))
+            if outline.moderated:
+                comment_ids.update(v2.comment_ids(document, articles, wanted=outline.moderated))
         for name in _COUNTS:
             setattr(report, name, getattr(report, name) + getattr(part, name))
         for entry in batch:
             pk = articles[entry.slug].pk
             pks[entry.slug] = SimpleNamespace(pk=pk)
             report.article_ids.append(pk)
-    if head.version >= 2:
-        v2.apply_readers(head, created=report.created_usernames)
-        v2.write_moderation(head, articles=pks, authors=authors, comments=comment_ids)
+    if head.version >= 2 and outline.readers:
+        v2.apply_readers(
+            itertools.chain.from_iterable(
+                stream.reader_batches(path, personal_data=head.personal_data, size=BATCH)
+            ),
+            created=report.created_usernames,
+        )
+    if head.version >= 2 and outline.moderation:
+        v2.write_moderation(
+            stream.moderation_batches(path, kinds=outline.moderation, size=BATCH),
+            articles=pks,
+            authors=authors,
+            comments=comment_ids,
+        )
     return report
 
 
@@ -179,6 +220,8 @@ _COUNTS = (
 # What the second pass holds at once: the memory of an import is about that much text.
 STREAM_ARTICLES = 100
 STREAM_COMMENTS = 200
+# How often a long import says how far it is (comments checked, then written).
+PROGRESS_EVERY = 100_000
 
 
 @transaction.atomic
@@ -202,9 +245,14 @@ def do_import_archive(
         document, articles=articles, authors=authors, report=report, new_articles=created
     )
     if document.version >= 2:
-        v2.apply_readers(document, created=report.created_usernames)
+        v2.apply_readers(document.readers, created=report.created_usernames)
         report.votes_created = v2.write_votes(document, articles=articles, authors=authors)
-        v2.write_moderation(document, articles=articles, authors=authors)
+        v2.write_moderation(
+            [document.moderation],
+            articles=articles,
+            authors=authors,
+            comments=v2.comment_ids(document, articles) if document.moderation else {},
+        )
     report.article_ids = [articles[entry.slug].pk for entry in document.articles]
     return report
 

@@ -9,13 +9,15 @@ is never changed: the readers' details are applied to the accounts this import c
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from minbar.accounts.policy import display_name_key, display_name_problems, username_key
 from minbar.archive import policy
-from minbar.archive.validate import ArchiveDocument, ArchiveError, ArchiveInvalid
+from minbar.archive.validate import ArchiveDocument, ArchiveError, ArchiveInvalid, ReaderEntry
 from minbar.discussion.models import Comment, CommentVote
 from minbar.discussion.policy import best_rank
 from minbar.moderation.models import AuditEntry, CommentReport, Sanction
@@ -23,21 +25,43 @@ from minbar.moderation.models import AuditEntry, CommentReport, Sanction
 BATCH = 500
 
 
-def apply_readers(document: ArchiveDocument, *, created: set[str]) -> None:
-    """Give the accounts made by this import the details the file has for them."""
+def apply_readers(readers: Iterable[ReaderEntry], *, created: set[str]) -> None:
+    """Give the accounts made by this import the details the file has for them, a batch at a
+    time (the readers may be a stream); raises ArchiveInvalid with every problem found."""
+    state = _ReaderChecks()
+    batch: list[ReaderEntry] = []
+    for entry in readers:
+        if entry.username in created:
+            batch.append(entry)
+        if len(batch) >= BATCH:
+            _apply_reader_batch(batch, state)
+            batch = []
+    _apply_reader_batch(batch, state)
+    if state.errors:
+        raise ArchiveInvalid(state.errors)
+
+
+class _ReaderChecks:
+    """What the checks of display names and emails carry from one batch to the next."""
+
+    def __init__(self) -> None:
+        self.errors: list[ArchiveError] = []
+        self.shown: dict[str, str] = {}
+        self.emails: dict[str, str] = {}
+
+
+def _apply_reader_batch(entries: list[ReaderEntry], state: _ReaderChecks) -> None:
     from allauth.account.models import EmailAddress
 
     User = get_user_model()
-    entries = [entry for entry in document.readers if entry.username in created]
     if not entries:
         return
     users = {
         user.username: user
         for user in User.objects.filter(username__in=[entry.username for entry in entries])
     }
-    errors: list[ArchiveError] = []
-    shown: dict[str, str] = {}
-    emails: dict[str, str] = {}
+    errors = state.errors
+    shown, emails = state.shown, state.emails
     for entry in entries:
         user = users[entry.username]
         if entry.display_name:
@@ -77,7 +101,7 @@ def apply_readers(document: ArchiveDocument, *, created: set[str]) -> None:
                 )
             emails[lowered] = entry.pointer
     if errors:
-        raise ArchiveInvalid(errors)
+        return  # the import is refused: nothing more is written
     addresses = []
     for entry in entries:
         user = users[entry.username]
@@ -171,10 +195,19 @@ def write_votes(document: ArchiveDocument, *, articles: dict, authors: dict[str,
     return added
 
 
-def comment_ids(document: ArchiveDocument, articles: dict) -> dict[tuple[str, str], int]:
-    """(article slug, file id) → comment id, for every comment of the file."""
+def comment_ids(
+    document: ArchiveDocument,
+    articles: dict,
+    *,
+    wanted: Collection[tuple[str, str]] | None = None,
+) -> dict[tuple[str, str], int]:
+    """(article slug, file id) → comment id, for every comment of the file (or only those
+    `wanted`)."""
     found: dict[tuple[str, str], int] = {}
+    slugs = {slug for slug, _id in wanted} if wanted is not None else None
     for entry in document.articles:
+        if slugs is not None and entry.slug not in slugs:
+            continue
         article = articles[entry.slug]
         by_id: dict[str, int] = {}
         pks: set[int] = set()
@@ -189,29 +222,62 @@ def comment_ids(document: ArchiveDocument, articles: dict) -> dict[tuple[str, st
             if known is None:
                 native = policy.native_pk(item.id)
                 known = native if native in pks else None
-            if known is not None:
+            if known is not None and (wanted is None or (entry.slug, item.id) in wanted):
                 found[(entry.slug, item.id)] = known
     return found
 
 
+Moderation = tuple[str, str, dict[str, Any]]  # (kind, pointer, fields), as validate gives it
+
+
 def write_moderation(
-    document: ArchiveDocument, *, articles: dict, authors: dict, comments: dict | None = None
+    batches: Iterable[Sequence[Moderation]],
+    *,
+    articles: dict,
+    authors: dict[str, int],
+    comments: dict[tuple[str, str], int],
 ) -> None:
-    """Reports, sanctions and decisions the site does not have yet. Staff are named by
-    username; one that has no account here is left out of the row (as when a staff account
-    is deleted): a file never makes staff."""
-    if not document.moderation:
-        return
+    """Reports, sanctions and decisions the site does not have yet, a batch at a time (the
+    file's may be a stream). Staff are named by username; one that has no account here is
+    left out of the row (as when a staff account is deleted): a file never makes staff."""
+    seen: _Known | None = None
+    for batch in batches:
+        if not batch:
+            continue
+        if seen is None:
+            seen = _Known()
+        _write_moderation_batch(batch, seen, articles=articles, authors=authors, comments=comments)
+
+
+class _Known:
+    """The keys of the moderation rows already here (and written so far)."""
+
+    def __init__(self) -> None:
+        self.reports = set(CommentReport.objects.values_list("comment_id", "reporter_id"))
+        self.sanctions = set(Sanction.objects.values_list("reader_id", "kind", "starts_at"))
+        self.decisions: set[tuple[object, ...]] = set(
+            AuditEntry.objects.values_list(
+                "action", "created_at", "actor_id", "comment_id", "article_id", "reader_id"
+            )
+        )
+
+
+def _write_moderation_batch(
+    batch: Sequence[Moderation],
+    known: _Known,
+    *,
+    articles: dict,
+    authors: dict[str, int],
+    comments: dict[tuple[str, str], int],
+) -> None:
     User = get_user_model()
     staff_names = {
         fields[key]
-        for _kind, _pointer, fields in document.moderation
+        for _kind, _pointer, fields in batch
         for key in ("resolved_by", "by", "lifted_by")
         if fields.get(key)
     }
     staff = dict(User.objects.filter(username__in=staff_names).values_list("username", "pk"))
-    if comments is None:
-        comments = comment_ids(document, articles)
 
     def who(name: str) -> int | None:
         return staff.get(name) if name else None
@@ -219,15 +285,9 @@ def write_moderation(
     def person(name: str) -> int | None:
         return authors.get(name) if name else None
 
-    reports = set(CommentReport.objects.values_list("comment_id", "reporter_id"))
-    sanctions = set(Sanction.objects.values_list("reader_id", "kind", "starts_at"))
-    decisions: set[tuple[object, ...]] = set(
-        AuditEntry.objects.values_list(
-            "action", "created_at", "actor_id", "comment_id", "article_id", "reader_id"
-        )
-    )
+    reports, sanctions, decisions = known.reports, known.sanctions, known.decisions
     new_reports, new_sanctions, new_decisions = [], [], []
-    for kind, _pointer, f in document.moderation:
+    for kind, _pointer, f in batch:
         if kind == "reports":
             report_key = (comments[(f["article"], f["comment"])], authors[f["reporter"]])
             if report_key in reports:

@@ -309,7 +309,7 @@ def test_editor_cannot_import_two_names_a_reader_could_not_tell_apart(tmp_path):
 def test_editor_cannot_import_what_is_not_json(tmp_path):
     outcome = run_import(b"<html>not an archive</html>", tmp_path=tmp_path)
     assert not outcome.ok
-    assert outcome.stderr.startswith("/: The file is not valid JSON")
+    assert outcome.stderr.startswith("/: The file is not valid JSON at line 1, column 1: <")
 
 
 def test_editor_cannot_import_a_missing_file(tmp_path):
