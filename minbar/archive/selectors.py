@@ -31,7 +31,8 @@ def get_archive_document(
     head, articles, tail = _archive_parts(
         time_zone=time_zone, version=version, personal_data=personal_data
     )
-    document = {**head, "articles": list(articles)}
+    document = {key: _listed(value) for key, value in head.items()}
+    document["articles"] = list(articles)
     document.update(tail())
     return document
 
@@ -134,8 +135,14 @@ def _moderated_comment_ids() -> set[int]:
     )
 
 
-def _readers(*, when: _When, personal_data: bool) -> list[dict[str, Any]]:
-    """Every reader's account (staff are the newsroom's, and stay out), by username."""
+def _listed(value: Any) -> Any:
+    """A head value as the whole document holds it: the readers' iterator as a list."""
+    return list(value) if isinstance(value, Iterator) else value
+
+
+def _readers(*, when: _When, personal_data: bool) -> Iterator[dict[str, Any]]:
+    """Every reader's account (staff are the newsroom's, and stay out), by username, one at a
+    time (an export holds no list of them)."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 
@@ -144,7 +151,6 @@ def _readers(*, when: _When, personal_data: bool) -> list[dict[str, Any]]:
         if personal_data
         else set()
     )
-    readers = []
     rows = (
         get_user_model()
         .objects.filter(is_staff=False, is_superuser=False)
@@ -160,8 +166,7 @@ def _readers(*, when: _When, personal_data: bool) -> list[dict[str, Any]]:
         if personal_data:
             reader["email"] = email
             reader["email_verified"] = bool(email) and (pk, email.lower()) in verified
-        readers.append(reader)
-    return readers
+        yield reader
 
 
 def _add_v2_comment_fields(
