@@ -22,7 +22,7 @@ from typing import TypeVar
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -165,29 +165,53 @@ def do_import_archive_file(
     authors = _comment_authors(None, report=report, pointers=pointers)
     pks: dict[str, SimpleNamespace] = {}  # slug -> the article's pk, for moderation
     comment_ids: dict[tuple[str, str], int] = {}
+    # An article whose comments go on in the next batch: the article, whether this import
+    # made it, and its comments so far by file id (for the replies to come).
+    going_on: tuple[Article, bool, dict[str, _Ref]] | None = None
     for batch in stream.article_batches(
         path,
         version=head.version,
         articles=STREAM_ARTICLES,
         comments=STREAM_COMMENTS,
+        late=outline.late,
         progress=progress,
         every=PROGRESS_EVERY,
     ):
-        document = dataclasses.replace(head, articles=tuple(batch), readers=(), moderation=())
+        fresh = tuple(entry for entry, continued in batch if not continued)
         part = ImportReport(created_usernames=report.created_usernames)
         articles, created = _write_articles(
-            document, editor=editor, report=part, comments_only=comments_only
+            dataclasses.replace(head, articles=fresh, readers=(), moderation=()),
+            editor=editor,
+            report=part,
+            comments_only=comments_only,
         )
-        _write_comments(
-            document, articles=articles, authors=authors, report=part, new_articles=created
+        known: dict[str, dict[str, _Ref]] = {}
+        if going_on is not None and batch[0][1]:
+            article, made_here, refs = going_on
+            articles[batch[0][0].slug] = article
+            known[batch[0][0].slug] = refs
+            if made_here:
+                created.add(article.pk)
+        document = dataclasses.replace(
+            head, articles=tuple(entry for entry, _ in batch), readers=(), moderation=()
         )
+        last = _write_comments(
+            document,
+            articles=articles,
+            authors=authors,
+            report=part,
+            new_articles=created,
+            known=known,
+        )
+        slug = batch[-1][0].slug
+        going_on = (articles[slug], articles[slug].pk in created, last)
         if document.version >= 2:
             part.votes_created = v2.write_votes(document, articles=articles, authors=authors)
             if outline.moderated:
                 comment_ids.update(v2.comment_ids(document, articles, wanted=outline.moderated))
         for name in _COUNTS:
             setattr(report, name, getattr(report, name) + getattr(part, name))
-        for entry in batch:
+        for entry in fresh:
             pk = articles[entry.slug].pk
             pks[entry.slug] = SimpleNamespace(pk=pk)
             report.article_ids.append(pk)
@@ -556,18 +580,36 @@ _COMMENT_FIELDS = (
 class _Planned:
     comment: Comment
     entry: CommentEntry
-    parent: Comment | None
-    root: Comment | None
+    parent: Comment | _Ref | None
+    root: Comment | _Ref | None
     author_id: int
     born_here: bool = False  # matched a Minbar-born comment through its exported id
 
 
-def _existing_comments(article_ids: list[int]) -> dict[int, list[Comment]]:
+class _Ref:
+    """A comment written earlier in the import, known by its primary key only."""
+
+    __slots__ = ("pk",)
+
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+
+
+def _existing_comments(
+    article_ids: list[int], entries: Sequence[CommentEntry]
+) -> dict[int, list[Comment]]:
+    """The stored comments of these articles that `entries` may stand for (by import id, or
+    as `c<pk>`), locked; not the articles' other comments, however many."""
     rows: dict[int, list[Comment]] = defaultdict(list)
+    import_ids = sorted({entry.id for entry in entries})
+    natives = sorted({pk for entry in entries if (pk := policy.native_pk(entry.id)) is not None})
+    if not article_ids or not import_ids:
+        return rows
     for chunk in _chunks(article_ids):
         for comment in (
             Comment.objects.select_for_update()
             .filter(article_id__in=chunk)
+            .filter(Q(import_id__in=import_ids) | Q(pk__in=natives))
             .only(*_COMMENT_FIELDS)
             .order_by()
         ):
@@ -604,19 +646,26 @@ def _write_comments(
     authors: dict[str, int],
     report: ImportReport,
     new_articles: set[int],
-) -> None:
+    known: dict[str, dict[str, _Ref]] | None = None,
+) -> dict[str, _Ref]:
+    """Write the entries' comments; `known` gives, for an article whose comments came in an
+    earlier batch, those comments by file id. Returns the last article's comments so far by
+    file id (all of them written), for its next part."""
     stored = _existing_comments(
-        [a.pk for a in (articles[e.slug] for e in document.articles) if a.pk not in new_articles]
+        [a.pk for a in (articles[e.slug] for e in document.articles) if a.pk not in new_articles],
+        [item for entry in document.articles for item in entry.comments],
     )
     new: list[_Planned] = []
     matched: list[_Planned] = []
+    last: dict[str, Comment | _Ref] = {}
     newly_visible: dict[int, int] = defaultdict(int)
     for entry in document.articles:
         article = articles[entry.slug]
         rows = stored.get(article.pk, [])
         by_import_id = {c.import_id: c for c in rows if c.import_id}
         born_here = {c.pk: c for c in rows if not c.import_id}
-        planned: dict[str, Comment] = {}
+        planned: dict[str, Comment | _Ref] = dict((known or {}).get(entry.slug, {}))
+        last = planned
         for item in entry.comments:
             author_id = authors[item.author]
             comment, is_native = _match(
@@ -667,6 +716,7 @@ def _write_comments(
         if plan.comment.pk in changed_ids:
             announce[plan.comment.article_id].append(plan.comment.pk)
     announce_changes(discussions=announce)
+    return {ident: _Ref(comment.pk) for ident, comment in last.items()}
 
 
 def _insert_new_comments(new: list[_Planned]) -> None:

@@ -15,6 +15,7 @@ something is wrong, so the file is then read once more by `_locate`, which finds
 from __future__ import annotations
 
 import codecs
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,7 +33,9 @@ from minbar.archive.validate import (
     ArchiveError,
     ArchiveInvalid,
     ArticleEntry,
+    CommentEntry,
     ReaderEntry,
+    Streamed,
     _Checker,
     _Object,
     _shorten,
@@ -63,10 +66,6 @@ class _StreamObject(_Object):
         if key in self:
             self.duplicates = (*self.duplicates, key)
         super().__setitem__(key, value)
-
-
-class Streamed(list[Any]):
-    """Stands for a long list in the top-level object: its items are read apart."""
 
 
 def _invalid(pointer: str, message: str) -> ArchiveInvalid:
@@ -335,8 +334,77 @@ def _items(path: str, prefix: str) -> Iterator[Any]:
         yield from ijson.items(handle, prefix, map_type=_StreamObject, use_float=True)
 
 
-def _articles(path: str) -> Iterator[Any]:
-    return _items(path, "articles.item")
+def _article_walk(path: str) -> Iterator[tuple[str, Any]]:
+    """The top-level `articles` list as a stream of events, an article's comments one at a
+    time: ("start", None) as an article begins; ("head", fields) as its `comments` list
+    begins, with the fields read so far; ("comment", value) for each comment; ("end",
+    (fields, late)) as it ends, with all its fields (a `Streamed` standing for the comments)
+    and whether a field came after the comments."""
+    with _opened(path) as handle:
+        events = _events(handle)
+        _prefix, event, value = next(events)
+        if event != "start_map":
+            return
+        for _prefix, event, value in events:
+            if event == "end_map":
+                return
+            key = value
+            _prefix, event, value = next(events)
+            if key != "articles" or event != "start_array":
+                _skip(event, events)
+                continue
+            for _prefix, event, value in events:
+                if event == "end_array":
+                    break
+                yield "start", None
+                if event != "start_map":
+                    yield "end", (_build(event, value, events), False)
+                    continue
+                fields = _StreamObject()
+                streamed = late = False
+                for _prefix, event, value in events:
+                    if event == "end_map":
+                        break
+                    key = value
+                    _prefix, event, value = next(events)
+                    late = late or streamed
+                    if key == "comments" and event == "start_array":
+                        yield "head", fields
+                        for _prefix, event, value in events:
+                            if event == "end_array":
+                                break
+                            yield "comment", _build(event, value, events)
+                        fields[key] = Streamed()
+                        streamed = True
+                    else:
+                        fields[key] = _build(event, value, events)
+                yield "end", (fields, late)
+
+
+def _checked_articles(
+    walk: Iterable[tuple[str, Any]], checker: _Checker, counter: _Counter, late: set[int]
+) -> Iterator[Any]:
+    """The first pass over the articles: each comment checked as it comes (nothing kept but
+    its id), then the article's fields handed to the checker; `late` learns the articles
+    with a field after their comments."""
+    index, count = -1, 0
+    seen: dict[str, tuple[str, int, str | None]] = {}
+    for kind, value in walk:
+        if kind == "start":
+            index, count, seen = index + 1, 0, {}
+        elif kind == "comment":
+            pointer = f"/articles/{index}/comments/{count}"
+            checker.comment(value, pointer, seen=seen, later=None)
+            count += 1
+            counter.add(1)
+        elif kind == "end":
+            fields, is_late = value
+            checker.settle_parents(seen)
+            if is_late:
+                late.add(index)
+            if isinstance(fields, dict) and isinstance(fields.get("comments"), Streamed):
+                checker.streamed_ids[f"/articles/{index}"] = list(seen)
+            yield fields
 
 
 class _Counter:
@@ -352,13 +420,6 @@ class _Counter:
             self.next = (self.count // self.every + 1) * self.every
 
 
-def _counted(articles: Iterable[Any], counter: _Counter) -> Iterator[Any]:
-    for value in articles:
-        yield value
-        comments = value.get("comments") if isinstance(value, dict) else None
-        counter.add(len(comments) if isinstance(comments, list) else 0)
-
-
 @dataclass(frozen=True)
 class Outline:
     """What the first pass keeps of the long lists besides the usernames."""
@@ -366,6 +427,7 @@ class Outline:
     readers: bool = False  # whether there is a `readers` list
     moderation: tuple[str, ...] = ()  # the lists `moderation` has
     moderated: frozenset[tuple[str, str]] = frozenset()  # (slug, comment id) it names
+    late: frozenset[int] = frozenset()  # articles with a field after their comments
 
 
 def check_file(
@@ -376,13 +438,16 @@ def check_file(
     with every error. `progress` hears the number of comments checked, every `every`."""
     _check_utf8(path)
     checker = _Checker()
+    late: set[int] = set()
     with _reading(path):
         head = _head(path)
         streamed = isinstance(head, dict)
         articles = readers = None
         moderation: dict[str, Iterable[Any]] = {}
         if streamed and isinstance(head.get("articles"), Streamed):
-            articles = _counted(_articles(path), _Counter(progress, every))
+            articles = _checked_articles(
+                _article_walk(path), checker, _Counter(progress, every), late
+            )
         if streamed and isinstance(head.get("readers"), Streamed):
             readers = _items(path, "readers.item")
         if streamed and isinstance(head.get("moderation"), dict):
@@ -402,6 +467,7 @@ def check_file(
         readers=readers is not None,
         moderation=tuple(kind for kind in MODERATION_ORDER if kind in moderation),
         moderated=frozenset(checker.moderated),
+        late=frozenset(late),
     )
     return document, checker.authors, outline
 
@@ -412,28 +478,75 @@ def article_batches(
     version: int,
     articles: int,
     comments: int,
+    late: frozenset[int] = frozenset(),
     progress: Progress | None = None,
     every: int = 100_000,
-) -> Iterator[list[ArticleEntry]]:
+) -> Iterator[list[tuple[ArticleEntry, bool]]]:
     """The second pass: the checked articles again, in batches of at most `articles` articles
-    and (unless one article has more) `comments` comments. The file was checked by
-    `check_file`; one changed in between is refused."""
+    and `comments` comments. An article with more comments comes in parts: (entry, False)
+    with its first comments, then (entry, True) with each next part, the same article
+    going on (only the articles of `late`, with a field after their comments, are read whole
+    first). The file was checked by `check_file`; one changed in between is refused."""
     checker = _Checker()
     checker.version = version
     counter = _Counter(progress, every)
-    batch: list[ArticleEntry] = []
+    batch: list[tuple[ArticleEntry, bool]] = []
     held = 0
+    index = -1
+    pointer = ""
+    seen: dict[str, tuple[str, int, str | None]] = {}
+    entry: ArticleEntry | None = None
+    part: list[CommentEntry] = []
+    whole: list[Any] = []
+    continued = False
+
+    def refused() -> ArchiveInvalid:
+        return ArchiveInvalid(checker.errors or [ArchiveError(pointer, _("Changed while read."))])
+
     with _reading(path):
-        for index, value in enumerate(_articles(path)):
-            entry = checker.article(value, f"/articles/{index}")
-            if entry is None:
-                raise ArchiveInvalid(checker.errors)
-            if batch and (len(batch) >= articles or held + len(entry.comments) > comments):
+        for kind, value in _article_walk(path):
+            ready: tuple[ArticleEntry, bool] | None = None
+            if kind == "start":
+                index += 1
+                pointer = f"/articles/{index}"
+                seen, entry, part, whole, continued = {}, None, [], [], False
+            elif kind == "head":
+                if index not in late:
+                    entry = checker.article(value, pointer)
+                    if entry is None:
+                        raise refused()
+            elif kind == "comment":
+                if index in late or entry is None:
+                    whole.append(value)
+                    continue
+                at = f"{pointer}/comments/{len(seen)}"
+                comment = checker.comment(value, at, seen=seen, later=None)
+                if comment is None or checker.pending:
+                    raise refused()
+                part.append(comment)
+                if len(part) >= comments:
+                    ready = (dataclasses.replace(entry, comments=tuple(part)), continued)
+                    part, continued = [], True
+            else:  # "end"
+                fields, _late = value
+                if entry is None:
+                    if isinstance(fields, dict) and isinstance(fields.get("comments"), Streamed):
+                        fields["comments"] = whole
+                    entry = checker.article(fields, pointer)
+                    if entry is None:
+                        raise refused()
+                    ready = (entry, False)
+                elif part or not continued:
+                    ready = (dataclasses.replace(entry, comments=tuple(part)), continued)
+            if ready is None:
+                continue
+            size = len(ready[0].comments)
+            if batch and (len(batch) >= articles or held + size > comments):
                 yield batch
                 counter.add(held)
                 batch, held = [], 0
-            batch.append(entry)
-            held += len(entry.comments)
+            batch.append(ready)
+            held += size
     if batch:
         yield batch
         counter.add(held)

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from minbar.accounts.policy import display_name_key, display_name_problems, username_key
@@ -132,8 +133,10 @@ def write_votes(document: ArchiveDocument, *, articles: dict, authors: dict[str,
         if not items:
             continue
         article = articles[entry.slug]
-        rows = Comment.objects.filter(article_id=article.pk).only(
-            "pk", "import_id", "upvotes", "downvotes", "imported_score"
+        rows = (
+            Comment.objects.filter(article_id=article.pk)
+            .filter(_standing_for([item.id for item in items]))
+            .only("pk", "import_id", "upvotes", "downvotes", "imported_score")
         )
         by_id: dict[str, Comment] = {}
         by_pk: dict[int, Comment] = {}
@@ -204,27 +207,37 @@ def comment_ids(
     """(article slug, file id) → comment id, for every comment of the file (or only those
     `wanted`)."""
     found: dict[tuple[str, str], int] = {}
-    slugs = {slug for slug, _id in wanted} if wanted is not None else None
     for entry in document.articles:
-        if slugs is not None and entry.slug not in slugs:
+        idents = [
+            item.id for item in entry.comments if wanted is None or (entry.slug, item.id) in wanted
+        ]
+        if not idents:
             continue
         article = articles[entry.slug]
         by_id: dict[str, int] = {}
         pks: set[int] = set()
-        for pk, import_id in Comment.objects.filter(article_id=article.pk).values_list(
-            "pk", "import_id"
+        for pk, import_id in (
+            Comment.objects.filter(article_id=article.pk)
+            .filter(_standing_for(idents))
+            .values_list("pk", "import_id")
         ):
             pks.add(pk)
             if import_id:
                 by_id[import_id] = pk
-        for item in entry.comments:
-            known = by_id.get(item.id)
+        for ident in idents:
+            known = by_id.get(ident)
             if known is None:
-                native = policy.native_pk(item.id)
+                native = policy.native_pk(ident)
                 known = native if native in pks else None
-            if known is not None and (wanted is None or (entry.slug, item.id) in wanted):
-                found[(entry.slug, item.id)] = known
+            if known is not None:
+                found[(entry.slug, ident)] = known
     return found
+
+
+def _standing_for(idents: list[str]) -> Q:
+    """The comments that file ids may stand for: by import id, or Minbar's own as `c<pk>`."""
+    natives = [pk for ident in idents if (pk := policy.native_pk(ident)) is not None]
+    return Q(import_id__in=idents) | Q(pk__in=natives)
 
 
 Moderation = tuple[str, str, dict[str, Any]]  # (kind, pointer, fields), as validate gives it

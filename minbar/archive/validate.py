@@ -197,6 +197,10 @@ class ArchiveDocument:
 # --- parsing ---------------------------------------------------------------------------------
 
 
+class Streamed(list[Any]):
+    """Stands for a long list that a streaming reader reads apart, item by item."""
+
+
 class _Object(dict):
     """A JSON object that remembers the keys it saw twice (json keeps the last silently)."""
 
@@ -281,6 +285,10 @@ class _Checker:
         self.authors: dict[str, list[str]] = {}
         self.version = 1
         self._readers_seen: dict[str, str] = {}
+        # (pointer, parent id) of streamed replies whose parent was not seen before them.
+        self.pending: list[tuple[str, str]] = []
+        # The comment ids of each streamed article, by the article's pointer.
+        self.streamed_ids: dict[str, list[str]] = {}
         # (article slug, comment id) of every comment the moderation history names.
         self.moderated: set[tuple[str, str]] = set()
 
@@ -491,6 +499,9 @@ class _Checker:
                 continue
             slugs[article.slug] = f"{pointer}/slug"
             comment_keys.update((article.slug, comment.id) for comment in article.comments)
+            streamed = self.streamed_ids.pop(pointer, None)
+            if streamed:
+                comment_keys.update((article.slug, ident) for ident in streamed)
             if keep:
                 entries.append(article)
         return ArchiveDocument(
@@ -825,8 +836,8 @@ class _Checker:
         return name or "", url or "", language or ""
 
     def comments(self, value: Any, pointer: str) -> tuple[CommentEntry, ...]:
-        if value is _MISSING or value is None:
-            return ()
+        if value is _MISSING or value is None or isinstance(value, Streamed):
+            return ()  # (a streamed list: its comments were checked one by one)
         if not self._expect(value, pointer, list, MUST_BE_LIST):
             return ()
         entries: list[CommentEntry] = []
@@ -843,14 +854,38 @@ class _Checker:
                 entries.append(entry)
         return tuple(entries)
 
+    def settle_parents(self, seen: dict[str, tuple[str, int, str | None]]) -> None:
+        """At the end of a streamed article: each reply whose parent was not seen before it
+        answers a comment that comes later, or one that is not there."""
+        for at, parent in self.pending:
+            if parent in seen:
+                self.error(
+                    at,
+                    _(
+                        "The parent %(parent)s comes later (at %(other)s): a reply must come "
+                        "after the comment it answers."
+                    )
+                    % {"parent": _shorten(parent), "other": seen[parent][0].removesuffix("/id")},
+                )
+            else:
+                self.error(
+                    at,
+                    _("No comment of this article has the id %(parent)s.")
+                    % {"parent": _shorten(parent)},
+                )
+        self.pending = []
+
     def comment(
         self,
         value: Any,
         pointer: str,
         *,
         seen: dict[str, tuple[str, int, str | None]],
-        later: dict[str, str],
+        later: dict[str, str] | None,
     ) -> CommentEntry | None:
+        """One comment. `seen` holds the comments of its article met so far; `later` the
+        pointers of those that come after it, or None for a stream, where a parent not seen
+        yet is settled by `settle_parents` at the article's end."""
         if not self.obj(value, pointer, COMMENT_KEYS_V2 if self.version >= 2 else COMMENT_KEYS):
             return None
         before = len(self.errors)
@@ -878,6 +913,8 @@ class _Checker:
                         _("Replies nest too deeply: at most %(max)s levels.")
                         % {"max": policy.MAX_DEPTH},
                     )
+            elif later is None:
+                self.pending.append((f"{pointer}/parent", parent))
             elif parent in later:
                 self.error(
                     f"{pointer}/parent",

@@ -217,11 +217,99 @@ def test_editor_sees_progress_of_a_long_import_and_none_with_verbosity_0(tmp_pat
     with translation.override("en"):
         call_command("import_archive", str(path), stdout=io.StringIO(), stderr=err)
     assert err.getvalue().splitlines() == [
-        "checking: 5 comments read…",
-        "checking: 10 comments read…",
-        "checking: 15 comments read…",
+        "checking: 4 comments read…",
+        "checking: 8 comments read…",
+        "checking: 12 comments read…",
         "writing: 15 comments read…",
     ]
     quiet = io.StringIO()
     call_command("import_archive", str(path), verbosity=0, stdout=io.StringIO(), stderr=quiet)
     assert quiet.getvalue() == ""
+
+
+def _one_long_article(count: int, *, text: str = "Short.") -> dict:
+    """One article whose comments are threads of replies: c0 ← c1 ← c2, c3 ← c4 ← c5 …"""
+    data = _small(articles=1)
+    data["articles"][0]["comments"] = [
+        {
+            "id": f"c{n}",
+            "parent": f"c{n - 1}" if n % 3 else None,
+            "author": f"reader_{n % 7}",
+            "created_at": "2022-07-15T10:29:00+03:00",
+            "text": f"{n} {text}",
+            "score": n % 5,
+            "status": "pending" if n % 10 == 9 else "visible",
+        }
+        for n in range(count)
+    ]
+    return data
+
+
+def test_editor_can_import_an_article_whose_comments_come_in_parts(tmp_path, monkeypatch):
+    monkeypatch.setattr(actions, "STREAM_COMMENTS", 4)  # 20 comments: five parts
+    data = _one_long_article(20)
+    outcome = run_import(data, tmp_path=tmp_path)
+    assert outcome.ok, outcome.stderr
+    assert "Articles: 1 new" in outcome.stdout and "Comments: 20 new" in outcome.stdout
+    article = Article.objects.get()
+    rows = {c.import_id: c for c in Comment.objects.filter(article=article)}
+    assert len(rows) == 20
+    for n in range(20):  # every reply found its parent, even one written in an earlier part
+        comment = rows[f"c{n}"]
+        top = rows[f"c{n - n % 3}"]
+        assert comment.parent_id == (rows[f"c{n - 1}"].pk if n % 3 else None)
+        assert (comment.root_id, comment.depth) == ((top.pk, n % 3) if n % 3 else (None, 0))
+    assert article.comment_count == 18  # two are pending
+    before = site_state()
+    again = run_import(data, tmp_path=tmp_path)
+    assert again.ok and "Comments: 0 new, 0 updated, 20 unchanged" in again.stdout
+    assert "Articles: 0 new, 0 updated, 1 unchanged" in again.stdout
+    assert site_state() == before
+
+
+def test_editor_can_import_an_article_with_a_field_after_its_comments(tmp_path, monkeypatch):
+    monkeypatch.setattr(actions, "STREAM_COMMENTS", 4)
+    data = _one_long_article(10)
+    article = data["articles"][0]
+    comments = article.pop("comments")
+    title = article.pop("title")
+    article["comments"] = comments
+    article["title"] = title  # after the comments: that article is read whole
+    outcome = run_import(data, tmp_path=tmp_path)
+    assert outcome.ok, outcome.stderr
+    assert Article.objects.get().title == title
+    assert Comment.objects.count() == 10
+
+
+@pytest.mark.parametrize(
+    ("parent", "message"),
+    [
+        ("c5", "The parent c5 comes later (at /articles/0/comments/5): a reply must come"),
+        ("c99", "No comment of this article has the id c99."),
+    ],
+)
+def test_editor_cannot_import_a_reply_before_its_parent_or_without_one(tmp_path, parent, message):
+    data = _one_long_article(6)
+    data["articles"][0]["comments"][1]["parent"] = parent
+    outcome = run_import(data, tmp_path=tmp_path)
+    assert not outcome.ok
+    assert f"/articles/0/comments/1/parent: {message}" in outcome.stderr
+    assert not Comment.objects.exists()
+
+
+def test_import_of_one_long_article_holds_far_less_than_the_file_in_memory(tmp_path):
+    raw = json.dumps(_one_long_article(3000, text=TEXT)).encode("utf-8")
+    assert len(raw) > 6_000_000
+    run_import(_small(articles=1), tmp_path=tmp_path)  # the catalogues and modules, loaded once
+    tracemalloc.start()
+    try:
+        outcome = run_import(raw, tmp_path=tmp_path)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert outcome.ok, outcome.stderr
+    assert Comment.objects.filter(article__slug="article-0").count() == 3000
+    # Held whole, the article's comments cost about five times their text (the values read,
+    # the checked entries, the rows and their rendered HTML); streamed, a part of 200 is held
+    # (about 10 KB a comment of 2 KB here: 1,000 at once would pass the file's size).
+    assert peak < len(raw), f"peak {peak} bytes for a file of {len(raw)} bytes"
