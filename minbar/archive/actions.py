@@ -73,9 +73,11 @@ class ImportReport:
     votes_created: int = 0
     created_usernames: set[str] = field(default_factory=set)
     article_ids: list[int] = field(default_factory=list)
+    dry_run: bool = False
 
     def summary(self) -> str:
-        return _(
+        done = _("Dry run: nothing was written.") + " " if self.dry_run else ""
+        return done + _(
             "Articles: %(a_new)s new, %(a_changed)s updated, %(a_same)s unchanged. "
             "Comments: %(c_new)s new, %(c_changed)s updated, %(c_same)s unchanged. "
             "Reader accounts created: %(accounts)s."
@@ -113,12 +115,14 @@ def check_import_archive_file(
     editor: User | None = None,
     comments_only: bool = False,
     progress: Callable[[str], None] | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Like `check_import_archive`, for a file read as a stream in two passes: the first
     checks everything and keeps only ids and usernames, the second reads the file again and
     writes a batch of articles at a time (STREAM_ARTICLES, STREAM_COMMENTS), then the readers
     and the moderation history a batch at a time, in one transaction (decision 0013).
-    `progress` hears a line every PROGRESS_EVERY comments checked, then written."""
+    `progress` hears a line every PROGRESS_EVERY comments checked, then written. With
+    `dry_run` everything is written and checked as for real, then rolled back."""
 
     def said(step: str) -> Callable[[int], None] | None:
         if progress is None:
@@ -137,15 +141,20 @@ def check_import_archive_file(
             raise
         errors = sorted([*invalid.errors, *more], key=lambda e: document_order(e.pointer))
         raise ArchiveInvalid(errors) from None
-    return do_import_archive_file(
-        path,
-        head,
-        pointers=pointers,
-        outline=outline,
-        editor=editor,
-        comments_only=comments_only,
-        progress=said(_("writing")),
-    )
+    with transaction.atomic():
+        report = do_import_archive_file(
+            path,
+            head,
+            pointers=pointers,
+            outline=outline,
+            editor=editor,
+            comments_only=comments_only,
+            progress=said(_("writing")),
+        )
+        if dry_run:
+            transaction.set_rollback(True)  # nothing stays, and nothing is announced
+            report.dry_run = True
+    return report
 
 
 @transaction.atomic

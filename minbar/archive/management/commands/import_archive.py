@@ -61,6 +61,11 @@ class Command(BaseCommand):
             help="The language of the summary, the progress and the errors (default: the site's).",
         )
         parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check and import as for real, report, then undo it all: nothing is written.",
+        )
+        parser.add_argument(
             "--comments-only",
             action="store_true",
             help="Leave every article that is already here (found by slug, or by the path of "
@@ -74,18 +79,19 @@ class Command(BaseCommand):
         comments_only: bool = False,
         language: str | None = None,
         verbosity: int = 1,
+        dry_run: bool = False,
         **options: Any,
     ) -> None:
         with translation.override(language) if language else nullcontext():
-            self._import(file, comments_only=comments_only, verbosity=verbosity)
+            self._import(file, comments_only=comments_only, verbosity=verbosity, dry_run=dry_run)
 
-    def _import(self, file: str, *, comments_only: bool, verbosity: int) -> None:
+    def _import(self, file: str, *, comments_only: bool, verbosity: int, dry_run: bool) -> None:
         # Progress on standard error, every PROGRESS_EVERY comments; none with -v 0.
         progress = self.stderr.write if verbosity >= 1 else None
         try:
             with input_path(file) as path:
                 report = check_import_archive_file(
-                    path, comments_only=comments_only, progress=progress
+                    path, comments_only=comments_only, progress=progress, dry_run=dry_run
                 )
         except ArchiveInvalid as invalid:
             raise nothing_imported(self, invalid.errors) from None
