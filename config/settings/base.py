@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "minbar.core.context_processors.site",
                 "minbar.news.context_processors.navigation",
+                "minbar.search.context_processors.search_box",
             ],
             "builtins": [
                 "django.templatetags.i18n",
@@ -197,9 +198,12 @@ else:
 # hash of the templates, code and catalogues): it is in the key prefix of cached HTML, so a
 # deploy never reads what older code rendered.
 MINBAR_RELEASE = os.environ.get("MINBAR_RELEASE") or release_id(BASE_DIR)
-# The "pages" cache holds each discussion version's rendered comment list and the per-article
-# version counters (minbar/serving). It must be one store for every worker: Redis. Without
-# Redis the lists are rendered with each page (MINBAR_FRAGMENT_CACHE is then off).
+# The "pages" cache holds each discussion version's rendered comment list, the per-article
+# version counters and the live discussion's change records (minbar/serving). Shared by every
+# worker only with Redis. Without Redis it is this process's memory: right for runserver (one
+# process, `make run`, where the live discussion is on: config/settings/dev.py), not for several
+# gunicorn workers (the lists are rendered with each page and the live discussion is off;
+# `check --deploy` warns if it is forced on, minbar.W004).
 if REDIS_URL:
     CACHES["pages"] = {
         "BACKEND": "django_redis.cache.RedisCache",
@@ -218,6 +222,9 @@ else:
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "minbar-pages",
         "KEY_PREFIX": MINBAR_RELEASE,
+        # Room for every article's counter and ten minutes of change records, well before an
+        # eviction would make open pages offer to reload.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 # A second of each worker's memory in front of the shared cache, for what every post reads
 # (site settings, word lists, sanctions, protected words); the actions that change them drop it.
@@ -252,6 +259,15 @@ MINBAR_PAGE_STALE_SECONDS = 30
 MINBAR_FRAGMENT_SECONDS = 300
 # MINBAR_FRESH_SECONDS: after a write, that reader's pages skip the page caches this long.
 MINBAR_FRESH_SECONDS = 5
+# MINBAR_LIVE_DISCUSSION: open article pages poll a public per-article feed of what changed since
+# the version they show (minbar/serving/live.py, decision 0019). It needs the version counters
+# in one store for every worker: on with Redis, and in development (one process); env
+# MINBAR_LIVE_DISCUSSION to force.
+MINBAR_LIVE_DISCUSSION = env_bool("MINBAR_LIVE_DISCUSSION", bool(REDIS_URL))
+# MINBAR_LIVE_POLL_SECONDS: how often an open page asks; MINBAR_LIVE_LOG_SECONDS: how long each
+# version's list of changed comments is kept (a page further behind reloads its discussion).
+MINBAR_LIVE_POLL_SECONDS = 1.5
+MINBAR_LIVE_LOG_SECONDS = 600
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
