@@ -38,6 +38,7 @@ from minbar.moderation import ratelimit
 from minbar.moderation import selectors as moderation
 from minbar.moderation.gate import check_not_sanctioned, wait_message
 from minbar.news.models import Article
+from minbar.notify.selectors import ReaderSummary, get_reader_summary
 from minbar.serving.discussions import page_comment_ids
 
 
@@ -108,14 +109,21 @@ def get_posting_state(
     return PostingState(may_post=True, held=held, held_message=held_message)
 
 
-def _header(request: HttpRequest, *, is_moderator: bool) -> dict[str, Any]:
+def _header(request: HttpRequest, *, is_moderator: bool, summary: ReaderSummary) -> dict[str, Any]:
     user = cast(User, request.user)  # signed in: get_reader_state asks only then
     links = [{"href": reverse("accounts:settings"), "label": _("Account settings")}]
     if is_moderator:
         links.append({"href": reverse("moderation:home"), "label": _("Moderation")})
     if user.is_staff and user.has_perm("news.change_article"):
         links.append({"href": reverse("admin:index"), "label": _("Newsroom")})
+    unread = summary.unread
     return {
+        "notifications": {
+            "href": reverse("notify:inbox"),
+            "label": _("Notifications"),
+            "unread": unread,
+            "unreadLabel": ngettext("%(n)s unread", "%(n)s unread", unread) % {"n": unread},
+        },
         "name": user.public_name,
         "profile": reverse("accounts:profile", args=[user.username]),
         "links": links,
@@ -157,7 +165,9 @@ def _staff_links(user: User, *, article: Article, is_moderator: bool) -> list[di
     return links
 
 
-def _discussion(request: HttpRequest, *, article: Article, is_moderator: bool) -> dict[str, Any]:
+def _discussion(
+    request: HttpRequest, *, article: Article, is_moderator: bool, summary: ReaderSummary
+) -> dict[str, Any]:
     user = cast(User, request.user)  # signed in: get_reader_state asks only then
     ids = list(page_comment_ids(request, article=article))
     own = list_own_comments(article, author=user)
@@ -186,6 +196,7 @@ def _discussion(request: HttpRequest, *, article: Article, is_moderator: bool) -
         ],
         "posting": asdict(posting),
         "staff": _staff_links(user, article=article, is_moderator=is_moderator),
+        "following": article.pk in summary.follows,
     }
 
 
@@ -196,8 +207,12 @@ def get_reader_state(request: HttpRequest, *, article: Article | None) -> dict[s
     if not user.is_authenticated:
         return state
     is_moderator = moderation_access.is_moderator(user)
-    state["header"] = _header(request, is_moderator=is_moderator)
+    # The bell's count and the followed discussions: one cache read (notify keeps them).
+    summary = get_reader_summary(reader_id=request.user.pk)
+    state["header"] = _header(request, is_moderator=is_moderator, summary=summary)
     state["csrf"] = get_token(request)
     if article is not None:
-        state["discussion"] = _discussion(request, article=article, is_moderator=is_moderator)
+        state["discussion"] = _discussion(
+            request, article=article, is_moderator=is_moderator, summary=summary
+        )
     return state
