@@ -57,7 +57,8 @@ INSTALLED_APPS = [
     "minbar.notify",
     # Background tasks (decision 0017): Django 6's task framework, its database backend.
     "django_tasks",
-    "django_tasks_db",
+    # django_tasks_db, with its name in the admin translated (minbar/core/apps.py).
+    "minbar.core.apps.BackgroundTasksConfig",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+from django_tasks_db.apps import TasksAppConfig
 
 
 class CoreConfig(AppConfig):
@@ -7,3 +9,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from minbar.core import checks  # noqa: F401  (registers the deploy checks)
+
+
+class BackgroundTasksConfig(TasksAppConfig):
+    """django-tasks' database backend, named in the reader's language in the admin."""
+
+    verbose_name = _("Background tasks")
