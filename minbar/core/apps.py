@@ -4,6 +4,7 @@ from django_tasks_db.apps import TasksAppConfig
 
 
 class CoreConfig(AppConfig):
+    default = True  # this module holds another app's configuration too (below)
     name = "minbar.core"
     label = "core"
 

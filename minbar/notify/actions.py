@@ -6,7 +6,7 @@ notifies once and emails once."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,11 +31,10 @@ PREFERENCE_FIELDS = (
 )
 
 
-def _forget_after_commit(reader_ids: Iterable[int]) -> None:
+def _after_commit(change: Callable[[list[int]], None], reader_ids: Iterable[int]) -> None:
     ids = sorted(set(reader_ids))
     if ids:
-        selectors.forget_summaries(ids)
-        transaction.on_commit(lambda: selectors.forget_summaries(ids))
+        transaction.on_commit(lambda: change(ids))
 
 
 # --- what a comment causes (the worker) ------------------------------------------------------
@@ -121,7 +120,7 @@ def _create(comment: Comment, chosen: dict[int, str], *, reason: str = "") -> Ma
         )
         fresh = [n for n in rows if (n.recipient_id, n.kind) not in existing]
         Notification.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
-        _forget_after_commit(n.recipient_id for n in fresh)
+        _after_commit(selectors.count_new_notifications, (n.recipient_id for n in fresh))
     emailed = sorted({n.recipient_id for n in fresh if n.email == Notification.Email.PENDING})
     return Made(count=len(fresh), to_email=emailed)
 
@@ -191,15 +190,19 @@ def do_release_email(*, reader_id: int, ids: list[int]) -> None:
 
 
 def do_follow(reader: User, *, article_id: int) -> None:
+    if article_id in selectors.get_reader_summary(reader_id=reader.pk).follows:
+        return
     Follow.objects.bulk_create(
         [Follow(reader=reader, article_id=article_id)], ignore_conflicts=True
     )
-    _forget_after_commit([reader.pk])
+    selectors.forget_follows([reader.pk])
+    _after_commit(selectors.forget_follows, [reader.pk])
 
 
 def do_unfollow(reader: User, *, article_id: int) -> None:
     Follow.objects.filter(reader=reader, article_id=article_id).delete()
-    _forget_after_commit([reader.pk])
+    selectors.forget_follows([reader.pk])
+    _after_commit(selectors.forget_follows, [reader.pk])
 
 
 def check_follow(reader: User, *, article: Article, follow: bool) -> bool:
@@ -217,7 +220,8 @@ def do_mark_read(reader: User, *, notification_id: int | None = None) -> int:
     if notification_id is not None:
         unread = unread.filter(pk=notification_id)
     done = unread.update(read_at=timezone.now())
-    _forget_after_commit([reader.pk])
+    selectors.forget_unread([reader.pk])
+    _after_commit(selectors.forget_unread, [reader.pk])
     return done
 
 

@@ -4,6 +4,7 @@ told about a comment."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,11 +17,17 @@ from minbar.discussion.models import Comment
 from minbar.moderation.models import Sanction
 from minbar.notify.models import Follow, Notification, Preferences
 
+# How long a kept count may lag behind in the worst case (a notification made while the count
+# was being read from the database): it is read again after this.
 SUMMARY_SECONDS = 300
 
 
-def summary_key(reader_id: int) -> str:
-    return f"notify:reader:{reader_id}"
+def unread_key(reader_id: int) -> str:
+    return f"notify:unread:{reader_id}"
+
+
+def follows_key(reader_id: int) -> str:
+    return f"notify:follows:{reader_id}"
 
 
 @dataclass(frozen=True)
@@ -30,25 +37,37 @@ class ReaderSummary:
 
 
 def get_reader_summary(*, reader_id: int) -> ReaderSummary:
-    """The unread count and the followed articles of a reader, through the cache (every change
-    drops the key after its commit: `forget_summaries`)."""
-    key = summary_key(reader_id)
-    kept: Any = cache.get(key)
-    if kept is None:
-        kept = {
-            "unread": Notification.objects.filter(
-                recipient_id=reader_id, read_at__isnull=True
-            ).count(),
-            "follows": list(
-                Follow.objects.filter(reader_id=reader_id).values_list("article_id", flat=True)
-            ),
-        }
-        cache.set(key, kept, SUMMARY_SECONDS)
-    return ReaderSummary(unread=kept["unread"], follows=frozenset(kept["follows"]))
+    """The unread count and the followed articles of a reader, through the cache: one round
+    trip once warm. New notifications add to the kept count (`count_new_notifications`);
+    reading them and following drop their key after the commit (`forget_*`)."""
+    keys = (unread_key(reader_id), follows_key(reader_id))
+    kept: dict[str, Any] = cache.get_many(keys)
+    unread = kept.get(keys[0])
+    if unread is None:
+        unread = Notification.objects.filter(recipient_id=reader_id, read_at__isnull=True).count()
+        cache.set(keys[0], unread, SUMMARY_SECONDS)
+    follows = kept.get(keys[1])
+    if follows is None:
+        follows = list(
+            Follow.objects.filter(reader_id=reader_id).values_list("article_id", flat=True)
+        )
+        cache.set(keys[1], follows, SUMMARY_SECONDS)
+    return ReaderSummary(unread=unread, follows=frozenset(follows))
 
 
-def forget_summaries(reader_ids: list[int]) -> None:
-    cache.delete_many([summary_key(pk) for pk in reader_ids])
+def count_new_notifications(reader_ids: list[int]) -> None:
+    """Add one to each reader's kept unread count (a count not kept is read when next asked)."""
+    for reader_id in reader_ids:
+        with contextlib.suppress(ValueError):
+            cache.incr(unread_key(reader_id))
+
+
+def forget_unread(reader_ids: list[int]) -> None:
+    cache.delete_many([unread_key(pk) for pk in reader_ids])
+
+
+def forget_follows(reader_ids: list[int]) -> None:
+    cache.delete_many([follows_key(pk) for pk in reader_ids])
 
 
 def list_notifications(*, reader: User, limit: int = 50) -> QuerySet[Notification]:

@@ -183,7 +183,7 @@ def test_notification_email_reaches_a_real_smtp_server(committed, smtp_server):
     author = reader("قارئ")
     reply_to(author, committed=committed, text="ردّ يصل بالبريد")
     assert smtp_server.arrived.wait(5)
-    sender, recipients, raw = smtp_server.messages[0]
+    _sender, recipients, raw = smtp_server.messages[0]
     assert recipients == [author.email]
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
