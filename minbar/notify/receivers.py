@@ -14,8 +14,7 @@ from minbar.notify import actions, tasks
 @receiver(comment_posted, dispatch_uid="notify-comment-posted")
 def on_comment_posted(sender: object, *, comment_id: int, **kwargs: Any) -> None:
     made = actions.do_notify_posted(comment_id=comment_id)
-    for reader_id in made.to_email:
-        tasks.queue_email(reader_id=reader_id)
+    tasks.queue_emails(reader_ids=made.to_email)
 
 
 @receiver(comment_decided, dispatch_uid="notify-comment-decided")
@@ -23,5 +22,4 @@ def on_comment_decided(
     sender: object, *, comment_id: int, decision: str, reason: str = "", **kwargs: Any
 ) -> None:
     made = actions.do_notify_decided(comment_id=comment_id, decision=decision, reason=reason)
-    for reader_id in made.to_email:
-        tasks.queue_email(reader_id=reader_id)
+    tasks.queue_emails(reader_ids=made.to_email)

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task, task_backends
 
@@ -75,23 +76,39 @@ def send_notification_email(*, reader_id: int, attempt: int = 1) -> int:
     return len(sent)
 
 
-def queue_email(*, reader_id: int) -> bool:
-    """Queue the reader's next notification email unless one is queued already; it leaves when
-    the batching allows (`policy.next_email_at`). Returns whether this call queued it."""
-    Preferences.objects.get_or_create(reader_id=reader_id)
-    claimed = Preferences.objects.filter(reader_id=reader_id, email_queued=False).update(
-        email_queued=True
+def queue_emails(*, reader_ids: list[int]) -> int:
+    """Queue the next notification email of each reader who has none queued; each leaves when
+    the batching allows (`policy.next_email_at`). A burst for one reader, or a comment for a
+    hundred followers, costs a few statements, not a few per reader. Returns how many were
+    queued."""
+    if not reader_ids:
+        return 0
+    known = set(
+        Preferences.objects.filter(reader_id__in=reader_ids).values_list("reader_id", flat=True)
     )
-    if not claimed:
-        return False
-    prefs = Preferences.objects.get(reader_id=reader_id)
-    when = policy.next_email_at(
-        last_emailed_at=prefs.last_emailed_at,
-        now=timezone.now(),
-        minutes=settings.MINBAR_EMAIL_BATCH_MINUTES,
-    )
-    schedule(send_notification_email, when=when, reader_id=reader_id)
-    return True
+    if len(known) < len(reader_ids):
+        Preferences.objects.bulk_create(
+            [Preferences(reader_id=pk) for pk in reader_ids if pk not in known],
+            ignore_conflicts=True,
+        )
+    now = timezone.now()
+    if not Preferences.objects.filter(reader_id__in=reader_ids, email_queued=False).exists():
+        return 0  # each has an email queued already (the usual case in a busy discussion)
+    with transaction.atomic():
+        idle = list(
+            Preferences.objects.select_for_update()
+            .filter(reader_id__in=reader_ids, email_queued=False)
+            .values_list("reader_id", "last_emailed_at")
+        )
+        Preferences.objects.filter(
+            reader_id__in=[pk for pk, _last in idle], email_queued=False
+        ).update(email_queued=True)
+        for reader_id, last in idle:
+            when = policy.next_email_at(
+                last_emailed_at=last, now=now, minutes=settings.MINBAR_EMAIL_BATCH_MINUTES
+            )
+            schedule(send_notification_email, when=when, reader_id=reader_id)
+    return len(idle)
 
 
 def schedule(task_obj: Any, *, when: dt.datetime, **kwargs: Any) -> None:
