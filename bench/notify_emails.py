@@ -58,10 +58,7 @@ def main() -> None:
     )
     DBTaskResult.objects.all().delete()
     Notification.objects.bulk_create(
-        [
-            Notification(recipient=u, kind="reply", comment=reply, email="pending")
-            for u in users
-        ],
+        [Notification(recipient=u, kind="reply", comment=reply, email="pending") for u in users],
         batch_size=1000,
     )
     Preferences.objects.bulk_create(

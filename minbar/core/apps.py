@@ -15,4 +15,4 @@ class CoreConfig(AppConfig):
 class BackgroundTasksConfig(TasksAppConfig):
     """django-tasks' database backend, named in the reader's language in the admin."""
 
-    verbose_name = _("Background tasks")
+    verbose_name = _("Background tasks")  # type: ignore[assignment]  # a lazy string

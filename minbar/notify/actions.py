@@ -140,7 +140,8 @@ def _create(comment: Comment, chosen: dict[int, str], *, reason: str = "") -> Ma
 def _email_choices(reader_ids: set[int]) -> dict[int, set[str]]:
     """For each reader, the kinds they want emailed (the defaults when they never chose)."""
     fields = list(dict.fromkeys(policy.EMAIL_CHOICE.values()))
-    defaults = {f: Preferences._meta.get_field(f).default for f in fields}
+    blank = Preferences()
+    defaults = {f: getattr(blank, f) for f in fields}
     saved = {
         row["reader_id"]: row
         for row in Preferences.objects.filter(reader_id__in=reader_ids).values("reader_id", *fields)

@@ -208,7 +208,7 @@ def get_reader_state(request: HttpRequest, *, article: Article | None) -> dict[s
         return state
     is_moderator = moderation_access.is_moderator(user)
     # The bell's count and the followed discussions: one cache read (notify keeps them).
-    summary = get_reader_summary(reader_id=request.user.pk)
+    summary = get_reader_summary(reader_id=user.pk or 0)  # signed in: it has one
     state["header"] = _header(request, is_moderator=is_moderator, summary=summary)
     state["csrf"] = get_token(request)
     if article is not None:
