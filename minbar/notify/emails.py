@@ -17,6 +17,8 @@ from minbar.accounts.models import User
 from minbar.notify.models import Notification
 
 UNSUBSCRIBE_SALT = "minbar.notify.unsubscribe"
+# A digest lists this many notifications and counts the rest (a burst of 500 stays readable).
+DIGEST_MAX = 50
 
 
 def unsubscribe_token(reader_id: int) -> str:
@@ -71,8 +73,19 @@ def build_message(
                 "excerpt": n.comment.body[:300] if n.kind != Notification.Kind.REJECTED else "",
                 "url": _absolute(n.comment.get_absolute_url()),
             }
-            for n in items
+            for n in items[:DIGEST_MAX]
         ]
+        more = len(items) - len(entries)
+        rest = (
+            ngettext(
+                "… and %(n)s more on your notifications page.",
+                "… and %(n)s more on your notifications page.",
+                more,
+            )
+            % {"n": more}
+            if more > 0
+            else ""
+        )
         if len(items) == 1:
             subject = entries[0]["text"]
         else:
@@ -82,6 +95,7 @@ def build_message(
         context = {
             "reader": reader,
             "entries": entries,
+            "rest": rest,
             "subject": subject,
             "site_name": settings.MINBAR_SITE_NAME,
             "inbox": _absolute(reverse("notify:inbox")),
