@@ -16,26 +16,30 @@ and superuser flag, which live on the user row every request loads anyway.
 from __future__ import annotations
 
 import time
+from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_migrate
 from django.dispatch import receiver
+from django.http import HttpRequest
+
+from minbar.accounts.models import AnyUser, User
 
 GENERATION_KEY = "perms:generation"
 # An entry outlives no change (the generation moves); the timeout only bounds memory.
 TIMEOUT = 6 * 60 * 60
 
 
-def _key(user, generation) -> str:
+def _key(user: User, generation: int) -> str:
     joined = int(user.date_joined.timestamp()) if user.date_joined else 0
     return f"perms:{generation}:{user.pk}:{joined}:{int(user.is_superuser)}"
 
 
-def load_permissions(user) -> None:
+def load_permissions(user: AnyUser) -> None:
     """Put the user's permission sets where ModelBackend looks first (`_user_perm_cache`,
     `_group_perm_cache`, `_perm_cache`), from the cache or, once, from the database."""
     if not user.is_active or user.is_anonymous or hasattr(user, "_perm_cache"):
@@ -58,7 +62,7 @@ def _new_generation() -> None:
     cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
-def forget_permissions(**kwargs) -> None:
+def forget_permissions(**kwargs: Any) -> None:
     """Every cached permission set is stale from now on, and again once the change commits (a
     request in between may have cached what the database still said)."""
     _new_generation()
@@ -70,23 +74,27 @@ class PermissionCacheBackend(ModelBackend):
     (sessions that name it work) but leaves checking passwords to the backends after it, so a
     failed sign-in costs one hash, not two."""
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         return None
 
-    def get_user_permissions(self, user_obj, obj=None):
+    def get_user_permissions(self, user_obj: AnyUser, obj: Model | None = None) -> set[str]:
         load_permissions(user_obj)
         return super().get_user_permissions(user_obj, obj)
 
-    def get_group_permissions(self, user_obj, obj=None):
+    def get_group_permissions(self, user_obj: AnyUser, obj: Model | None = None) -> set[str]:
         load_permissions(user_obj)
         return super().get_group_permissions(user_obj, obj)
 
-    def get_all_permissions(self, user_obj, obj=None):
+    def get_all_permissions(self, user_obj: AnyUser, obj: Model | None = None) -> set[str]:
         load_permissions(user_obj)
         return super().get_all_permissions(user_obj, obj)
 
-
-User = get_user_model()
 
 for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
     m2m_changed.connect(forget_permissions, sender=through, dispatch_uid=f"perms-{through}")

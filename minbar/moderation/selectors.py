@@ -225,6 +225,11 @@ def _open_reports() -> QuerySet[CommentReport]:
     return CommentReport.objects.filter(resolution=CommentReport.Resolution.OPEN)
 
 
+def list_reports(*, comment: Comment) -> list[CommentReport]:
+    """Every report on the comment, open or resolved, oldest first."""
+    return list(comment.reports.select_related("reporter").order_by("created_at"))
+
+
 def _with_context(queryset: QuerySet[Comment]) -> QuerySet[Comment]:
     reports = _open_reports().select_related("reporter").order_by("created_at")
     return queryset.select_related(
