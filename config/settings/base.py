@@ -203,9 +203,12 @@ else:
 # hash of the templates, code and catalogues): it is in the key prefix of cached HTML, so a
 # deploy never reads what older code rendered.
 MINBAR_RELEASE = os.environ.get("MINBAR_RELEASE") or release_id(BASE_DIR)
-# The "pages" cache holds each discussion version's rendered comment list and the per-article
-# version counters (minbar/serving). It must be one store for every worker: Redis. Without
-# Redis the lists are rendered with each page (MINBAR_FRAGMENT_CACHE is then off).
+# The "pages" cache holds each discussion version's rendered comment list, the per-article
+# version counters and the live discussion's change records (minbar/serving). Shared by every
+# worker only with Redis. Without Redis it is this process's memory: right for runserver (one
+# process, `make run`, where the live discussion is on: config/settings/dev.py), not for several
+# gunicorn workers (the lists are rendered with each page and the live discussion is off;
+# `check --deploy` warns if it is forced on, minbar.W004).
 if REDIS_URL:
     CACHES["pages"] = {
         "BACKEND": "django_redis.cache.RedisCache",
@@ -224,6 +227,9 @@ else:
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "minbar-pages",
         "KEY_PREFIX": MINBAR_RELEASE,
+        # Room for every article's counter and ten minutes of change records, well before an
+        # eviction would make open pages offer to reload.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 # A second of each worker's memory in front of the shared cache, for what every post reads
 # (site settings, word lists, sanctions, protected words); the actions that change them drop it.
@@ -260,7 +266,8 @@ MINBAR_FRAGMENT_SECONDS = 300
 MINBAR_FRESH_SECONDS = 5
 # MINBAR_LIVE_DISCUSSION: open article pages poll a public per-article feed of what changed since
 # the version they show (minbar/serving/live.py, decision 0019). It needs the version counters
-# in one store for every worker: on with Redis (env MINBAR_LIVE_DISCUSSION to force).
+# in one store for every worker: on with Redis, and in development (one process); env
+# MINBAR_LIVE_DISCUSSION to force.
 MINBAR_LIVE_DISCUSSION = env_bool("MINBAR_LIVE_DISCUSSION", bool(REDIS_URL))
 # MINBAR_LIVE_POLL_SECONDS: how often an open page asks; MINBAR_LIVE_LOG_SECONDS: how long each
 # version's list of changed comments is kept (a page further behind reloads its discussion).
