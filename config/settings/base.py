@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "minbar.serving",
     "minbar.archive",
     "minbar.search",
+    "minbar.notify",
+    # Background tasks (decision 0017): Django 6's task framework, its database backend.
+    "django_tasks",
+    # django_tasks_db, with its name in the admin translated (minbar/core/apps.py).
+    "minbar.core.apps.BackgroundTasksConfig",
 ]
 
 MIDDLEWARE = [
@@ -271,6 +276,24 @@ MINBAR_LIVE_DISCUSSION = env_bool("MINBAR_LIVE_DISCUSSION", bool(REDIS_URL))
 # version's list of changed comments is kept (a page further behind reloads its discussion).
 MINBAR_LIVE_POLL_SECONDS = 1.5
 MINBAR_LIVE_LOG_SECONDS = 600
+
+# --- Background tasks (minbar/core/tasks.py, docs/decisions/0017-background-tasks.md) -------
+# Tasks are rows in the database (the same transaction as the change that queues them), run by
+# `manage.py run_worker`: beside runserver in `make run`, a systemd unit in production.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# MINBAR_TASK_ATTEMPTS: how many times a failing task is tried, with a growing wait between.
+MINBAR_TASK_ATTEMPTS = 5
+# MINBAR_TASK_STALLED_SECONDS: a task "running" this long belongs to a worker that died.
+MINBAR_TASK_STALLED_SECONDS = 600
+
+# --- Notifications (minbar/notify, docs/decisions/0018-notifications-and-email.md) ----------
+# MINBAR_EMAIL_BATCH_MINUTES: at most one notification email per reader this often; what
+# arrives meanwhile goes in one digest.
+MINBAR_EMAIL_BATCH_MINUTES = int(os.environ.get("MINBAR_EMAIL_BATCH_MINUTES", "10"))
+# MINBAR_UNSUBSCRIBE_DAYS: how long the one-click unsubscribe link in an email works.
+MINBAR_UNSUBSCRIBE_DAYS = 90
+# MINBAR_MENTIONS_MAX: at most this many readers are notified of one comment's @mentions.
+MINBAR_MENTIONS_MAX = 10
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -27,6 +27,8 @@ from minbar.core.errors import Refusal
 from minbar.core.http import refusal_response
 from minbar.discussion import selectors as discussion_selectors
 from minbar.moderation.gate import check_display_name_change_allowed, wait_message
+from minbar.notify.forms import PreferencesForm
+from minbar.notify.selectors import get_preferences
 from minbar.serving.middleware import public_page
 
 View = Callable[..., HttpResponseBase]
@@ -54,9 +56,11 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
 
 @login_required
 def account_settings(request: SignedInRequest) -> HttpResponseBase:
+    notifications = PreferencesForm(instance=get_preferences(reader_id=request.user.pk))
     if request.method != "POST":
         form = DisplayNameForm(initial={"display_name": request.user.display_name})
-        return render(request, "accounts/settings.html", {"form": form})
+        context = {"form": form, "notification_form": notifications}
+        return render(request, "accounts/settings.html", context)
     form = DisplayNameForm(request.POST)
     try:
         if not form.is_valid():
@@ -71,7 +75,7 @@ def account_settings(request: SignedInRequest) -> HttpResponseBase:
             request,
             error,
             template="accounts/settings.html",
-            context={"form": form},
+            context={"form": form, "notification_form": notifications},
             form=form,
             fallback_field="display_name",
         )

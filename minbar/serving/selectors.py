@@ -42,6 +42,7 @@ from minbar.moderation import selectors as moderation
 from minbar.moderation.gate import check_not_sanctioned, wait_message
 from minbar.news.models import Article
 from minbar.news.selectors import STATE_FIELDS, find_article_for_state
+from minbar.notify.selectors import ReaderSummary, get_reader_summary
 from minbar.serving.discussions import page_comment_ids
 
 
@@ -112,14 +113,21 @@ def get_posting_state(
     return PostingState(may_post=True, held=held, held_message=held_message)
 
 
-def _header(request: HttpRequest, *, is_moderator: bool) -> dict[str, Any]:
+def _header(request: HttpRequest, *, is_moderator: bool, summary: ReaderSummary) -> dict[str, Any]:
     user = cast(User, request.user)  # signed in: get_reader_state asks only then
     links = [{"href": reverse("accounts:settings"), "label": _("Account settings")}]
     if is_moderator:
         links.append({"href": reverse("moderation:home"), "label": _("Moderation")})
     if user.is_staff and user.has_perm("news.change_article"):
         links.append({"href": reverse("admin:index"), "label": _("Newsroom")})
+    unread = summary.unread
     return {
+        "notifications": {
+            "href": reverse("notify:inbox"),
+            "label": _("Notifications"),
+            "unread": unread,
+            "unreadLabel": ngettext("%(n)s unread", "%(n)s unread", unread) % {"n": unread},
+        },
         "name": user.public_name,
         "profile": reverse("accounts:profile", args=[user.username]),
         "links": links,
@@ -161,7 +169,9 @@ def _staff_links(user: User, *, article: Article, is_moderator: bool) -> list[di
     return links
 
 
-def _discussion(request: HttpRequest, *, article: Article, is_moderator: bool) -> dict[str, Any]:
+def _discussion(
+    request: HttpRequest, *, article: Article, is_moderator: bool, summary: ReaderSummary
+) -> dict[str, Any]:
     user = cast(User, request.user)  # signed in: get_reader_state asks only then
     ids = list(page_comment_ids(request, article=article))
     mine = own_comments_and_votes(article_id=article.pk, reader_id=user.pk, comment_ids=ids)
@@ -191,6 +201,7 @@ def _discussion(request: HttpRequest, *, article: Article, is_moderator: bool) -
         ],
         "posting": asdict(posting),
         "staff": _staff_links(user, article=article, is_moderator=is_moderator),
+        "following": article.pk in summary.follows,
     }
 
 
@@ -229,8 +240,12 @@ def get_reader_state(request: HttpRequest, *, article: Article | None) -> dict[s
         return state
     load_permissions_to_show(user)  # what follows only shows links and flags
     is_moderator = moderation_access.is_moderator(user)
-    state["header"] = _header(request, is_moderator=is_moderator)
+    # The bell's count and the followed discussions: one cache read (notify keeps them).
+    summary = get_reader_summary(reader_id=user.pk or 0)  # signed in: it has one
+    state["header"] = _header(request, is_moderator=is_moderator, summary=summary)
     state["csrf"] = get_token(request)
     if article is not None:
-        state["discussion"] = _discussion(request, article=article, is_moderator=is_moderator)
+        state["discussion"] = _discussion(
+            request, article=article, is_moderator=is_moderator, summary=summary
+        )
     return state

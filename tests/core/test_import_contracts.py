@@ -96,6 +96,7 @@ _FUNCTION_IMPORTS_ALLOWED_IN = {
     "minbar/moderation/apps.py",
     "minbar/search/apps.py",
     "minbar/serving/apps.py",
+    "minbar/notify/apps.py",
 }
 _BEING_REWRITTEN = ("minbar/search/",)
 
