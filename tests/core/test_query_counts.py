@@ -29,8 +29,9 @@ ARTICLE = 9
 # (decision 0009): no session or user query on the page.
 ARTICLE_KEPT = 4
 # The signed-in reader's own part (/me/state/), as tests/serving/test_reader_state.py counts it:
-# session, reader, article, their own comments, which have replies, their votes on the page.
-READER_STATE = 6
+# session, reader, article, their own comments with their votes on the page (one query,
+# decision 0020), which of their comments still in the edit window have replies.
+READER_STATE = 5
 # Home: the count for the pager, the page of articles, their rows, their authors, the sections,
 # and the most discussed articles (one aggregate query).
 HOME_ANONYMOUS = 6
