@@ -192,7 +192,8 @@ def build_corpus(*, articles: int, comments: int, seed: int, reuse: bool) -> flo
     article_columns = (
         "id", "title", "slug", "standfirst", "body", "body_html", "language", "status",
         "published_at", "created_at", "updated_at", "section_id", "source_name", "source_url",
-        "source_language", "comments_open", "comment_count",
+        "source_language", "comments_open", "comment_count", "image", "image_alt",
+        "image_caption", "image_credit",
     )  # fmt: skip
     comment_columns = (
         "id", "article_id", "depth", "author_id", "body", "body_html", "status", "created_at",
@@ -227,7 +228,7 @@ def build_corpus(*, articles: int, comments: int, seed: int, reuse: bool) -> flo
                      writer.text(rng.randint(12, 25)), "\n\n".join(paragraphs),
                      "\n".join(f"<p>{p}</p>" for p in paragraphs), "ar", "published",
                      adapt(published), adapt(published), adapt(published),
-                     rng.choice(sections).pk, "", "", "", True, visible)
+                     rng.choice(sections).pk, "", "", "", True, visible, "", "", "", "")
                 )  # fmt: skip
                 tag_rows += [(article_id, tag.pk) for tag in rng.sample(tags, 2)]
             with transaction.atomic():
