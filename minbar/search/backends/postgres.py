@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import pairwise
 
 from django.db import connections, transaction
 
@@ -39,6 +40,17 @@ _TABLES = {
 _ARTICLE_VECTOR = " || ".join(
     f"setweight(to_tsvector('simple', %s), '{label}')" for label in ARTICLE_LABELS
 )
+# An entry's adjacent term pairs, one lexeme each ("a b"), for the `phrases` column.
+_PAIRS = "array_to_tsvector(%s::text[])"
+
+
+def term_pairs(*fields: str) -> list[str]:
+    """Every pair of adjacent terms within one field of shadow text, as "a b", once each."""
+    pairs: set[str] = set()
+    for text in fields:
+        terms = text.split()
+        pairs.update(f"{a} {b}" for a, b in pairwise(terms))
+    return list(pairs)
 
 
 def quote_lexeme(term: str, *, prefix: bool = False, label: str = "") -> str:
@@ -81,6 +93,38 @@ def clause_tsquery(clause: Clause, *, labels: tuple[str, ...] = ()) -> str:
     return "(" + " | ".join(f"({phrase(label)})" for label in labels) + ")"
 
 
+def _quote_pair(first: str, second: str) -> str:
+    return quote_lexeme(first)[:-1] + " " + quote_lexeme(second)[1:]
+
+
+def clause_pairs(clause: Clause) -> str:
+    """The pairs a phrase must hold, as a `::tsquery` text ("" when it has none to look up:
+    a word, or two words the second of which is a prefix): `'a b' & 'b c'`, ORed over the
+    spellings of a phrase with variants."""
+    last = len(clause.terms) - 1
+    options = []
+    for terms in clause.spellings():
+        pairs = [
+            _quote_pair(terms[i], terms[i + 1])
+            for i in range(last)
+            if not (clause.prefix and i + 1 == last)
+        ]
+        if not pairs:
+            return ""
+        options.append(" & ".join(dict.fromkeys(pairs)))
+    if len(options) == 1:
+        return options[0]
+    return " | ".join(f"({option})" for option in options)
+
+
+def pairs_tsquery_text(query: Query) -> str:
+    """What the `phrases` column must hold for the query's phrases ("" when nothing)."""
+    if not query.is_searchable:
+        raise ValueError("the query has nothing to look for")
+    found = [pairs for c in query.positive if c.is_phrase and (pairs := clause_pairs(c))]
+    return " & ".join(f"({pairs})" for pairs in found)
+
+
 def tsquery_text(query: Query, *, labels: tuple[str, ...] = ()) -> str:
     """The `to_tsquery('simple', …)` text of a searchable query."""
     if not query.is_searchable:
@@ -112,10 +156,13 @@ class PostgresBackend:
             return
         with self.connection.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO search_articleentry (id, article_id, section_id, document) "
-                f"VALUES (%s, %s, %s, {_ARTICLE_VECTOR})",
+                "INSERT INTO search_articleentry (id, article_id, section_id, document, phrases) "
+                f"VALUES (%s, %s, %s, {_ARTICLE_VECTOR}, {_PAIRS})",
                 [
-                    (t.key, t.article_id, t.section_id, t.title, t.standfirst, t.tags, t.body)
+                    (
+                        t.key, t.article_id, t.section_id, t.title, t.standfirst, t.tags, t.body,
+                        term_pairs(t.title, t.standfirst, t.tags, t.body),
+                    )
                     for t in texts
                 ],
             )  # fmt: skip
@@ -124,10 +171,14 @@ class PostgresBackend:
         if not texts:
             return
         sql = (
-            "INSERT INTO search_commententry (id, comment_id, article_id, section_id, document) "
-            "VALUES (%s, %s, %s, %s, to_tsvector('simple', %s))"
+            "INSERT INTO search_commententry "
+            "(id, comment_id, article_id, section_id, document, phrases) "
+            f"VALUES (%s, %s, %s, %s, to_tsvector('simple', %s), {_PAIRS})"
         )
-        rows = [(t.key, t.comment_id, t.article_id, t.section_id, t.body) for t in texts]
+        rows = [
+            (t.key, t.comment_id, t.article_id, t.section_id, t.body, term_pairs(t.body))
+            for t in texts
+        ]
         with self.connection.cursor() as cursor:
             if len(rows) == 1:  # a comment just posted: one statement, no batch to set up
                 cursor.execute(sql, rows[0])
@@ -145,6 +196,15 @@ class PostgresBackend:
         finally:
             with self.connection.cursor() as cursor:
                 cursor.execute("RESET synchronous_commit")
+        # A GIN index takes bulk inserts into a pending list that every search then reads
+        # whole, until a vacuum merges it: merge it now, and give the planner fresh statistics.
+        with self.connection.cursor() as cursor:
+            for table in ("search_articleentry", "search_commententry"):
+                for column in ("document", "phrases"):
+                    cursor.execute(
+                        "SELECT gin_clean_pending_list(%s::regclass)", [f"{table}_{column}"]
+                    )
+                cursor.execute(f"ANALYZE {table}")
 
     def clear(self) -> None:
         with self.connection.cursor() as cursor:
@@ -178,11 +238,13 @@ class PostgresBackend:
         entries, id_column, rank = _TABLES[kind]
         where, params = self._where(kind, query, window)
         # Walking the keys backwards and testing each row is quick for words, but a phrase
-        # (positions, and weights on articles) can only be tested on the row itself: then let
-        # the GIN index find the rows holding its words first (`+ 0` keeps the planner off the
-        # key index for the ordering).
+        # (positions, and weights on articles) can only be tested on the row itself: with no
+        # pairs to look up (`"a b*"`), let the GIN index find the rows holding its words first
+        # (`+ 0` keeps the planner off the key index for the ordering). With pairs, the planner
+        # weighs the pairs' index against the walk from the pairs' own statistics.
         gin = _needs_gin(query)
-        order = "e.id + 0" if gin or any(c.is_phrase for c in query.clauses) else "e.id"
+        unpaired = any(c.is_phrase for c in query.clauses) and not pairs_tsquery_text(query)
+        order = "e.id + 0" if gin or unpaired else "e.id"
         newest = (
             f"FROM {entries} AS e, to_tsquery('simple', %s) AS q WHERE {where} "
             f"ORDER BY {order} DESC"
@@ -231,8 +293,20 @@ class PostgresBackend:
 
     def _where(self, kind: Kind, query: Query, window: Window) -> tuple[str, list[object]]:
         labels = ARTICLE_LABELS if kind == "articles" else ()
-        where = "e.document @@ q AND e.id BETWEEN %s AND %s"
-        params: list[object] = [tsquery_text(query, labels=labels), window.low, window.high]
+        params: list[object] = [tsquery_text(query, labels=labels)]
+        pairs = pairs_tsquery_text(query)
+        if pairs:
+            # The phrases' pairs find the rows (their own GIN index); the document checks the
+            # query on those rows only, through ts_match_vq, the function behind @@, which the
+            # planner does not take to the document's index (whose posting lists for common
+            # words would be intersected for nothing). The document is tested first: the pairs
+            # are stored out of line.
+            where = "ts_match_vq(e.document, q) AND e.phrases @@ %s::tsquery AND "
+            params.append(pairs)
+        else:
+            where = "e.document @@ q AND "
+        where += "e.id BETWEEN %s AND %s"
+        params += [window.low, window.high]
         if window.section_id is not None:
             where += " AND e.section_id = %s"
             params.append(window.section_id)
