@@ -235,6 +235,26 @@ class PostgresBackend:
         """(key, id) of the hits at [offset, offset + size) in `sort` order, among the
         `candidates` newest matches; relevance is ts_rank_cd times the freshness boost, ties go
         to the newer key (the same rules as the SQLite engine)."""
+        hits, _total = self.counted_page(
+            kind, query, window=window, candidates=candidates, sort=sort,
+            now_seconds=now_seconds, offset=offset, size=size,
+        )  # fmt: skip
+        return hits
+
+    def counted_page(
+        self,
+        kind: Kind,
+        query: Query,
+        *,
+        window: Window,
+        candidates: int,
+        sort: Sort,
+        now_seconds: int,
+        offset: int,
+        size: int,
+    ) -> tuple[list[Hit], int | None]:
+        """`page`, and in the same walk how many documents match, counting no further than
+        `candidates + 1` (None when the page is empty: the walk then says nothing)."""
         entries, id_column, rank = _TABLES[kind]
         where, params = self._where(kind, query, window)
         # Walking the keys backwards and testing each row is quick for words, but a phrase
@@ -245,25 +265,32 @@ class PostgresBackend:
         gin = _needs_gin(query)
         unpaired = any(c.is_phrase for c in query.clauses) and not pairs_tsquery_text(query)
         order = "e.id + 0" if gin or unpaired else "e.id"
-        newest = (
+        relevance = f"({rank})::float8" if sort == "relevance" else "0.0::float8"
+        # The newest `candidates` + 1 matches (one more says "more than"), counted; only the
+        # first `candidates` of them are ordered and paged.
+        sql = (
+            "SELECT k, object_id, total FROM (SELECT k, object_id, relevance, "
+            "row_number() OVER (ORDER BY k DESC) AS n, count(*) OVER () AS total FROM ("
+            f"SELECT e.id AS k, e.{id_column} AS object_id, {relevance} AS relevance "
             f"FROM {entries} AS e, to_tsquery('simple', %s) AS q WHERE {where} "
-            f"ORDER BY {order} DESC"
+            f"ORDER BY {order} DESC LIMIT %s) AS newest) AS counted WHERE n <= %s "
         )
+        params += [candidates + 1, candidates]
         if sort == "date":
-            sql = f"SELECT e.id, e.{id_column} {newest} LIMIT %s OFFSET %s"
-            params += [min(size, max(0, candidates - offset)), offset]
+            sql += "ORDER BY k DESC LIMIT %s OFFSET %s"
         else:
-            sql = (
-                f"SELECT k, object_id FROM (SELECT e.id AS k, e.{id_column} AS object_id, "
-                f"({rank})::float8 AS relevance {newest} LIMIT %s) AS candidates "
+            sql += (
                 "ORDER BY relevance * (1.0::float8 + %s::float8 / (%s::float8 + "
                 "GREATEST(0, %s::bigint - (k >> %s))::float8 / 86400.0::float8)) DESC, "
                 "k DESC LIMIT %s OFFSET %s"
             )
-            params += [candidates, *boost_params(now_seconds), size, offset]
+            params += boost_params(now_seconds)
+        params += [size, offset]
         with self._cursor(gin=gin) as cursor:
             cursor.execute(sql, params)
-            return [(key, object_id) for key, object_id in cursor.fetchall()]
+            rows = cursor.fetchall()
+        total = rows[0][2] if rows else None
+        return [(key, object_id) for key, object_id, _total in rows], total
 
     def count(self, kind: Kind, query: Query, *, window: Window, limit: int) -> int:
         """How many documents of `kind` match in `window`, counting no further than `limit`."""
