@@ -40,8 +40,10 @@ _TABLES = {
 _ARTICLE_VECTOR = " || ".join(
     f"setweight(to_tsvector('simple', %s), '{label}')" for label in ARTICLE_LABELS
 )
-# An entry's adjacent term pairs, one lexeme each ("a b"), for the `phrases` column.
-_PAIRS = "array_to_tsvector(%s::text[])"
+# An entry's adjacent term pairs, one lexeme each ("a b"), for the `phrases` column. They go
+# to the server as one string, split there: a text[] parameter costs psycopg a Python call per
+# element, which made indexing several times slower.
+_PAIRS = "array_to_tsvector(string_to_array(%s, ','))"
 
 
 def term_pairs(*fields: str) -> list[str]:
@@ -51,6 +53,11 @@ def term_pairs(*fields: str) -> list[str]:
         terms = text.split()
         pairs.update(f"{a} {b}" for a, b in pairwise(terms))
     return list(pairs)
+
+
+def _pairs_param(*fields: str) -> str:
+    # Index terms are letters and digits only: a comma never occurs in one.
+    return ",".join(term_pairs(*fields))
 
 
 def quote_lexeme(term: str, *, prefix: bool = False, label: str = "") -> str:
@@ -161,7 +168,7 @@ class PostgresBackend:
                 [
                     (
                         t.key, t.article_id, t.section_id, t.title, t.standfirst, t.tags, t.body,
-                        term_pairs(t.title, t.standfirst, t.tags, t.body),
+                        _pairs_param(t.title, t.standfirst, t.tags, t.body),
                     )
                     for t in texts
                 ],
@@ -176,7 +183,7 @@ class PostgresBackend:
             f"VALUES (%s, %s, %s, %s, to_tsvector('simple', %s), {_PAIRS})"
         )
         rows = [
-            (t.key, t.comment_id, t.article_id, t.section_id, t.body, term_pairs(t.body))
+            (t.key, t.comment_id, t.article_id, t.section_id, t.body, _pairs_param(t.body))
             for t in texts
         ]
         with self.connection.cursor() as cursor:

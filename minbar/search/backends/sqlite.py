@@ -173,11 +173,26 @@ class SqliteBackend:
         words are. Relevance is bm25 (negated: FTS5 returns it negative) times the freshness
         boost of `policy`; ties go to the newer key.
         """
-        hits, _total = self.counted_page(
-            kind, query, window=window, candidates=candidates, sort=sort,
-            now_seconds=now_seconds, offset=offset, size=size,
-        )  # fmt: skip
-        return hits
+        table, entries, id_column, bm25, _columns = _TABLES[kind]
+        where, params = self._where(kind, query, window)
+        newest = (
+            f"FROM {table} JOIN {entries} AS e ON e.id = {table}.rowid "
+            f"WHERE {where} ORDER BY {table}.rowid DESC"
+        )
+        if sort == "date":
+            sql = f"SELECT {table}.rowid, e.{id_column} {newest} LIMIT %s OFFSET %s"
+            params += [min(size, max(0, candidates - offset)), offset]
+        else:
+            sql = (
+                f"SELECT k, object_id FROM (SELECT {table}.rowid AS k, e.{id_column} AS object_id, "
+                f"-{bm25} AS relevance {newest} LIMIT %s) "
+                "ORDER BY relevance * (1.0 + %s / (%s + max(0, %s - (k >> %s)) / 86400.0)) DESC, "
+                "k DESC LIMIT %s OFFSET %s"
+            )
+            params += [candidates, *boost_params(now_seconds), size, offset]
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
     def counted_page(
         self,
@@ -191,35 +206,16 @@ class SqliteBackend:
         offset: int,
         size: int,
     ) -> tuple[list[Hit], int | None]:
-        """`page`, and in the same walk how many documents match, counting no further than
-        `candidates + 1` (None when the page is empty: the walk then says nothing)."""
-        table, entries, id_column, bm25, _columns = _TABLES[kind]
-        where, params = self._where(kind, query, window)
-        relevance = f"-{bm25}" if sort == "relevance" else "0.0"
-        # The newest `candidates` + 1 matches (one more says "more than"), counted; only the
-        # first `candidates` of them are ordered and paged.
-        sql = (
-            "SELECT k, object_id, total FROM (SELECT k, object_id, relevance, "
-            "row_number() OVER (ORDER BY k DESC) AS n, count(*) OVER () AS total FROM ("
-            f"SELECT {table}.rowid AS k, e.{id_column} AS object_id, {relevance} AS relevance "
-            f"FROM {table} JOIN {entries} AS e ON e.id = {table}.rowid "
-            f"WHERE {where} ORDER BY {table}.rowid DESC LIMIT %s)) WHERE n <= %s "
-        )
-        params += [candidates + 1, candidates]
-        if sort == "date":
-            sql += "ORDER BY k DESC LIMIT %s OFFSET %s"
-        else:
-            sql += (
-                "ORDER BY relevance * (1.0 + %s / (%s + max(0, %s - (k >> %s)) / 86400.0)) DESC, "
-                "k DESC LIMIT %s OFFSET %s"
-            )
-            params += boost_params(now_seconds)
-        params += [size, offset]
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        total = rows[0][2] if rows else None
-        return [(key, object_id) for key, object_id, _total in rows], total
+        """`page`, and how many documents match, counting no further than `candidates + 1`
+        (None when the page is empty). Two statements here: FTS5 counts a doclist without
+        reading the entries or scoring, which is cheaper than counting in the page's walk."""
+        hits = self.page(
+            kind, query, window=window, candidates=candidates, sort=sort,
+            now_seconds=now_seconds, offset=offset, size=size,
+        )  # fmt: skip
+        if not hits:
+            return hits, None
+        return hits, self.count(kind, query, window=window, limit=candidates + 1)
 
     def count(self, kind: Kind, query: Query, *, window: Window, limit: int) -> int:
         """How many documents of `kind` match in `window`, counting no further than `limit`."""
