@@ -204,9 +204,14 @@ class PostgresBackend:
             with self.connection.cursor() as cursor:
                 cursor.execute("RESET synchronous_commit")
         # A GIN index takes bulk inserts into a pending list that every search then reads
-        # whole, until a vacuum merges it: merge it now, and give the planner fresh statistics.
+        # whole until a vacuum merges it; a cleared index also leaves its old rows dead. Vacuum
+        # (outside a transaction: a rebuild run by the command), or at least merge the pending
+        # lists, and give the planner fresh statistics either way.
         with self.connection.cursor() as cursor:
             for table in ("search_articleentry", "search_commententry"):
+                if not self.connection.in_atomic_block:
+                    cursor.execute(f"VACUUM (ANALYZE) {table}")
+                    continue
                 for column in ("document", "phrases"):
                     cursor.execute(
                         "SELECT gin_clean_pending_list(%s::regclass)", [f"{table}_{column}"]
