@@ -48,6 +48,7 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/search_devset.py
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/live_polling.py
 
 ## lint: ruff, the types (mypy with django-stubs) and the one-way app dependencies (import-linter)
 lint: $(STAMP)

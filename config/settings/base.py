@@ -252,6 +252,14 @@ MINBAR_PAGE_STALE_SECONDS = 30
 MINBAR_FRAGMENT_SECONDS = 300
 # MINBAR_FRESH_SECONDS: after a write, that reader's pages skip the page caches this long.
 MINBAR_FRESH_SECONDS = 5
+# MINBAR_LIVE_DISCUSSION: open article pages poll a public per-article feed of what changed since
+# the version they show (minbar/serving/live.py, decision 0019). It needs the version counters
+# in one store for every worker: on with Redis (env MINBAR_LIVE_DISCUSSION to force).
+MINBAR_LIVE_DISCUSSION = env_bool("MINBAR_LIVE_DISCUSSION", bool(REDIS_URL))
+# MINBAR_LIVE_POLL_SECONDS: how often an open page asks; MINBAR_LIVE_LOG_SECONDS: how long each
+# version's list of changed comments is kept (a page further behind reloads its discussion).
+MINBAR_LIVE_POLL_SECONDS = 1.5
+MINBAR_LIVE_LOG_SECONDS = 600
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -29,6 +29,7 @@ STORAGES = {
 # the page and comment-list caches are off unless a test (tests/serving) turns them on.
 MINBAR_PAGE_CACHE = False
 MINBAR_FRAGMENT_CACHE = False
+MINBAR_LIVE_DISCUSSION = False
 CACHES = {
     **CACHES,  # noqa: F405
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},

@@ -202,7 +202,7 @@ def do_delete_comment(comment: Comment) -> None:
     locked.save(update_fields=["status", "body", "body_html"])
     _move_count(locked.article_id, -1 if was_visible else 0)
     comment.status = DELETED
-    _announce(locked.article_id, [locked.pk])
+    _announce(locked.article_id, [locked.pk], counter_moved=was_visible)
 
 
 @transaction.atomic
@@ -216,7 +216,7 @@ def do_change_comment_status(comment: Comment, *, status: str) -> Comment:
     locked.save(update_fields=["status"])
     _move_count(locked.article_id, int(after) - int(before))
     comment.status = status
-    _announce(locked.article_id, [locked.pk])
+    _announce(locked.article_id, [locked.pk], counter_moved=before != after)
     return comment
 
 

@@ -17,6 +17,7 @@ again at a random value, never at a number an old entry may carry.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -26,8 +27,10 @@ from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 
 from minbar.discussion import policy
 from minbar.discussion.forms import CommentForm
@@ -37,6 +40,9 @@ from minbar.news.models import Article
 
 TEMPLATE = "discussion/_discussion.html"
 PAGE_PARAMETER = re.compile(r"^(?:[1-9][0-9]{0,5}|last)$")
+# One sample count per plural category of Unicode's rules (what the browser's Intl.PluralRules
+# answers): the page carries the label of each, rendered with the catalogue's own plural forms.
+PLURAL_SAMPLES = {"zero": 0, "one": 1, "two": 2, "few": 3, "many": 11, "other": 100}
 
 
 @dataclass(frozen=True)
@@ -65,22 +71,52 @@ def discussion_version(article_id: int) -> int | None:
     return version
 
 
-def bump_discussion_version(article_id: int) -> None:
-    """Called after a change has committed; never raises (a down store serves nothing old)."""
+def bump_discussion_version(article_id: int) -> int | None:
+    """Called after a change has committed; never raises (a down store serves nothing old).
+    The new version, or None when the counter was lost and starts again (or the store is down)."""
     store = _store()
     key = _version_key(article_id)
     try:
-        store.incr(key)
+        return int(store.incr(key))
     except ValueError:  # no counter yet: whatever is cached was cached under no version
         store.add(key, secrets.randbits(48), timeout=None)
     except Exception:
         pass
+    return None
 
 
 def _key(article_id: int, *, order: str, page: str, is_open: bool) -> str:
     language = translation.get_language() or settings.LANGUAGE_CODE
     state = "open" if is_open else "closed"
     return f"discussion:{article_id}:{order}:{page}:{language}:{state}"
+
+
+def live_attributes(article: Article, *, version: int | None) -> dict[str, Any] | None:
+    """What the discussion's section carries for static/js/live.js (nothing when off)."""
+    if not settings.MINBAR_LIVE_DISCUSSION or version is None:
+        return None
+    plural = {
+        category: ngettext(
+            "%(count)s new comment: show it", "%(count)s new comments: show them", sample
+        )
+        for category, sample in PLURAL_SAMPLES.items()
+    }
+    labels = {
+        "new": plural,
+        "reset": gettext("The discussion has changed: show it as it is now"),
+        "deleted": gettext("This comment was deleted."),
+        "edited": gettext("edited"),
+    }
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    arabic_digits = settings.MINBAR_ARABIC_DIGITS and language == "ar"
+    return {
+        "url": reverse("serving:live", args=[article.pk]),
+        "comments_url": reverse("serving:live-comments", args=[article.pk]),
+        "version": version,
+        "poll_ms": int(settings.MINBAR_LIVE_POLL_SECONDS * 1000),
+        "labels": json.dumps(labels, ensure_ascii=False, sort_keys=True),
+        "numbers": "arab" if arabic_digits else "latn",
+    }
 
 
 @dataclass(frozen=True)
@@ -125,11 +161,20 @@ def render_discussion(request: HttpRequest, *, article: Article) -> RenderedDisc
         return RenderedDiscussion(
             html=mark_safe(found["html"]), count=found["count"], comment_ids=tuple(found["ids"])
         )
+    version = kept.version
     if kept.key is not None:
         # Read after the version: the count and flags as of now, not as of the page's start.
         article.refresh_from_db(fields=["comment_count", "comments_open"])
+    elif settings.MINBAR_LIVE_DISCUSSION and article.is_live():
+        version = discussion_version(article.pk)  # read before the list, as above
     discussion = get_discussion(request, article=article)
-    context = {"article": article, "discussion": discussion, "comment_form": CommentForm()}
+    context = {
+        "article": article,
+        "discussion": discussion,
+        "comment_form": CommentForm(),
+        # The version this list shows, which the page's live updates start from (live.py).
+        "live": live_attributes(article, version=version),
+    }
     html = render_to_string(TEMPLATE, context)
     rendered = RenderedDiscussion(
         html=mark_safe(html),

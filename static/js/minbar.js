@@ -214,6 +214,23 @@
     }).catch(function () { form.submit(); });
   }
 
+  // --- live discussion (static/js/live.js, decision 0019) -----------------------------------
+  // Comments that live.js shows after the state was applied get the same vote buttons (none of
+  // them can be this reader's vote yet); without a state (signed out) they keep their links.
+  document.addEventListener("minbar:comments-added", function (event) {
+    var section = document.getElementById("discussion");
+    if (!csrf || !section) { return; }
+    var labels = section.dataset;
+    event.detail.items.forEach(function (comment) {
+      var actions = comment.querySelector(".comment__actions");
+      var more = comment.querySelector(".comment__more");
+      if (!actions || !more) { return; }
+      actions.insertBefore(voteForm(comment, { up: labels.labelUp, down: labels.labelDown }), actions.firstChild);
+      more.hidden = true;
+    });
+  });
+  // --- end of live discussion -----------------------------------------------------------------
+
   document.addEventListener("DOMContentLoaded", function () {
     var url = document.body.dataset.stateUrl;
     // Nobody signed in here (the server's minbar_reader cookie): the page is already theirs.

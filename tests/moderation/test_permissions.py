@@ -59,6 +59,8 @@ MAY_CHANGE: dict[str, frozenset | str] = {
     "discussion:write": NOBODY,  # the comment form without JavaScript; likewise
     "discussion:actions": READING,  # a comment's controls without JavaScript
     "serving:state": READING,  # the reader's state for a public page
+    "serving:live": READING,  # what changed in a discussion since a version (decision 0019)
+    "serving:live-comments": READING,  # new comments rendered for the live discussion
     "accounts:profile": READING,
     "moderation:home": READING,
     "moderation:queue": READING,
