@@ -265,8 +265,8 @@ class PostgresBackend:
         offset: int,
         size: int,
     ) -> tuple[list[Hit], int | None]:
-        """`page`, and in the same walk how many documents match, counting no further than
-        `candidates + 1` (None when the page is empty: the walk then says nothing)."""
+        """`page`, and how many documents match, counting no further than `candidates + 1`
+        (None when the page is empty); by relevance both come from one walk."""
         entries, id_column, rank = _TABLES[kind]
         where, params = self._where(kind, query, window)
         # Walking the keys backwards and testing each row is quick for words, but a phrase
@@ -277,27 +277,34 @@ class PostgresBackend:
         gin = _needs_gin(query)
         unpaired = any(c.is_phrase for c in query.clauses) and not pairs_tsquery_text(query)
         order = "e.id + 0" if gin or unpaired else "e.id"
-        relevance = f"({rank})::float8" if sort == "relevance" else "0.0::float8"
+        if sort == "date":
+            # By date the page is only the `size` newest matches after `offset`, a short walk;
+            # counted apart, the matches may be counted in the table's order, which is cheaper
+            # than along the keys.
+            sql = (
+                f"SELECT e.id, e.{id_column} FROM {entries} AS e, to_tsquery('simple', %s) AS q "
+                f"WHERE {where} ORDER BY {order} DESC LIMIT %s OFFSET %s"
+            )
+            params += [min(size, max(0, candidates - offset)), offset]
+            with self._cursor(gin=gin) as cursor:
+                cursor.execute(sql, params)
+                hits = [(key, object_id) for key, object_id in cursor.fetchall()]
+            if not hits:
+                return hits, None
+            return hits, self.count(kind, query, window=window, limit=candidates + 1)
         # The newest `candidates` + 1 matches (one more says "more than"), counted; only the
-        # first `candidates` of them are ordered and paged.
+        # first `candidates` of them are ranked and paged.
         sql = (
             "SELECT k, object_id, total FROM (SELECT k, object_id, relevance, "
             "row_number() OVER (ORDER BY k DESC) AS n, count(*) OVER () AS total FROM ("
-            f"SELECT e.id AS k, e.{id_column} AS object_id, {relevance} AS relevance "
+            f"SELECT e.id AS k, e.{id_column} AS object_id, ({rank})::float8 AS relevance "
             f"FROM {entries} AS e, to_tsquery('simple', %s) AS q WHERE {where} "
             f"ORDER BY {order} DESC LIMIT %s) AS newest) AS counted WHERE n <= %s "
+            "ORDER BY relevance * (1.0::float8 + %s::float8 / (%s::float8 + "
+            "GREATEST(0, %s::bigint - (k >> %s))::float8 / 86400.0::float8)) DESC, "
+            "k DESC LIMIT %s OFFSET %s"
         )
-        params += [candidates + 1, candidates]
-        if sort == "date":
-            sql += "ORDER BY k DESC LIMIT %s OFFSET %s"
-        else:
-            sql += (
-                "ORDER BY relevance * (1.0::float8 + %s::float8 / (%s::float8 + "
-                "GREATEST(0, %s::bigint - (k >> %s))::float8 / 86400.0::float8)) DESC, "
-                "k DESC LIMIT %s OFFSET %s"
-            )
-            params += boost_params(now_seconds)
-        params += [size, offset]
+        params += [candidates + 1, candidates, *boost_params(now_seconds), size, offset]
         with self._cursor(gin=gin) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
