@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 ## run: set up, migrate the SQLite database, load demo content once, serve on 127.0.0.1:$(PORT)
+## with the background worker (notifications, emails, search indexing) beside it
 run: $(STAMP)
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
@@ -28,19 +29,24 @@ run: $(STAMP)
 	@echo "  Newsroom admin: http://127.0.0.1:$(PORT)/admin/"
 	@$(BIN)/python manage.py demo_accounts
 	@echo ""
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "  Background worker: started beside the server, stopped with it."
+	@$(BIN)/python manage.py run_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: set up if needed and run the whole suite
 test: $(STAMP)
 	@mkdir -p var
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## serve: gunicorn with the production settings (see README "Deploying")
+## serve: gunicorn with the production settings and one background worker (README "Deploying")
 serve: $(STAMP)
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(BIN)/python manage.py migrate --noinput -v0
-	DJANGO_SETTINGS_MODULE=config.settings.prod PORT=$(PORT) WORKERS=$(WORKERS) \
+	@DJANGO_SETTINGS_MODULE=config.settings.prod $(BIN)/python manage.py run_worker -v0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DJANGO_SETTINGS_MODULE=config.settings.prod PORT=$(PORT) WORKERS=$(WORKERS) \
 	  MINBAR_TRUSTED_PROXIES="$${MINBAR_TRUSTED_PROXIES:-127.0.0.1,::1}" \
 	  $(BIN)/gunicorn --config config/gunicorn.py
 

@@ -27,20 +27,20 @@ from django.contrib.auth import (  # noqa: E402
     SESSION_KEY,
     get_user_model,
 )
-from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 
-from minbar.accounts.policy import username_key  # noqa: E402
-from minbar.core.text import render_comment_markdown  # noqa: E402
+from minbar.accounts.actions import do_create_reader  # noqa: E402
+from minbar.accounts.models import User  # noqa: E402
+from minbar.archive.actions import do_import_archive  # noqa: E402
+from minbar.archive.validate import validate_archive  # noqa: E402
 from minbar.discussion import actions as discussion  # noqa: E402
-from minbar.discussion import selectors as discussion_selectors  # noqa: E402
 from minbar.discussion.models import Comment  # noqa: E402
 from minbar.news import actions as news  # noqa: E402
-from minbar.news.models import Article  # noqa: E402
+from minbar.news.models import Article, Section  # noqa: E402
 
 # Distinct signed-in readers: the 2,000-reader run of run.py needs that many sessions.
 READERS = 2000
@@ -61,24 +61,21 @@ def text(i: int) -> str:
     return "\n\n".join(rnd.choice(SENTENCES) for _ in range(rnd.randint(2, 4)))
 
 
+@transaction.atomic
 def make_readers() -> list:
-    User = get_user_model()
-    password = make_password("bench-password")
+    """The signed-in readers, made by the sign-up's own action; their accounts are then dated a
+    month back (as tests/factories.py does), so that the ordinary limits apply to them."""
     existing = {u.username for u in User.objects.filter(username__startswith="bench-reader-")}
-    User.objects.bulk_create(
-        [
-            User(
+    for n in range(READERS):
+        if f"bench-reader-{n}" not in existing:
+            do_create_reader(
                 username=f"bench-reader-{n}",
-                username_key=username_key(f"bench-reader-{n}"),
                 email=f"bench-reader-{n}@example.org",
-                password=password,
-                date_joined=timezone.now() - dt.timedelta(days=30),
+                password="bench-password",
             )
-            for n in range(READERS)
-            if f"bench-reader-{n}" not in existing
-        ]
-    )
-    return list(User.objects.filter(username__startswith="bench-reader-").order_by("pk"))
+    readers = User.objects.filter(username__startswith="bench-reader-")
+    readers.update(date_joined=timezone.now() - dt.timedelta(days=30))
+    return list(readers.order_by("pk"))
 
 
 def article(title: str, section, editor) -> Article:
@@ -115,39 +112,48 @@ def with_actions(target: Article, readers: list, *, count: int) -> None:
                 discussion.do_cast_vote(comment, voter=voter, value=1 if i % 3 else -1)
 
 
-@transaction.atomic
-def in_bulk(target: Article, readers: list, *, count: int) -> None:
-    """10,000 comments in bulk (the actions would take minutes); the article's count is then
-    set by do_repair_counters, as for any counter that did not move with its rows."""
+def in_bulk(title: str, section: Section, editor: User, readers: list, *, count: int) -> Article:
+    """An article with 10,000 comments, through the archive importer: the one path that writes
+    comments in batches, setting their roots, depths and the article's counters as it goes
+    (the actions, one comment at a time, would take minutes). Every fourth comment is a reply
+    to the top-level comment before it."""
     start = timezone.now() - dt.timedelta(hours=5)
-    rendered = {}
-    rows = []
-    for i in range(count):
-        body = text(i % 64)
-        if body not in rendered:
-            rendered[body] = render_comment_markdown(body)
-        rows.append(
-            Comment(
-                article=target,
-                author=readers[i % len(readers)],
-                body=body,
-                body_html=rendered[body],
-                created_at=start + dt.timedelta(seconds=i),
-            )
-        )
-    Comment.objects.bulk_create(rows, batch_size=1000)
-    # Every fourth comment becomes a reply to the top-level comment before it.
-    created = list(
-        Comment.objects.filter(article=target).order_by("pk").values_list("pk", flat=True)
-    )
+    comments = []
     last_root = None
-    for i, pk in enumerate(created):
-        if i % 4 == 3 and last_root is not None:
-            Comment.objects.filter(pk=pk).update(parent_id=last_root, root_id=last_root, depth=1)
-        else:
-            last_root = pk
-    # The counters and ranks are set by the same action the recount command repairs with.
-    discussion.do_repair_counters(discussion_selectors.find_counter_mismatches())
+    for i in range(count):
+        parent = last_root if i % 4 == 3 else None
+        if parent is None:
+            last_root = f"c{i}"
+        comments.append(
+            {
+                "id": f"c{i}",
+                "parent": parent,
+                "author": readers[i % len(readers)].username,
+                "created_at": (start + dt.timedelta(seconds=i)).isoformat(),
+                "text": text(i % 64),
+                "status": "visible",
+            }
+        )
+    slug = "bench-10k"
+    document = {
+        "format": "minbar-archive",
+        "version": 1,
+        "site": {"name": "bench", "time_zone": "UTC"},
+        "articles": [
+            {
+                "slug": slug,
+                "title": title,
+                "standfirst": "خبر للاختبار: صفحة عليها نقاش طويل.",
+                "body": "\n\n".join(SENTENCES[:4]) * 3,
+                "section": section.name,
+                "status": "published",
+                "published_at": (start - dt.timedelta(hours=1)).isoformat(),
+                "comments": comments,
+            }
+        ],
+    }
+    do_import_archive(validate_archive(document), editor=editor)
+    return Article.objects.get(slug=slug)
 
 
 def sessions(readers: list) -> list[dict]:
@@ -171,8 +177,7 @@ def main(out: str) -> None:
     readers = make_readers()
     a200 = article("مقال عليه مئتا تعليق", section, editor)
     with_actions(a200, readers, count=200)
-    a10k = article("مقال عليه عشرة آلاف تعليق", section, editor)
-    in_bulk(a10k, readers, count=10_000)
+    a10k = in_bulk("مقال عليه عشرة آلاف تعليق", section, editor, readers, count=10_000)
     posting = article("مقال للتعليق المتواصل", section, editor)
     data = {
         "a200": a200.get_absolute_url(),

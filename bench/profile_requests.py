@@ -5,10 +5,11 @@
 Builds the bench database (bench/build.py) under var/bench/profile/ unless it exists, then drives
 the production middleware stack in this process (Django's test client, bench settings, Redis on
 REDIS_URL if set) as one signed-in reader of bench/build.py: it posts --posts comments to the
-posting article and views the 200-comment article --views times. Prints milliseconds and
-database queries per request, then the functions of this project that took the most time
-(cumulative, from cProfile). No server, no wrk: this is for finding costs, `make bench` is for
-measuring throughput.
+posting article, views the 200-comment article --views times, and asks for its state on the
+10,000-comment article (`/me/state/`, what minbar.js asks after each page) --states times.
+Prints milliseconds and database queries per request, then the functions of this project that
+took the most time (cumulative, from cProfile). No server, no wrk: this is for finding costs,
+`make bench` is for measuring throughput.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=f"sqlite:///{WORK / 'bench.sqlite3'}")
     parser.add_argument("--posts", type=int, default=200)
     parser.add_argument("--views", type=int, default=100)
+    parser.add_argument("--states", type=int, default=200)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--show-queries", action="store_true", help="list one request's queries")
     args = parser.parse_args()
@@ -70,7 +72,17 @@ def main() -> None:
     def view(_n: int) -> int:
         return client.get(data["a200"]).status_code
 
-    for name, run, count in (("post", post, args.posts), ("signed-in view", view, args.views)):
+    state_url = f"/me/state/?article={data['a10k_id']}&page=1&order=oldest"
+
+    def state(_n: int) -> int:
+        return client.get(state_url).status_code
+
+    runs = (
+        ("post", post, args.posts),
+        ("signed-in view", view, args.views),
+        ("reader state, 10k article", state, args.states),
+    )
+    for name, run, count in runs:
         if not count:
             continue
         for n in range(5):  # warm: imports, templates, caches

@@ -21,3 +21,6 @@ SECURE_HSTS_SECONDS = 0
 MINBAR_RATE_LIMITS = {}
 MINBAR_DUPLICATE_COMMENT_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # builds many readers
+# Minbar's URLconf with one empty view in front (the floor run.py measures): one more pattern
+# tried before Minbar's own, nothing else.
+ROOT_URLCONF = "bench.urls"

@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("minbar.discussion.urls")),
     path("", include("minbar.serving.urls")),
+    path("", include("minbar.notify.urls")),
     path("", include("minbar.moderation.urls")),
     path("", include("minbar.search.urls")),
     path("", include("minbar.news.urls")),

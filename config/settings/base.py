@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "minbar.serving",
     "minbar.archive",
     "minbar.search",
+    "minbar.notify",
+    # Background tasks (decision 0017): Django 6's task framework, its database backend.
+    "django_tasks",
+    # django_tasks_db, with its name in the admin translated (minbar/core/apps.py).
+    "minbar.core.apps.BackgroundTasksConfig",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +70,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # The language comes from the address alone (no session, no header).
     "minbar.core.middleware.PathLocaleMiddleware",
+    # /me/state/ (asked after every page a signed-in reader opens) by a short path: only the
+    # middleware below that it needs (minbar/serving, decision 0020).
+    "minbar.serving.middleware.ReaderStateMiddleware",
     # Answers with a kept public page once the language (in the cache key) is known; what is
     # kept already carries the headers the middleware below gave it.
     "minbar.serving.middleware.FetchPublicPageCacheMiddleware",
@@ -101,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "minbar.core.context_processors.site",
                 "minbar.news.context_processors.navigation",
+                "minbar.search.context_processors.search_box",
             ],
             "builtins": [
                 "django.templatetags.i18n",
@@ -197,9 +206,12 @@ else:
 # hash of the templates, code and catalogues): it is in the key prefix of cached HTML, so a
 # deploy never reads what older code rendered.
 MINBAR_RELEASE = os.environ.get("MINBAR_RELEASE") or release_id(BASE_DIR)
-# The "pages" cache holds each discussion version's rendered comment list and the per-article
-# version counters (minbar/serving). It must be one store for every worker: Redis. Without
-# Redis the lists are rendered with each page (MINBAR_FRAGMENT_CACHE is then off).
+# The "pages" cache holds each discussion version's rendered comment list, the per-article
+# version counters and the live discussion's change records (minbar/serving). Shared by every
+# worker only with Redis. Without Redis it is this process's memory: right for runserver (one
+# process, `make run`, where the live discussion is on: config/settings/dev.py), not for several
+# gunicorn workers (the lists are rendered with each page and the live discussion is off;
+# `check --deploy` warns if it is forced on, minbar.W004).
 if REDIS_URL:
     CACHES["pages"] = {
         "BACKEND": "django_redis.cache.RedisCache",
@@ -218,6 +230,9 @@ else:
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "minbar-pages",
         "KEY_PREFIX": MINBAR_RELEASE,
+        # Room for every article's counter and ten minutes of change records, well before an
+        # eviction would make open pages offer to reload.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 # A second of each worker's memory in front of the shared cache, for what every post reads
 # (site settings, word lists, sanctions, protected words); the actions that change them drop it.
@@ -254,12 +269,31 @@ MINBAR_FRAGMENT_SECONDS = 300
 MINBAR_FRESH_SECONDS = 5
 # MINBAR_LIVE_DISCUSSION: open article pages poll a public per-article feed of what changed since
 # the version they show (minbar/serving/live.py, decision 0019). It needs the version counters
-# in one store for every worker: on with Redis (env MINBAR_LIVE_DISCUSSION to force).
+# in one store for every worker: on with Redis, and in development (one process); env
+# MINBAR_LIVE_DISCUSSION to force.
 MINBAR_LIVE_DISCUSSION = env_bool("MINBAR_LIVE_DISCUSSION", bool(REDIS_URL))
 # MINBAR_LIVE_POLL_SECONDS: how often an open page asks; MINBAR_LIVE_LOG_SECONDS: how long each
 # version's list of changed comments is kept (a page further behind reloads its discussion).
 MINBAR_LIVE_POLL_SECONDS = 1.5
 MINBAR_LIVE_LOG_SECONDS = 600
+
+# --- Background tasks (minbar/core/tasks.py, docs/decisions/0017-background-tasks.md) -------
+# Tasks are rows in the database (the same transaction as the change that queues them), run by
+# `manage.py run_worker`: beside runserver in `make run`, a systemd unit in production.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# MINBAR_TASK_ATTEMPTS: how many times a failing task is tried, with a growing wait between.
+MINBAR_TASK_ATTEMPTS = 5
+# MINBAR_TASK_STALLED_SECONDS: a task "running" this long belongs to a worker that died.
+MINBAR_TASK_STALLED_SECONDS = 600
+
+# --- Notifications (minbar/notify, docs/decisions/0018-notifications-and-email.md) ----------
+# MINBAR_EMAIL_BATCH_MINUTES: at most one notification email per reader this often; what
+# arrives meanwhile goes in one digest.
+MINBAR_EMAIL_BATCH_MINUTES = int(os.environ.get("MINBAR_EMAIL_BATCH_MINUTES", "10"))
+# MINBAR_UNSUBSCRIBE_DAYS: how long the one-click unsubscribe link in an email works.
+MINBAR_UNSUBSCRIBE_DAYS = 90
+# MINBAR_MENTIONS_MAX: at most this many readers are notified of one comment's @mentions.
+MINBAR_MENTIONS_MAX = 10
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

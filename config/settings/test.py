@@ -39,3 +39,8 @@ CACHES = {
 # refusal are off unless a test turns them on (tests/moderation sets them).
 MINBAR_RATE_LIMITS = {}
 MINBAR_DUPLICATE_COMMENT_SECONDS = 0
+
+# Background tasks run at once, after the commit that queued them, in the test's own thread;
+# tests of the worker itself (tests/notify/test_tasks.py) switch to the database backend and
+# drain the queue.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

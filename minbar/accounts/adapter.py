@@ -30,11 +30,16 @@ moderators keeps a usable password, is not "unclaimed", and gets no reset link.
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from minbar.accounts import actions, limits
 from minbar.accounts.errors import AccountError
+from minbar.accounts.models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -44,7 +49,9 @@ class AccountAdapter(DefaultAccountAdapter):
         except AccountError as error:
             raise ValidationError(error.message, code=error.code) from error
 
-    def save_user(self, request, user, form, commit: bool = True):
+    def save_user(
+        self, request: HttpRequest, user: User, form: forms.Form, commit: bool = True
+    ) -> User:
         if not commit:
             return super().save_user(request, user, form, commit=False)
         data = form.cleaned_data
@@ -55,10 +62,10 @@ class AccountAdapter(DefaultAccountAdapter):
             instance=user,
         )
 
-    def set_password(self, user, password: str) -> None:
+    def set_password(self, user: User, password: str) -> None:
         actions.do_set_password(user, password=password)
 
-    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         # allauth keys its per-account sign-in limit by what was typed, so the username and the
         # email of one account had a budget each; here both name the account.
         login = credentials.get("email") or credentials.get("username") or ""

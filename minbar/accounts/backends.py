@@ -14,14 +14,18 @@ sessions opened through them name them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.auth_backends import AuthenticationBackend
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from minbar.accounts import selectors
+from minbar.accounts.models import User
 
 
 class SignInBackend(AuthenticationBackend):
-    def authenticate(self, request, **credentials):
+    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> User | None:
         login = credentials.get("email") or credentials.get("username")
         if not login or not credentials.get("password"):
             return None  # not a password sign-in: leave it to the others
@@ -30,7 +34,7 @@ class SignInBackend(AuthenticationBackend):
             raise PermissionDenied
         return user
 
-    def _authenticate(self, request, **credentials):
+    def _authenticate(self, request: HttpRequest | None, **credentials: Any) -> User | None:
         login = credentials.get("email") or credentials.get("username") or ""
         account = selectors.find_account_for_sign_in(login)
         return self._check_password(account, credentials.get("password") or "")

@@ -1,9 +1,12 @@
+from typing import Any
+
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from minbar.accounts import policy, selectors
@@ -51,7 +54,7 @@ class DisplayNameForm(forms.Form):
 class LoginForm(AllauthLoginForm):
     """allauth's sign-in form, with a label that says both ways in work."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         login = self.fields["login"]
         login.label = _("Username or email")
@@ -64,7 +67,7 @@ class SignupForm(AllauthSignupForm):
     account and mails the owner instead, showing the page a new reader sees; the password is
     hashed all the same, so that the answer does not come a hash sooner either."""
 
-    def try_save(self, request):
+    def try_save(self, request: HttpRequest) -> Any:
         if self.account_already_exists:
             make_password(self.cleaned_data.get("password1"))
         return super().try_save(request)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import ClassVar, Self, TypeAlias
+from typing import Any, ClassVar, Self, TypeAlias
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.db import models
@@ -32,6 +32,12 @@ class User(AbstractUser):
     account is claimed.
     """
 
+    # Django's ModelBackend keeps the permission sets on the user for one request; it or
+    # minbar.accounts.permissions (from the cache) fills them. Declared for the type checker.
+    _user_perm_cache: set[str]
+    _group_perm_cache: set[str]
+    _perm_cache: set[str]
+
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
     username_key = models.CharField(_("username key"), max_length=150, unique=True, editable=False)
     display_name_key = models.CharField(
@@ -53,7 +59,7 @@ class User(AbstractUser):
             )
         ]
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         own = username_key(self.username)
         self.username_key = _kept_key(self.username_key, own, pk=self.pk)
         shown = display_name_key(self.display_name, own_key=own)
@@ -68,7 +74,7 @@ class User(AbstractUser):
             kwargs["update_fields"] = {*update_fields, *keys}
         super().save(*args, **kwargs)
 
-    def _get_session_auth_hash(self, secret=None):
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
         # Django checks this hash on every request; the epoch makes "end all sessions" one write.
         from django.utils.crypto import salted_hmac
 

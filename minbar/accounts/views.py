@@ -6,12 +6,16 @@ refused form with 200. They change nothing else; allauth still runs every flow.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from allauth.account import views as allauth_views
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -23,11 +27,23 @@ from minbar.core.errors import Refusal
 from minbar.core.http import refusal_response
 from minbar.discussion import selectors as discussion_selectors
 from minbar.moderation.gate import check_display_name_change_allowed, wait_message
+from minbar.notify.forms import PreferencesForm
+from minbar.notify.selectors import get_preferences
 from minbar.serving.middleware import public_page
+
+View = Callable[..., HttpResponseBase]
+
+if TYPE_CHECKING:
+    from minbar.accounts.models import User
+
+    class SignedInRequest(HttpRequest):
+        """A request that passed login_required: its user is signed in."""
+
+        user: User
 
 
 @public_page
-def profile(request, username):
+def profile(request: HttpRequest, username: str) -> HttpResponse:
     reader = access_reader_for_profile(username=username)
     if reader.username != username:
         return HttpResponseRedirect(reverse("accounts:profile", args=[reader.username]))
@@ -39,10 +55,12 @@ def profile(request, username):
 
 
 @login_required
-def account_settings(request):
+def account_settings(request: SignedInRequest) -> HttpResponseBase:
+    notifications = PreferencesForm(instance=get_preferences(reader_id=request.user.pk))
     if request.method != "POST":
         form = DisplayNameForm(initial={"display_name": request.user.display_name})
-        return render(request, "accounts/settings.html", {"form": form})
+        context = {"form": form, "notification_form": notifications}
+        return render(request, "accounts/settings.html", context)
     form = DisplayNameForm(request.POST)
     try:
         if not form.is_valid():
@@ -57,18 +75,18 @@ def account_settings(request):
             request,
             error,
             template="accounts/settings.html",
-            context={"form": form},
+            context={"form": form, "notification_form": notifications},
             form=form,
             fallback_field="display_name",
         )
     return HttpResponseRedirect(reverse("accounts:profile", args=[request.user.username]))
 
 
-def _refused_form_is_400(view):
+def _refused_form_is_400(view: View) -> View:
     """A POST that comes back with form errors answers 400 instead of allauth's 200."""
 
     @wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         form = (getattr(response, "context_data", None) or {}).get("form")
         refused = form is not None and form.is_bound and bool(form.errors)
@@ -80,7 +98,7 @@ def _refused_form_is_400(view):
 
 
 class SignupView(allauth_views.SignupView):
-    def form_valid(self, form):
+    def form_valid(self, form: forms.Form) -> HttpResponseBase:
         try:
             return super().form_valid(form)
         except AccountError as error:
@@ -89,12 +107,12 @@ class SignupView(allauth_views.SignupView):
             return self.form_invalid(form)
 
 
-def _too_many_failures_is_429(view):
+def _too_many_failures_is_429(view: View) -> View:
     """A sign-in refused by the failed-attempts limit answers 429 with Retry-After and the wait
     in words, read from the counters that refused it (minbar.accounts.limits)."""
 
     @wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         form = (getattr(response, "context_data", None) or {}).get("form")
         if form is None or not form.is_bound or not form.has_error("__all__"):
@@ -111,7 +129,7 @@ def _too_many_failures_is_429(view):
     return wrapped
 
 
-def admin_login(request):
+def admin_login(request: HttpRequest) -> HttpResponseRedirect:
     """/admin/login/ sends the newsroom through the readers' sign-in page, so that one door with
     one set of limits guards every account (the admin's own form had none)."""
     if request.user.is_authenticated:

@@ -12,8 +12,9 @@ rolls the whole import back.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import TypeVar
@@ -21,12 +22,14 @@ from typing import TypeVar
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minbar.accounts.models import User
 from minbar.accounts.policy import username_key, username_problems
 from minbar.archive import policy, stream, v2
+from minbar.archive.changes import announce_changes
 from minbar.archive.migrate import article_ids_by_path, page_path
 from minbar.archive.validate import (
     ArchiveDocument,
@@ -37,7 +40,6 @@ from minbar.archive.validate import (
     document_order,
     parse_archive,
 )
-from minbar.core.signals import article_changed, discussion_changed
 from minbar.core.text import render_article_markdown, render_comment_markdown
 from minbar.discussion import actions as discussion
 from minbar.discussion.models import Comment
@@ -71,9 +73,11 @@ class ImportReport:
     votes_created: int = 0
     created_usernames: set[str] = field(default_factory=set)
     article_ids: list[int] = field(default_factory=list)
+    dry_run: bool = False
 
     def summary(self) -> str:
-        return _(
+        done = _("Dry run: nothing was written.") + " " if self.dry_run else ""
+        return done + _(
             "Articles: %(a_new)s new, %(a_changed)s updated, %(a_same)s unchanged. "
             "Comments: %(c_new)s new, %(c_changed)s updated, %(c_same)s unchanged. "
             "Reader accounts created: %(accounts)s."
@@ -89,7 +93,7 @@ class ImportReport:
 
 
 def check_import_archive(
-    raw: bytes | str, *, editor=None, comments_only: bool = False
+    raw: bytes | str, *, editor: User | None = None, comments_only: bool = False
 ) -> ImportReport:
     """Parse and check a file's content, then import it; raises ArchiveInvalid with every error
     (the site is then unchanged)."""
@@ -106,23 +110,51 @@ def check_import_archive(
 
 
 def check_import_archive_file(
-    path: str, *, editor=None, comments_only: bool = False
+    path: str,
+    *,
+    editor: User | None = None,
+    comments_only: bool = False,
+    progress: Callable[[str], None] | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Like `check_import_archive`, for a file read as a stream in two passes: the first
     checks everything and keeps only ids and usernames, the second reads the file again and
-    writes a batch of articles at a time (STREAM_ARTICLES, STREAM_COMMENTS), in one
-    transaction (decision 0013)."""
+    writes a batch of articles at a time (STREAM_ARTICLES, STREAM_COMMENTS), then the readers
+    and the moderation history a batch at a time, in one transaction (decision 0013).
+    `progress` hears a line every PROGRESS_EVERY comments checked, then written. With
+    `dry_run` everything is written and checked as for real, then rolled back."""
+
+    def said(step: str) -> Callable[[int], None] | None:
+        if progress is None:
+            return None
+        return lambda count: progress(
+            _("%(step)s: %(count)s comments read…") % {"step": step, "count": count}
+        )
+
     try:
-        head, pointers = stream.check_file(path)
+        head, pointers, outline = stream.check_file(
+            path, progress=said(_("checking")), every=PROGRESS_EVERY
+        )
     except ArchiveInvalid as invalid:
         _found, _accounts, more = _check_authors(invalid.authors)
         if not more:
             raise
         errors = sorted([*invalid.errors, *more], key=lambda e: document_order(e.pointer))
         raise ArchiveInvalid(errors) from None
-    return do_import_archive_file(
-        path, head, pointers=pointers, editor=editor, comments_only=comments_only
-    )
+    with transaction.atomic():
+        report = do_import_archive_file(
+            path,
+            head,
+            pointers=pointers,
+            outline=outline,
+            editor=editor,
+            comments_only=comments_only,
+            progress=said(_("writing")),
+        )
+        if dry_run:
+            transaction.set_rollback(True)  # nothing stays, and nothing is announced
+            report.dry_run = True
+    return report
 
 
 @transaction.atomic
@@ -131,38 +163,81 @@ def do_import_archive_file(
     head: ArchiveDocument,
     *,
     pointers: dict[str, list[str]],
-    editor=None,
+    outline: stream.Outline,
+    editor: User | None = None,
     comments_only: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Write a file checked by `stream.check_file` (`head`: its fields without the articles)."""
+    """Write a file checked by `stream.check_file` (`head`: its fields without the long lists;
+    `outline`: what the lists hold)."""
     report = ImportReport()
     authors = _comment_authors(None, report=report, pointers=pointers)
     pks: dict[str, SimpleNamespace] = {}  # slug -> the article's pk, for moderation
     comment_ids: dict[tuple[str, str], int] = {}
+    # An article whose comments go on in the next batch: the article, whether this import
+    # made it, and its comments so far by file id (for the replies to come).
+    going_on: tuple[Article, bool, dict[str, _Ref]] | None = None
     for batch in stream.article_batches(
-        path, version=head.version, articles=STREAM_ARTICLES, comments=STREAM_COMMENTS
+        path,
+        version=head.version,
+        articles=STREAM_ARTICLES,
+        comments=STREAM_COMMENTS,
+        late=outline.late,
+        progress=progress,
+        every=PROGRESS_EVERY,
     ):
-        document = dataclasses.replace(head, articles=tuple(batch), readers=(), moderation=())
+        fresh = tuple(entry for entry, continued in batch if not continued)
         part = ImportReport(created_usernames=report.created_usernames)
         articles, created = _write_articles(
-            document, editor=editor, report=part, comments_only=comments_only
+            dataclasses.replace(head, articles=fresh, readers=(), moderation=()),
+            editor=editor,
+            report=part,
+            comments_only=comments_only,
         )
-        _write_comments(
-            document, articles=articles, authors=authors, report=part, new_articles=created
+        known: dict[str, dict[str, _Ref]] = {}
+        if going_on is not None and batch[0][1]:
+            article, made_here, refs = going_on
+            articles[batch[0][0].slug] = article
+            known[batch[0][0].slug] = refs
+            if made_here:
+                created.add(article.pk)
+        document = dataclasses.replace(
+            head, articles=tuple(entry for entry, _ in batch), readers=(), moderation=()
         )
+        last = _write_comments(
+            document,
+            articles=articles,
+            authors=authors,
+            report=part,
+            new_articles=created,
+            known=known,
+        )
+        slug = batch[-1][0].slug
+        going_on = (articles[slug], articles[slug].pk in created, last)
         if document.version >= 2:
             part.votes_created = v2.write_votes(document, articles=articles, authors=authors)
-            if head.moderation:
-                comment_ids.update(v2.comment_ids(document, articles))
+            if outline.moderated:
+                comment_ids.update(v2.comment_ids(document, articles, wanted=outline.moderated))
         for name in _COUNTS:
             setattr(report, name, getattr(report, name) + getattr(part, name))
-        for entry in batch:
+        for entry in fresh:
             pk = articles[entry.slug].pk
             pks[entry.slug] = SimpleNamespace(pk=pk)
             report.article_ids.append(pk)
-    if head.version >= 2:
-        v2.apply_readers(head, created=report.created_usernames)
-        v2.write_moderation(head, articles=pks, authors=authors, comments=comment_ids)
+    if head.version >= 2 and outline.readers:
+        v2.apply_readers(
+            itertools.chain.from_iterable(
+                stream.reader_batches(path, personal_data=head.personal_data, size=BATCH)
+            ),
+            created=report.created_usernames,
+        )
+    if head.version >= 2 and outline.moderation:
+        v2.write_moderation(
+            stream.moderation_batches(path, kinds=outline.moderation, size=BATCH),
+            articles=pks,
+            authors=authors,
+            comments=comment_ids,
+        )
     return report
 
 
@@ -178,11 +253,13 @@ _COUNTS = (
 # What the second pass holds at once: the memory of an import is about that much text.
 STREAM_ARTICLES = 100
 STREAM_COMMENTS = 200
+# How often a long import says how far it is (comments checked, then written).
+PROGRESS_EVERY = 100_000
 
 
 @transaction.atomic
 def do_import_archive(
-    document: ArchiveDocument, *, editor=None, comments_only: bool = False
+    document: ArchiveDocument, *, editor: User | None = None, comments_only: bool = False
 ) -> ImportReport:
     """Bring the site in line with a checked document, all or nothing.
 
@@ -201,9 +278,14 @@ def do_import_archive(
         document, articles=articles, authors=authors, report=report, new_articles=created
     )
     if document.version >= 2:
-        v2.apply_readers(document, created=report.created_usernames)
+        v2.apply_readers(document.readers, created=report.created_usernames)
         report.votes_created = v2.write_votes(document, articles=articles, authors=authors)
-        v2.write_moderation(document, articles=articles, authors=authors)
+        v2.write_moderation(
+            [document.moderation],
+            articles=articles,
+            authors=authors,
+            comments=v2.comment_ids(document, articles) if document.moderation else {},
+        )
     report.article_ids = [articles[entry.slug].pk for entry in document.articles]
     return report
 
@@ -316,10 +398,10 @@ def _comment_authors(
     return found
 
 
-def _insert(model, objects: list) -> None:
+def _insert(model: type[Model], objects: Sequence[Model]) -> None:
     """Insert rows and learn their primary keys (both databases return them from one INSERT)."""
     if connection.features.can_return_rows_from_bulk_insert:
-        model.objects.bulk_create(objects, batch_size=BATCH)
+        model._default_manager.bulk_create(objects, batch_size=BATCH)
     else:  # pragma: no cover - an SQLite older than 3.35
         for obj in objects:
             obj.save(force_insert=True)
@@ -369,7 +451,11 @@ def _article_fields(entry: ArticleEntry, *, section: Section) -> dict:
 
 
 def _write_articles(
-    document: ArchiveDocument, *, editor, report: ImportReport, comments_only: bool = False
+    document: ArchiveDocument,
+    *,
+    editor: User | None,
+    report: ImportReport,
+    comments_only: bool = False,
 ) -> tuple[dict[str, Article], set[int]]:
     """Create or update every article; returns them by entry slug, and the ids of the new
     ones. With `comments_only`, articles found here are not touched."""
@@ -391,13 +477,13 @@ def _write_articles(
     ids = [article.pk for article in existing.values()]
     current_tags: dict[int, set[str]] = defaultdict(set)
     current_authors: dict[int, set[str]] = defaultdict(set)
-    for chunk in _chunks(ids):
+    for id_chunk in _chunks(ids):
         for article_id, name in Article.tags.through.objects.filter(
-            article_id__in=chunk
+            article_id__in=id_chunk
         ).values_list("article_id", "tag__name"):
             current_tags[article_id].add(name)
         for article_id, name in Article.authors.through.objects.filter(
-            article_id__in=chunk
+            article_id__in=id_chunk
         ).values_list("article_id", "author__name"):
             current_authors[article_id].add(name)
 
@@ -473,8 +559,7 @@ def _write_articles(
         batch_size=BATCH,
     )
     changed_ids = [article.pk for article in touched]
-    if changed_ids:
-        transaction.on_commit(lambda: _announce_articles(changed_ids))
+    announce_changes(articles=changed_ids)
     return articles, created
 
 
@@ -491,11 +576,6 @@ def _attach_only(document: ArchiveDocument, existing: dict[str, Article]) -> dic
     return kept
 
 
-def _announce_articles(article_ids: list[int]) -> None:
-    for article_id in article_ids:
-        article_changed.send(sender=Article, article_id=article_id)
-
-
 # --- comments --------------------------------------------------------------------------------
 
 _COMMENT_FIELDS = (
@@ -509,18 +589,36 @@ _COMMENT_FIELDS = (
 class _Planned:
     comment: Comment
     entry: CommentEntry
-    parent: Comment | None
-    root: Comment | None
+    parent: Comment | _Ref | None
+    root: Comment | _Ref | None
     author_id: int
     born_here: bool = False  # matched a Minbar-born comment through its exported id
 
 
-def _existing_comments(article_ids: list[int]) -> dict[int, list[Comment]]:
+class _Ref:
+    """A comment written earlier in the import, known by its primary key only."""
+
+    __slots__ = ("pk",)
+
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+
+
+def _existing_comments(
+    article_ids: list[int], entries: Sequence[CommentEntry]
+) -> dict[int, list[Comment]]:
+    """The stored comments of these articles that `entries` may stand for (by import id, or
+    as `c<pk>`), locked; not the articles' other comments, however many."""
     rows: dict[int, list[Comment]] = defaultdict(list)
+    import_ids = sorted({entry.id for entry in entries})
+    natives = sorted({pk for entry in entries if (pk := policy.native_pk(entry.id)) is not None})
+    if not article_ids or not import_ids:
+        return rows
     for chunk in _chunks(article_ids):
         for comment in (
             Comment.objects.select_for_update()
             .filter(article_id__in=chunk)
+            .filter(Q(import_id__in=import_ids) | Q(pk__in=natives))
             .only(*_COMMENT_FIELDS)
             .order_by()
         ):
@@ -541,7 +639,9 @@ def _match(
     if comment is not None:
         return comment, False
     pk = policy.native_pk(entry.id)
-    comment = born_here.get(pk) if pk is not None else None
+    if pk is None:
+        return None, False
+    comment = born_here.get(pk)
     if comment and comment.author_id == author_id and comment.created_at == entry.created_at:
         del born_here[pk]
         return comment, True
@@ -555,19 +655,26 @@ def _write_comments(
     authors: dict[str, int],
     report: ImportReport,
     new_articles: set[int],
-) -> None:
+    known: dict[str, dict[str, _Ref]] | None = None,
+) -> dict[str, _Ref]:
+    """Write the entries' comments; `known` gives, for an article whose comments came in an
+    earlier batch, those comments by file id. Returns the last article's comments so far by
+    file id (all of them written), for its next part."""
     stored = _existing_comments(
-        [a.pk for a in (articles[e.slug] for e in document.articles) if a.pk not in new_articles]
+        [a.pk for a in (articles[e.slug] for e in document.articles) if a.pk not in new_articles],
+        [item for entry in document.articles for item in entry.comments],
     )
     new: list[_Planned] = []
     matched: list[_Planned] = []
+    last: dict[str, Comment | _Ref] = {}
     newly_visible: dict[int, int] = defaultdict(int)
     for entry in document.articles:
         article = articles[entry.slug]
         rows = stored.get(article.pk, [])
         by_import_id = {c.import_id: c for c in rows if c.import_id}
         born_here = {c.pk: c for c in rows if not c.import_id}
-        planned: dict[str, Comment] = {}
+        planned: dict[str, Comment | _Ref] = dict((known or {}).get(entry.slug, {}))
+        last = planned
         for item in entry.comments:
             author_id = authors[item.author]
             comment, is_native = _match(
@@ -617,8 +724,8 @@ def _write_comments(
     for plan in matched:
         if plan.comment.pk in changed_ids:
             announce[plan.comment.article_id].append(plan.comment.pk)
-    if announce:
-        transaction.on_commit(lambda: _announce_discussions(dict(announce)))
+    announce_changes(discussions=announce)
+    return {ident: _Ref(comment.pk) for ident, comment in last.items()}
 
 
 def _insert_new_comments(new: list[_Planned]) -> None:
@@ -713,8 +820,3 @@ def _repair_threads(article_ids: list[int]) -> None:
                 row.root_id, row.depth = shape[row.pk]
                 dirty.append(row)
         Comment.objects.bulk_update(dirty, fields=["root_id", "depth"], batch_size=BATCH)
-
-
-def _announce_discussions(comment_ids_by_article: dict[int, list[int]]) -> None:
-    for article_id, comment_ids in comment_ids_by_article.items():
-        discussion_changed.send(sender=Comment, article_id=article_id, comment_ids=comment_ids)

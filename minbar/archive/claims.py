@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from minbar.accounts.policy import is_unclaimed_import
+from minbar.archive.changes import announce_changes
 from minbar.archive.models import ImportedReader
-from minbar.core.signals import discussion_changed
 from minbar.discussion import actions as discussion
 from minbar.discussion.models import Comment, CommentVote
 
@@ -64,10 +64,5 @@ def do_merge_imported_reader(imported, *, into) -> int:
     moved = Comment.objects.filter(author=imported).update(author=into)
     ImportedReader.objects.filter(user=imported).update(user=into)
     imported.delete()
-
-    def announce() -> None:
-        for article_id, ids in touched.items():
-            discussion_changed.send(sender=Comment, article_id=article_id, comment_ids=ids)
-
-    transaction.on_commit(announce)
+    announce_changes(discussions=touched)
     return moved

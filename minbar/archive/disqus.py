@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -101,7 +101,13 @@ def _count(element, name: str, fields: dict) -> int:
     return int(value)
 
 
-def _dsq_id(element, what: str, *, required: bool = True) -> str | None:
+def _dsq_id(element: Any, what: str) -> str:
+    value = _dsq_id_or_none(element, what)
+    assert value is not None  # a missing id is refused
+    return value
+
+
+def _dsq_id_or_none(element: Any, what: str, *, required: bool = True) -> str | None:
     value = (element.get(DSQ_ID) or "").strip() if element is not None else ""
     if not value:
         if not required:
@@ -152,7 +158,7 @@ def read(source: BinaryIO | str) -> Iterator[Thread | Post]:
         yield Post(
             id=post_id,
             thread=_dsq_id(thread, "thread"),
-            parent=_dsq_id(fields.get("parent"), "parent", required=False),
+            parent=_dsq_id_or_none(fields.get("parent"), "parent", required=False),
             author=who,
             created_at=parse_time(_text(fields, "createdAt"), line=line, what="createdAt"),
             html=_text(fields, "message"),

@@ -29,18 +29,15 @@ _PARAGRAPH = re.compile(r"<p>([^<]*)</p>")
 _NUMBERED = re.compile(r"\s*\d+[.)]")
 
 
-class _Converter(MarkdownConverter):
-    class Options(MarkdownConverter.DefaultOptions):
-        heading_style = "ATX"
-        bullets = "-"
-        strong_em_symbol = "*"
-        escape_asterisks = True
-        escape_underscores = True
-        escape_misc = True
-        autolinks = True
-
-
-_convert = _Converter()
+_convert = MarkdownConverter(
+    heading_style="ATX",
+    bullets="-",
+    strong_em_symbol="*",
+    escape_asterisks=True,
+    escape_underscores=True,
+    escape_misc=True,
+    autolinks=True,
+)
 
 
 def to_markdown(html: str) -> str:

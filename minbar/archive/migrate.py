@@ -34,6 +34,7 @@ from django.utils.translation import ngettext
 
 from minbar.accounts import policy as accounts
 from minbar.archive import html as converter
+from minbar.archive.changes import announce_changes
 from minbar.archive.models import ImportedPage, ImportedReader
 from minbar.archive.policy import DEFAULT_SECTION, MAX_DEPTH
 from minbar.archive.sources import (
@@ -43,7 +44,6 @@ from minbar.archive.sources import (
     SourceInvalid,
     Thread,
 )
-from minbar.core.signals import article_changed, discussion_changed
 from minbar.core.text import render_article_markdown, render_comment_markdown
 from minbar.discussion.models import COMMENT_MAX, Comment
 from minbar.discussion.policy import best_rank
@@ -346,8 +346,8 @@ def survey(read: Reader, *, progress: Callable[[int], None] | None = None) -> _I
         index.author.append(index.people[person.identity])
 
     for position, parent_key in index.waiting.items():
-        parent = index.ids.get(parent_key)
-        if parent is None:
+        found = index.ids.get(parent_key)
+        if found is None:
             errors.append(
                 SourceError(
                     index.line[position],
@@ -355,7 +355,7 @@ def survey(read: Reader, *, progress: Callable[[int], None] | None = None) -> _I
                 )
             )
         else:
-            index.parent[position] = parent
+            index.parent[position] = found
     index.waiting = {}
     for number, info in enumerate(index.thread_info):
         if info is None:
@@ -487,8 +487,9 @@ def plan(
         else:
             report.skipped_count += 1
             report.comments_unmatched += comments
-            if len(report.skipped) < LISTED:
-                report.skipped.append(index.thread_info[number])
+            info = index.thread_info[number]
+            if info is not None and len(report.skipped) < LISTED:
+                report.skipped.append(info)
         if article is not None:
             used.add(article)
     report.pingbacks = index.pingbacks
@@ -511,10 +512,10 @@ def plan(
     accounts_found: dict[int, int] = {}
     position = {identity: n for n, identity in enumerate(identities)}
     for start in range(0, len(identities), BATCH):
-        rows = ImportedReader.objects.filter(
+        found = ImportedReader.objects.filter(
             source=source, identity__in=identities[start : start + BATCH]
         ).values_list("identity", "user_id")
-        accounts_found.update((position[identity], user) for identity, user in rows)
+        accounts_found.update((position[identity], user) for identity, user in found)
     return _Plan(article_of, to_create, existing, accounts_found)
 
 
@@ -815,22 +816,7 @@ def write(
         Article.objects.filter(pk=article).update(comment_count=F("comment_count") + number)
     new_articles = set(created_articles)
     announce = {a: ids for a, ids in touched.items() if a not in new_articles}
-    if created_articles:
-        transaction.on_commit(lambda: _announce_articles(created_articles))
-    if announce:
-        transaction.on_commit(lambda: _announce_discussions(announce))
-
-
-def _announce_articles(ids: list[int]) -> None:
-    for article_id in ids:
-        article_changed.send(sender=Article, article_id=article_id)
-
-
-def _announce_discussions(comment_ids_by_article: dict[int, array]) -> None:
-    for article_id, comment_ids in comment_ids_by_article.items():
-        discussion_changed.send(
-            sender=Comment, article_id=article_id, comment_ids=list(comment_ids)
-        )
+    announce_changes(articles=created_articles, discussions=announce)
 
 
 # --- the action ------------------------------------------------------------------------------

@@ -83,7 +83,8 @@ class PlatformImportCommand(BaseCommand):
                 url_map=url_map,
                 create_missing=options["create_missing"],
                 dry_run=options["dry_run"],
-                progress=lambda text: self.stderr.write(text),
+                # Progress on standard error; none with -v 0.
+                progress=self.stderr.write if options.get("verbosity", 1) >= 1 else None,
             )
         except SourceInvalid as invalid:
             raise nothing_imported(self, invalid.errors) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any, TypeVar
 
 FORMAT = "minbar-archive"
@@ -93,12 +93,16 @@ def thread_shape(parents: dict[int, int | None]) -> dict[int, tuple[int | None, 
     for pk in parents:
         chain = []
         current = pk
-        while current not in shape and parents[current] is not None:
+        while current not in shape:
+            up = parents[current]
+            if up is None:
+                break
             chain.append(current)
-            current = parents[current]
+            current = up
         shape.setdefault(current, (None, 0))
         for item in reversed(chain):
             parent = parents[item]
+            assert parent is not None
             parent_root, parent_depth = shape[parent]
             shape[item] = (parent_root or parent, parent_depth + 1)
     return shape
@@ -115,12 +119,31 @@ def _nested(value: Any, level: int) -> str:
     return text.replace("\n", "\n" + " " * level)
 
 
-def iter_dump(head: dict[str, Any], articles: Iterable[Any], tail: Callable[[], dict]):
+def _nested_pieces(value: Any, level: int) -> Iterator[str]:
+    """`_nested(value, level)` in pieces: a list given as an iterator (not a list) is written
+    an item at a time, as `json.dumps(..., indent=2)` writes a list."""
+    if isinstance(value, list | tuple | dict | str) or not isinstance(value, Iterable):
+        yield _nested(value, level)
+        return
+    inner = " " * (level + 2)
+    first = True
+    for item in value:
+        yield ("[\n" if first else ",\n") + inner + _nested(item, level + 2)
+        first = False
+    yield "[]" if first else "\n" + " " * level + "]"
+
+
+def iter_dump(
+    head: dict[str, Any], articles: Iterable[Any], tail: Callable[[], dict[str, Any]]
+) -> Iterator[str]:
     """`dump_archive({**head, "articles": [*articles], **tail()})`, byte for byte, in pieces:
-    one article at a time. `tail` is called once the articles have been read."""
+    one article at a time (and one item at a time of a head value given as an iterator, such
+    as the readers). `tail` is called once the articles have been read."""
     yield "{"
     for key, value in head.items():
-        yield f"\n  {json.dumps(key, ensure_ascii=False)}: {_nested(value, 2)},"
+        yield f"\n  {json.dumps(key, ensure_ascii=False)}: "
+        yield from _nested_pieces(value, 2)
+        yield ","
     yield '\n  "articles": ['
     first = True
     for article in articles:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +18,8 @@ from minbar.moderation.models import AuditEntry, CommentReport, Sanction
 from minbar.news.models import Article
 
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
+# Writes a time in the export's zone (None stays None).
+_When = Callable[[dt.datetime | None], str | None]
 
 
 def get_archive_document(
@@ -29,7 +31,8 @@ def get_archive_document(
     head, articles, tail = _archive_parts(
         time_zone=time_zone, version=version, personal_data=personal_data
     )
-    document = {**head, "articles": list(articles)}
+    document = {key: _listed(value) for key, value in head.items()}
+    document["articles"] = list(articles)
     document.update(tail())
     return document
 
@@ -49,7 +52,9 @@ def iter_archive_text(
 _CHUNK = 100
 
 
-def _archive_parts(*, time_zone: str | None, version: int, personal_data: bool):
+def _archive_parts(
+    *, time_zone: str | None, version: int, personal_data: bool
+) -> tuple[dict[str, Any], Iterator[dict[str, Any]], Callable[[], dict[str, Any]]]:
     """(the keys before the articles, the articles one by one, a function giving the keys
     after them once the articles have been read)."""
     zone_name = time_zone or settings.TIME_ZONE
@@ -95,7 +100,9 @@ def _archive_parts(*, time_zone: str | None, version: int, personal_data: bool):
     return head, entries(), tail
 
 
-def _article_entry(article: Article, comments: list[dict[str, Any]], *, when) -> dict[str, Any]:
+def _article_entry(
+    article: Article, comments: list[dict[str, Any]], *, when: _When
+) -> dict[str, Any]:
     return {
         "slug": article.slug,
         "title": article.title,
@@ -128,8 +135,14 @@ def _moderated_comment_ids() -> set[int]:
     )
 
 
-def _readers(*, when, personal_data: bool) -> list[dict[str, Any]]:
-    """Every reader's account (staff are the newsroom's, and stay out), by username."""
+def _listed(value: Any) -> Any:
+    """A head value as the whole document holds it: the readers' iterator as a list."""
+    return list(value) if isinstance(value, Iterator) else value
+
+
+def _readers(*, when: _When, personal_data: bool) -> Iterator[dict[str, Any]]:
+    """Every reader's account (staff are the newsroom's, and stay out), by username, one at a
+    time (an export holds no list of them)."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 
@@ -138,7 +151,6 @@ def _readers(*, when, personal_data: bool) -> list[dict[str, Any]]:
         if personal_data
         else set()
     )
-    readers = []
     rows = (
         get_user_model()
         .objects.filter(is_staff=False, is_superuser=False)
@@ -154,17 +166,16 @@ def _readers(*, when, personal_data: bool) -> list[dict[str, Any]]:
         if personal_data:
             reader["email"] = email
             reader["email_verified"] = bool(email) and (pk, email.lower()) in verified
-        readers.append(reader)
-    return readers
+        yield reader
 
 
 def _add_v2_comment_fields(
-    articles, comments: dict[int, list[dict[str, Any]]], *, when
+    articles: list[Article], comments: dict[int, list[dict[str, Any]]], *, when: _When
 ) -> dict[int, tuple[str, str]]:
     """Each comment's edit time and votes (reader, value, time, whether it counts); returns
     every comment's (article slug, id in the file) by primary key."""
     ids = [article.pk for article in articles]
-    edited: dict[tuple[int, int], Any] = {}
+    edited: dict[int, Any] = {}
     votes: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -191,11 +202,11 @@ def _add_v2_comment_fields(
     return names
 
 
-def _moderation(ids: dict[int, tuple[str, str]], *, when) -> dict[str, list[dict[str, Any]]]:
+def _moderation(ids: dict[int, tuple[str, str]], *, when: _When) -> dict[str, list[dict[str, Any]]]:
     """Reports, sanctions and decisions, in an order the file itself carries."""
     import json
 
-    def name(user) -> str | None:
+    def name(user: Any) -> str | None:
         return user.username if user is not None else None
 
     reports = [
@@ -253,7 +264,11 @@ def _slug(article_id: int | None) -> str | None:
     return Article.objects.filter(pk=article_id).values_list("slug", flat=True).first()
 
 
-def _comments_by_article(article_ids: list[int], *, when) -> dict[int, list[dict[str, Any]]]:
+def _by_time_and_id(ids: dict[int, str]) -> Callable[[tuple[Any, ...]], tuple[Any, str]]:
+    return lambda row: (row[5], ids[row[0]])
+
+
+def _comments_by_article(article_ids: list[int], *, when: _When) -> dict[int, list[dict[str, Any]]]:
     rows = (
         Comment.objects.filter(article_id__in=article_ids)
         .order_by("article_id", "pk")
@@ -271,7 +286,7 @@ def _comments_by_article(article_ids: list[int], *, when) -> dict[int, list[dict
             "status",
         )
     )
-    by_article: dict[int, list[tuple]] = defaultdict(list)
+    by_article: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for row in rows.iterator(chunk_size=2000):
         by_article[row[1]].append(row)
     result: dict[int, list[dict[str, Any]]] = {}
@@ -281,7 +296,7 @@ def _comments_by_article(article_ids: list[int], *, when) -> dict[int, list[dict
         ids = {row[0]: row[3] or policy.native_comment_id(row[0], taken=taken) for row in items}
         ordered = policy.parents_first(
             items,
-            sort_key=lambda row, ids=ids: (row[5], ids[row[0]]),
+            sort_key=_by_time_and_id(ids),
             ident=lambda row: row[0],
             parent=lambda row: row[2],
         )

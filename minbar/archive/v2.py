@@ -9,13 +9,16 @@ is never changed: the readers' details are applied to the accounts this import c
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from minbar.accounts.policy import display_name_key, display_name_problems, username_key
 from minbar.archive import policy
-from minbar.archive.validate import ArchiveDocument, ArchiveError, ArchiveInvalid
+from minbar.archive.validate import ArchiveDocument, ArchiveError, ArchiveInvalid, ReaderEntry
 from minbar.discussion.models import Comment, CommentVote
 from minbar.discussion.policy import best_rank
 from minbar.moderation.models import AuditEntry, CommentReport, Sanction
@@ -23,21 +26,43 @@ from minbar.moderation.models import AuditEntry, CommentReport, Sanction
 BATCH = 500
 
 
-def apply_readers(document: ArchiveDocument, *, created: set[str]) -> None:
-    """Give the accounts made by this import the details the file has for them."""
+def apply_readers(readers: Iterable[ReaderEntry], *, created: set[str]) -> None:
+    """Give the accounts made by this import the details the file has for them, a batch at a
+    time (the readers may be a stream); raises ArchiveInvalid with every problem found."""
+    state = _ReaderChecks()
+    batch: list[ReaderEntry] = []
+    for entry in readers:
+        if entry.username in created:
+            batch.append(entry)
+        if len(batch) >= BATCH:
+            _apply_reader_batch(batch, state)
+            batch = []
+    _apply_reader_batch(batch, state)
+    if state.errors:
+        raise ArchiveInvalid(state.errors)
+
+
+class _ReaderChecks:
+    """What the checks of display names and emails carry from one batch to the next."""
+
+    def __init__(self) -> None:
+        self.errors: list[ArchiveError] = []
+        self.shown: dict[str, str] = {}
+        self.emails: dict[str, str] = {}
+
+
+def _apply_reader_batch(entries: list[ReaderEntry], state: _ReaderChecks) -> None:
     from allauth.account.models import EmailAddress
 
     User = get_user_model()
-    entries = [entry for entry in document.readers if entry.username in created]
     if not entries:
         return
     users = {
         user.username: user
         for user in User.objects.filter(username__in=[entry.username for entry in entries])
     }
-    errors: list[ArchiveError] = []
-    shown: dict[str, str] = {}
-    emails: dict[str, str] = {}
+    errors = state.errors
+    shown, emails = state.shown, state.emails
     for entry in entries:
         user = users[entry.username]
         if entry.display_name:
@@ -77,7 +102,7 @@ def apply_readers(document: ArchiveDocument, *, created: set[str]) -> None:
                 )
             emails[lowered] = entry.pointer
     if errors:
-        raise ArchiveInvalid(errors)
+        return  # the import is refused: nothing more is written
     addresses = []
     for entry in entries:
         user = users[entry.username]
@@ -108,8 +133,10 @@ def write_votes(document: ArchiveDocument, *, articles: dict, authors: dict[str,
         if not items:
             continue
         article = articles[entry.slug]
-        rows = Comment.objects.filter(article_id=article.pk).only(
-            "pk", "import_id", "upvotes", "downvotes", "imported_score"
+        rows = (
+            Comment.objects.filter(article_id=article.pk)
+            .filter(_standing_for([item.id for item in items]))
+            .only("pk", "import_id", "upvotes", "downvotes", "imported_score")
         )
         by_id: dict[str, Comment] = {}
         by_pk: dict[int, Comment] = {}
@@ -119,12 +146,12 @@ def write_votes(document: ArchiveDocument, *, articles: dict, authors: dict[str,
                 by_id[comment.import_id] = comment
         targets: dict[str, Comment] = {}
         for item in items:
-            comment = by_id.get(item.id)
-            if comment is None:
-                pk = policy.native_pk(item.id)
-                comment = by_pk.get(pk) if pk is not None else None
-            if comment is not None:
-                targets[item.id] = comment
+            found = by_id.get(item.id)
+            if found is None:
+                native = policy.native_pk(item.id)
+                found = by_pk.get(native) if native is not None else None
+            if found is not None:
+                targets[item.id] = found
         present = set(
             CommentVote.objects.filter(comment_id__in=[c.pk for c in targets.values()]).values_list(
                 "comment_id", "voter_id"
@@ -133,16 +160,16 @@ def write_votes(document: ArchiveDocument, *, articles: dict, authors: dict[str,
         new: list[CommentVote] = []
         moved: dict[int, list[int]] = defaultdict(lambda: [0, 0])
         for item in items:
-            comment = targets.get(item.id)
-            if comment is None:
+            target = targets.get(item.id)
+            if target is None:
                 continue
             for vote in item.votes:
                 voter = authors[vote.reader]
-                if (comment.pk, voter) in present:
+                if (target.pk, voter) in present:
                     continue
                 new.append(
                     CommentVote(
-                        comment_id=comment.pk,
+                        comment_id=target.pk,
                         voter_id=voter,
                         value=vote.value,
                         is_counted=vote.counted,
@@ -150,7 +177,7 @@ def write_votes(document: ArchiveDocument, *, articles: dict, authors: dict[str,
                     )
                 )
                 if vote.counted:
-                    moved[comment.pk][0 if vote.value > 0 else 1] += 1
+                    moved[target.pk][0 if vote.value > 0 else 1] += 1
         CommentVote.objects.bulk_create(new, batch_size=BATCH)
         added += len(new)
         dirty = []
@@ -171,47 +198,99 @@ def write_votes(document: ArchiveDocument, *, articles: dict, authors: dict[str,
     return added
 
 
-def comment_ids(document: ArchiveDocument, articles: dict) -> dict[tuple[str, str], int]:
-    """(article slug, file id) → comment id, for every comment of the file."""
+def comment_ids(
+    document: ArchiveDocument,
+    articles: dict,
+    *,
+    wanted: Collection[tuple[str, str]] | None = None,
+) -> dict[tuple[str, str], int]:
+    """(article slug, file id) → comment id, for every comment of the file (or only those
+    `wanted`)."""
     found: dict[tuple[str, str], int] = {}
     for entry in document.articles:
+        idents = [
+            item.id for item in entry.comments if wanted is None or (entry.slug, item.id) in wanted
+        ]
+        if not idents:
+            continue
         article = articles[entry.slug]
         by_id: dict[str, int] = {}
         pks: set[int] = set()
-        for pk, import_id in Comment.objects.filter(article_id=article.pk).values_list(
-            "pk", "import_id"
+        for pk, import_id in (
+            Comment.objects.filter(article_id=article.pk)
+            .filter(_standing_for(idents))
+            .values_list("pk", "import_id")
         ):
             pks.add(pk)
             if import_id:
                 by_id[import_id] = pk
-        for item in entry.comments:
-            pk = by_id.get(item.id)
-            if pk is None:
-                native = policy.native_pk(item.id)
-                pk = native if native in pks else None
-            if pk is not None:
-                found[(entry.slug, item.id)] = pk
+        for ident in idents:
+            known = by_id.get(ident)
+            if known is None:
+                native = policy.native_pk(ident)
+                known = native if native in pks else None
+            if known is not None:
+                found[(entry.slug, ident)] = known
     return found
 
 
+def _standing_for(idents: list[str]) -> Q:
+    """The comments that file ids may stand for: by import id, or Minbar's own as `c<pk>`."""
+    natives = [pk for ident in idents if (pk := policy.native_pk(ident)) is not None]
+    return Q(import_id__in=idents) | Q(pk__in=natives)
+
+
+Moderation = tuple[str, str, dict[str, Any]]  # (kind, pointer, fields), as validate gives it
+
+
 def write_moderation(
-    document: ArchiveDocument, *, articles: dict, authors: dict, comments: dict | None = None
+    batches: Iterable[Sequence[Moderation]],
+    *,
+    articles: dict,
+    authors: dict[str, int],
+    comments: dict[tuple[str, str], int],
 ) -> None:
-    """Reports, sanctions and decisions the site does not have yet. Staff are named by
-    username; one that has no account here is left out of the row (as when a staff account
-    is deleted): a file never makes staff."""
-    if not document.moderation:
-        return
+    """Reports, sanctions and decisions the site does not have yet, a batch at a time (the
+    file's may be a stream). Staff are named by username; one that has no account here is
+    left out of the row (as when a staff account is deleted): a file never makes staff."""
+    seen: _Known | None = None
+    for batch in batches:
+        if not batch:
+            continue
+        if seen is None:
+            seen = _Known()
+        _write_moderation_batch(batch, seen, articles=articles, authors=authors, comments=comments)
+
+
+class _Known:
+    """The keys of the moderation rows already here (and written so far)."""
+
+    def __init__(self) -> None:
+        self.reports = set(CommentReport.objects.values_list("comment_id", "reporter_id"))
+        self.sanctions = set(Sanction.objects.values_list("reader_id", "kind", "starts_at"))
+        self.decisions: set[tuple[object, ...]] = set(
+            AuditEntry.objects.values_list(
+                "action", "created_at", "actor_id", "comment_id", "article_id", "reader_id"
+            )
+        )
+
+
+def _write_moderation_batch(
+    batch: Sequence[Moderation],
+    known: _Known,
+    *,
+    articles: dict,
+    authors: dict[str, int],
+    comments: dict[tuple[str, str], int],
+) -> None:
     User = get_user_model()
     staff_names = {
         fields[key]
-        for _kind, _pointer, fields in document.moderation
+        for _kind, _pointer, fields in batch
         for key in ("resolved_by", "by", "lifted_by")
         if fields.get(key)
     }
     staff = dict(User.objects.filter(username__in=staff_names).values_list("username", "pk"))
-    if comments is None:
-        comments = comment_ids(document, articles)
 
     def who(name: str) -> int | None:
         return staff.get(name) if name else None
@@ -219,35 +298,30 @@ def write_moderation(
     def person(name: str) -> int | None:
         return authors.get(name) if name else None
 
-    reports = set(CommentReport.objects.values_list("comment_id", "reporter_id"))
-    sanctions = set(Sanction.objects.values_list("reader_id", "kind", "starts_at"))
-    decisions = set(
-        AuditEntry.objects.values_list(
-            "action", "created_at", "actor_id", "comment_id", "article_id", "reader_id"
-        )
-    )
+    reports, sanctions, decisions = known.reports, known.sanctions, known.decisions
     new_reports, new_sanctions, new_decisions = [], [], []
-    for kind, _pointer, f in document.moderation:
+    for kind, _pointer, f in batch:
         if kind == "reports":
-            key = (comments[(f["article"], f["comment"])], authors[f["reporter"]])
-            if key in reports:
+            report_key = (comments[(f["article"], f["comment"])], authors[f["reporter"]])
+            if report_key in reports:
                 continue
-            reports.add(key)
+            reports.add(report_key)
             new_reports.append(
                 CommentReport(
-                    comment_id=key[0], reporter_id=key[1], reason=f["reason"], text=f["text"],
-                    is_counted=f["counted"], created_at=f["at"], resolution=f["resolution"],
-                    resolved_at=f["resolved_at"], resolved_by_id=who(f["resolved_by"]),
+                    comment_id=report_key[0], reporter_id=report_key[1], reason=f["reason"],
+                    text=f["text"], is_counted=f["counted"], created_at=f["at"],
+                    resolution=f["resolution"], resolved_at=f["resolved_at"],
+                    resolved_by_id=who(f["resolved_by"]),
                 )
             )  # fmt: skip
         elif kind == "sanctions":
-            key = (authors[f["reader"]], f["kind"], f["starts_at"])
-            if key in sanctions:
+            sanction_key = (authors[f["reader"]], f["kind"], f["starts_at"])
+            if sanction_key in sanctions:
                 continue
-            sanctions.add(key)
+            sanctions.add(sanction_key)
             new_sanctions.append(
                 Sanction(
-                    reader_id=key[0], kind=f["kind"], reason=f["reason"],
+                    reader_id=sanction_key[0], kind=f["kind"], reason=f["reason"],
                     starts_at=f["starts_at"], ends_at=f["ends_at"], created_by_id=who(f["by"]),
                     lifted_at=f["lifted_at"], lifted_by_id=who(f["lifted_by"]),
                 )
@@ -255,14 +329,15 @@ def write_moderation(
         else:
             comment = comments.get((f["article"], f["comment"])) if f["comment"] else None
             article = articles[f["article"]].pk if f["article"] else None
-            key = (f["action"], f["at"], who(f["by"]), comment, article, person(f["reader"]))
-            if key in decisions:
+            actor, reader = who(f["by"]), person(f["reader"])
+            decision_key = (f["action"], f["at"], actor, comment, article, reader)
+            if decision_key in decisions:
                 continue
-            decisions.add(key)
+            decisions.add(decision_key)
             new_decisions.append(
                 AuditEntry(
-                    action=f["action"], created_at=f["at"], actor_id=key[2], reason=f["reason"],
-                    comment_id=comment, article_id=article, reader_id=key[5],
+                    action=f["action"], created_at=f["at"], actor_id=actor, reason=f["reason"],
+                    comment_id=comment, article_id=article, reader_id=reader,
                     details=f["details"],
                 )
             )  # fmt: skip

@@ -69,6 +69,8 @@ DOCUMENT_KEYS = {"format", "version", "site", "articles"}
 # What version 2 adds (docs/archive-format-v2.md); in a version 1 file these are unknown.
 DOCUMENT_KEYS_V2 = DOCUMENT_KEYS | {"personal_data", "readers", "moderation"}
 MODERATION_KEYS = {"reports", "sanctions", "decisions"}
+# The order the lists are read and written in.
+MODERATION_ORDER = ("reports", "sanctions", "decisions")
 REPORT_KEYS = {
     "article", "comment", "reporter", "reason", "text", "counted", "at", "resolution",
     "resolved_at", "resolved_by",
@@ -77,6 +79,7 @@ SANCTION_KEYS = {
     "reader", "kind", "reason", "starts_at", "ends_at", "by", "lifted_at", "lifted_by",
 }  # fmt: skip
 DECISION_KEYS = {"action", "at", "by", "reason", "article", "comment", "reader", "details"}
+MODERATION_SPECS = {"reports": REPORT_KEYS, "sanctions": SANCTION_KEYS, "decisions": DECISION_KEYS}
 READER_KEYS = {"username", "display_name", "joined_at", "email", "email_verified"}
 VOTE_KEYS = {"reader", "value", "at", "counted"}
 SITE_KEYS = {"name", "time_zone"}
@@ -194,6 +197,10 @@ class ArchiveDocument:
 # --- parsing ---------------------------------------------------------------------------------
 
 
+class Streamed(list[Any]):
+    """Stands for a long list that a streaming reader reads apart, item by item."""
+
+
 class _Object(dict):
     """A JSON object that remembers the keys it saw twice (json keeps the last silently)."""
 
@@ -277,6 +284,13 @@ class _Checker:
         self.errors: list[ArchiveError] = []
         self.authors: dict[str, list[str]] = {}
         self.version = 1
+        self._readers_seen: dict[str, str] = {}
+        # (pointer, parent id) of streamed replies whose parent was not seen before them.
+        self.pending: list[tuple[str, str]] = []
+        # The comment ids of each streamed article, by the article's pointer.
+        self.streamed_ids: dict[str, list[str]] = {}
+        # (article slug, comment id) of every comment the moderation history names.
+        self.moderated: set[tuple[str, str]] = set()
 
     def error(self, pointer: str, message: str) -> None:
         self.errors.append(ArchiveError(pointer, message))
@@ -419,11 +433,18 @@ class _Checker:
     # -- the document --
 
     def document(
-        self, data: Any, *, articles: Iterable[Any] | None = None, keep: bool = True
+        self,
+        data: Any,
+        *,
+        articles: Iterable[Any] | None = None,
+        readers: Iterable[Any] | None = None,
+        moderation: dict[str, Iterable[Any]] | None = None,
+        keep: bool = True,
     ) -> ArchiveDocument | None:
-        """Check the whole document. A streaming reader gives the items of `articles` apart
-        (`data["articles"]` then only says whether there was a list); with `keep=False` the
-        articles are checked and dropped, and only their slugs and comment ids are kept."""
+        """Check the whole document. A streaming reader gives the items of the long lists
+        apart (`articles`, `readers`, and `moderation`'s lists by name; the document then
+        holds only a stand-in list there); with `keep=False` the items are checked and
+        dropped, and only slugs, comment ids and usernames are kept."""
         version = data.get("version") if isinstance(data, dict) else None
         if type(version) is int and version in policy.VERSIONS:
             self.version = version
@@ -451,7 +472,9 @@ class _Checker:
             )
         site_name, time_zone = self.site(data.get("site"))
         personal_data = self.boolean(data, "personal_data", "", default=False) or False
-        readers = self.readers(data.get("readers"), personal_data=personal_data)
+        reader_entries = self.readers(
+            data.get("readers"), personal_data=personal_data, items=readers, keep=keep
+        )
         articles_value = data.get("articles", _MISSING)
         if articles_value is _MISSING:
             self.error("/articles", _("This field is required."))
@@ -476,6 +499,9 @@ class _Checker:
                 continue
             slugs[article.slug] = f"{pointer}/slug"
             comment_keys.update((article.slug, comment.id) for comment in article.comments)
+            streamed = self.streamed_ids.pop(pointer, None)
+            if streamed:
+                comment_keys.update((article.slug, ident) for ident in streamed)
             if keep:
                 entries.append(article)
         return ArchiveDocument(
@@ -484,137 +510,177 @@ class _Checker:
             articles=tuple(entries),
             version=self.version,
             personal_data=personal_data,
-            readers=readers,
-            moderation=self.moderation(data.get("moderation"), set(slugs), comment_keys),
+            readers=reader_entries,
+            moderation=self.moderation(
+                data.get("moderation"), set(slugs), comment_keys, items=moderation, keep=keep
+            ),
         )
 
-    def readers(self, value: Any, *, personal_data: bool) -> tuple[ReaderEntry, ...]:
+    def readers(
+        self,
+        value: Any,
+        *,
+        personal_data: bool,
+        items: Iterable[Any] | None = None,
+        keep: bool = True,
+    ) -> tuple[ReaderEntry, ...]:
         if value is None or not self._expect(value, "/readers", list, MUST_BE_LIST):
             return ()
         entries: list[ReaderEntry] = []
-        seen: dict[str, str] = {}
-        for index, item in enumerate(value):
-            pointer = f"/readers/{index}"
-            if not self.obj(item, pointer, READER_KEYS):
-                continue
-            before = len(self.errors)
-            username = self.string(
-                item, "username", pointer, required=True, blank=False,
-                max_length=USERNAME_FIELD_MAX,
-            )  # fmt: skip
-            display_name = self.string(item, "display_name", pointer, strip=True, max_length=60)
-            joined_at = self.time(item, "joined_at", pointer)
-            email = self.string(item, "email", pointer, strip=True, max_length=254)
-            verified = self.boolean(item, "email_verified", pointer, default=False)
-            if (email or verified) and not personal_data:
-                self.error(
-                    f"{pointer}/email",
-                    _(
-                        "The file says it holds no personal data (personal_data is not true), "
-                        "yet it has an email."
-                    ),
-                )
-            if email and "@" not in email:
-                self.error(f"{pointer}/email", _("Not an email address."))
-            if username:
-                username = unicodedata.normalize("NFC", username)
-                if username in seen:
-                    self.error(
-                        f"{pointer}/username",
-                        _("Another reader has the same username (at %(other)s).")
-                        % {"other": seen[username]},
-                    )
-                seen[username] = f"{pointer}/username"
-                self.authors.setdefault(username, []).append(f"{pointer}/username")
-            if len(self.errors) > before:
-                continue
-            entries.append(
-                ReaderEntry(
-                    pointer=pointer,
-                    username=username,
-                    display_name=display_name or "",
-                    joined_at=joined_at,
-                    email=email or "",
-                    email_verified=bool(verified and email),
-                )
-            )
+        for index, item in enumerate(value if items is None else items):
+            entry = self.reader(item, f"/readers/{index}", personal_data=personal_data)
+            if entry is not None and keep:
+                entries.append(entry)
         return tuple(entries)
 
+    def reader(self, item: Any, pointer: str, *, personal_data: bool) -> ReaderEntry | None:
+        """One entry of `readers`; None after reporting its errors."""
+        if not self.obj(item, pointer, READER_KEYS):
+            return None
+        before = len(self.errors)
+        username = self.string(
+            item, "username", pointer, required=True, blank=False,
+            max_length=USERNAME_FIELD_MAX,
+        )  # fmt: skip
+        display_name = self.string(item, "display_name", pointer, strip=True, max_length=60)
+        joined_at = self.time(item, "joined_at", pointer)
+        email = self.string(item, "email", pointer, strip=True, max_length=254)
+        verified = self.boolean(item, "email_verified", pointer, default=False)
+        if (email or verified) and not personal_data:
+            self.error(
+                f"{pointer}/email",
+                _(
+                    "The file says it holds no personal data (personal_data is not true), "
+                    "yet it has an email."
+                ),
+            )
+        if email and "@" not in email:
+            self.error(f"{pointer}/email", _("Not an email address."))
+        if username:
+            username = unicodedata.normalize("NFC", username)
+            seen = self._readers_seen
+            if username in seen:
+                self.error(
+                    f"{pointer}/username",
+                    _("Another reader has the same username (at %(other)s).")
+                    % {"other": seen[username]},
+                )
+            seen[username] = f"{pointer}/username"
+            self.authors.setdefault(username, []).append(f"{pointer}/username")
+        if len(self.errors) > before or username is None:
+            return None
+        return ReaderEntry(
+            pointer=pointer,
+            username=username,
+            display_name=display_name or "",
+            joined_at=joined_at,
+            email=email or "",
+            email_verified=bool(verified and email),
+        )
+
     def moderation(
-        self, value: Any, slugs: set[str], comments: set[tuple[str, str]]
+        self,
+        value: Any,
+        slugs: set[str],
+        comments: set[tuple[str, str]],
+        *,
+        items: dict[str, Iterable[Any]] | None = None,
+        keep: bool = True,
     ) -> tuple[tuple[str, str, dict[str, Any]], ...]:
         """Reports, sanctions and decisions (docs/archive-format-v2.md): readers by username,
-        comments by article slug and comment id, staff by username (or null)."""
+        comments by article slug and comment id, staff by username (or null). A streaming
+        reader gives each list's items apart, in `items` by name."""
         if value is None or not self.obj(value, "/moderation", MODERATION_KEYS):
             return ()
         found: list[tuple[str, str, dict[str, Any]]] = []
-        specs = {
-            "reports": REPORT_KEYS,
-            "sanctions": SANCTION_KEYS,
-            "decisions": DECISION_KEYS,
-        }
-        for kind, keys in specs.items():
-            items = value.get(kind)
-            if items is None or not self._expect(items, f"/moderation/{kind}", list, MUST_BE_LIST):
+        for kind in MODERATION_ORDER:
+            listed = value.get(kind)
+            if listed is None or not self._expect(
+                listed, f"/moderation/{kind}", list, MUST_BE_LIST
+            ):
                 continue
-            for index, item in enumerate(items):
-                at = f"/moderation/{kind}/{index}"
-                if not self.obj(item, at, keys):
-                    continue
-                before = len(self.errors)
-                fields: dict[str, Any] = {}
-                for key in sorted(keys):
-                    if key in {"at", "resolved_at", "starts_at", "ends_at", "lifted_at"}:
-                        fields[key] = self.time(item, key, at)
-                    elif key == "counted":
-                        fields[key] = self.boolean(item, key, at, default=True)
-                    elif key == "details":
-                        details = item.get(key) or {}
-                        if not isinstance(details, dict):
-                            self.error(f"{at}/details", MUST_BE_OBJECT % {"found": "value"})
-                        fields[key] = details
-                    else:
-                        fields[key] = self.string(item, key, at, max_length=5000) or ""
-                # The rows' own rules, said before the database would.
-                if kind == "reports":
-                    person, when = "reporter", "at"
-                    if fields["reason"] not in CommentReport.Reason.values:
-                        self.error(f"{at}/reason", _("Unknown reason."))
-                    if fields["resolution"] not in CommentReport.Resolution.values:
-                        self.error(f"{at}/resolution", _("Unknown resolution."))
-                    if bool(fields["resolution"]) != (fields["resolved_at"] is not None):
-                        self.error(
-                            f"{at}/resolved_at",
-                            _("A resolved report has a time, and an open one has none."),
-                        )
-                    if (fields["article"], fields["comment"]) not in comments:
-                        self.error(f"{at}/comment", _("No comment of the file has this id."))
-                elif kind == "sanctions":
-                    person, when = "reader", "starts_at"
-                    if fields["kind"] not in Sanction.Kind.values:
-                        self.error(f"{at}/kind", _("Unknown kind."))
-                    elif (fields["kind"] == "suspension") != (fields["ends_at"] is not None):
-                        self.error(f"{at}/ends_at", _("A suspension ends, and a ban does not."))
-                else:
-                    person, when = "reader", "at"
-                    if fields["action"] not in AuditEntry.Action.values:
-                        self.error(f"{at}/action", _("Unknown action."))
-                    if fields["article"] and fields["article"] not in slugs:
-                        self.error(f"{at}/article", _("No article of the file has this slug."))
-                    if fields["comment"] and (fields["article"], fields["comment"]) not in (
-                        comments
-                    ):
-                        self.error(f"{at}/comment", _("No comment of the file has this id."))
-                if fields[when] is None:
-                    self.error(f"{at}/{when}", _("This field is required."))
-                if fields[person]:
-                    fields[person] = unicodedata.normalize("NFC", fields[person])
-                    self.authors.setdefault(fields[person], []).append(f"{at}/{person}")
-                elif kind != "decisions":
-                    self.error(f"{at}/{person}", _("This field is required."))
-                if len(self.errors) == before:
-                    found.append((kind, at, fields))
+            given = (items or {}).get(kind)
+            for index, item in enumerate(listed if given is None else given):
+                entry = self.moderation_entry(
+                    kind, item, f"/moderation/{kind}/{index}", slugs=slugs, comments=comments
+                )
+                if entry is not None and keep:
+                    found.append(entry)
         return tuple(found)
+
+    def moderation_entry(
+        self,
+        kind: str,
+        item: Any,
+        at: str,
+        *,
+        slugs: set[str] | None = None,
+        comments: set[tuple[str, str]] | None = None,
+    ) -> tuple[str, str, dict[str, Any]] | None:
+        """One report, sanction or decision as (kind, pointer, fields); None after reporting
+        its errors. Without `slugs` and `comments` (a file already checked) the articles and
+        comments it names are not looked up."""
+        keys = MODERATION_SPECS[kind]
+        if not self.obj(item, at, keys):
+            return None
+        before = len(self.errors)
+        fields: dict[str, Any] = {}
+        for key in sorted(keys):
+            if key in {"at", "resolved_at", "starts_at", "ends_at", "lifted_at"}:
+                fields[key] = self.time(item, key, at)
+            elif key == "counted":
+                fields[key] = self.boolean(item, key, at, default=True)
+            elif key == "details":
+                details = item.get(key) or {}
+                if not isinstance(details, dict):
+                    self.error(f"{at}/details", MUST_BE_OBJECT % {"found": "value"})
+                fields[key] = details
+            else:
+                fields[key] = self.string(item, key, at, max_length=5000) or ""
+        # The rows' own rules, said before the database would.
+        if kind == "reports":
+            person, when = "reporter", "at"
+            if fields["reason"] not in CommentReport.Reason.values:
+                self.error(f"{at}/reason", _("Unknown reason."))
+            if fields["resolution"] not in CommentReport.Resolution.values:
+                self.error(f"{at}/resolution", _("Unknown resolution."))
+            if bool(fields["resolution"]) != (fields["resolved_at"] is not None):
+                self.error(
+                    f"{at}/resolved_at",
+                    _("A resolved report has a time, and an open one has none."),
+                )
+            if comments is not None and (fields["article"], fields["comment"]) not in comments:
+                self.error(f"{at}/comment", _("No comment of the file has this id."))
+        elif kind == "sanctions":
+            person, when = "reader", "starts_at"
+            if fields["kind"] not in Sanction.Kind.values:
+                self.error(f"{at}/kind", _("Unknown kind."))
+            elif (fields["kind"] == "suspension") != (fields["ends_at"] is not None):
+                self.error(f"{at}/ends_at", _("A suspension ends, and a ban does not."))
+        else:
+            person, when = "reader", "at"
+            if fields["action"] not in AuditEntry.Action.values:
+                self.error(f"{at}/action", _("Unknown action."))
+            if slugs is not None and fields["article"] and fields["article"] not in slugs:
+                self.error(f"{at}/article", _("No article of the file has this slug."))
+            if (
+                comments is not None
+                and fields["comment"]
+                and (fields["article"], fields["comment"]) not in comments
+            ):
+                self.error(f"{at}/comment", _("No comment of the file has this id."))
+        if kind != "sanctions" and fields["comment"]:
+            self.moderated.add((fields["article"], fields["comment"]))
+        if fields[when] is None:
+            self.error(f"{at}/{when}", _("This field is required."))
+        if fields[person]:
+            fields[person] = unicodedata.normalize("NFC", fields[person])
+            self.authors.setdefault(fields[person], []).append(f"{at}/{person}")
+        elif kind != "decisions":
+            self.error(f"{at}/{person}", _("This field is required."))
+        if len(self.errors) > before:
+            return None
+        return (kind, at, fields)
 
     def votes(self, value: Any, pointer: str) -> tuple[VoteEntry, ...]:
         if value is None or not self._expect(value, pointer, list, MUST_BE_LIST):
@@ -646,7 +712,7 @@ class _Checker:
                     )
                 voters[reader] = f"{at}/reader"
                 self.authors.setdefault(reader, []).append(f"{at}/reader")
-            if len(self.errors) > before:
+            if len(self.errors) > before or reader is None or when is None:
                 continue
             entries.append(VoteEntry(at, reader, vote, when, bool(counted)))
         return tuple(entries)
@@ -720,6 +786,10 @@ class _Checker:
         url = self.string(value, "url", pointer, strip=True, max_length=SOURCE_URL_MAX)
         if len(self.errors) > before:
             return None
+        # Without an error, every field has its value (None is only ever said with one).
+        assert slug is not None and title is not None and standfirst is not None
+        assert body is not None and language is not None and section is not None
+        assert status is not None and comments_open is not None
         return ArticleEntry(
             pointer=pointer,
             slug=slug,
@@ -766,8 +836,8 @@ class _Checker:
         return name or "", url or "", language or ""
 
     def comments(self, value: Any, pointer: str) -> tuple[CommentEntry, ...]:
-        if value is _MISSING or value is None:
-            return ()
+        if value is _MISSING or value is None or isinstance(value, Streamed):
+            return ()  # (a streamed list: its comments were checked one by one)
         if not self._expect(value, pointer, list, MUST_BE_LIST):
             return ()
         entries: list[CommentEntry] = []
@@ -784,14 +854,38 @@ class _Checker:
                 entries.append(entry)
         return tuple(entries)
 
+    def settle_parents(self, seen: dict[str, tuple[str, int, str | None]]) -> None:
+        """At the end of a streamed article: each reply whose parent was not seen before it
+        answers a comment that comes later, or one that is not there."""
+        for at, parent in self.pending:
+            if parent in seen:
+                self.error(
+                    at,
+                    _(
+                        "The parent %(parent)s comes later (at %(other)s): a reply must come "
+                        "after the comment it answers."
+                    )
+                    % {"parent": _shorten(parent), "other": seen[parent][0].removesuffix("/id")},
+                )
+            else:
+                self.error(
+                    at,
+                    _("No comment of this article has the id %(parent)s.")
+                    % {"parent": _shorten(parent)},
+                )
+        self.pending = []
+
     def comment(
         self,
         value: Any,
         pointer: str,
         *,
         seen: dict[str, tuple[str, int, str | None]],
-        later: dict[str, str],
+        later: dict[str, str] | None,
     ) -> CommentEntry | None:
+        """One comment. `seen` holds the comments of its article met so far; `later` the
+        pointers of those that come after it, or None for a stream, where a parent not seen
+        yet is settled by `settle_parents` at the article's end."""
         if not self.obj(value, pointer, COMMENT_KEYS_V2 if self.version >= 2 else COMMENT_KEYS):
             return None
         before = len(self.errors)
@@ -819,6 +913,8 @@ class _Checker:
                         _("Replies nest too deeply: at most %(max)s levels.")
                         % {"max": policy.MAX_DEPTH},
                     )
+            elif later is None:
+                self.pending.append((f"{pointer}/parent", parent))
             elif parent in later:
                 self.error(
                     f"{pointer}/parent",
@@ -866,6 +962,8 @@ class _Checker:
         votes = self.votes(value.get("votes"), f"{pointer}/votes")
         if len(self.errors) > before:
             return None
+        assert ident is not None and author is not None and created_at is not None
+        assert text is not None and score is not None and status is not None
         return CommentEntry(
             pointer=pointer,
             id=ident,

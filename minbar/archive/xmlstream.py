@@ -10,7 +10,7 @@ close and then dropped, so memory holds one record at a time (docs/decisions/001
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -27,9 +27,13 @@ def namespace(tag: object) -> str:
     return tag[1:].partition("}")[0] if isinstance(tag, str) and tag[:1] == "{" else ""
 
 
-def children(element) -> dict[str, object]:
+# An lxml element (lxml ships no types).
+Element = Any
+
+
+def children(element: Element) -> dict[str, Element]:
     """The first child of each name (namespace left out), in one pass."""
-    found: dict[str, object] = {}
+    found: dict[str, Element] = {}
     for item in element:
         name = local(item.tag)
         if name not in found:
@@ -37,7 +41,7 @@ def children(element) -> dict[str, object]:
     return found
 
 
-def text_of(element, name: str, ns: str | None = None) -> str:
+def text_of(element: Element, name: str, ns: str | None = None) -> str:
     """The text of the first child called `name` (in `ns`, or any namespace), or ""."""
     for child in element:
         if local(child.tag) == name and (ns is None or namespace(child.tag) == ns):
@@ -45,7 +49,7 @@ def text_of(element, name: str, ns: str | None = None) -> str:
     return ""
 
 
-def child(element, name: str):
+def child(element: Element, name: str) -> Element | None:
     for item in element:
         if local(item.tag) == name:
             return item
@@ -57,8 +61,8 @@ def records(
     *,
     depth: int,
     tags: list[str],
-    on_root: Callable[[object], None] | None = None,
-) -> Iterator[object]:
+    on_root: Callable[[Element], None] | None = None,
+) -> Iterator[Element]:
     """Every element named in `tags` (`{*}post`: any namespace) that sits `depth` levels
     below the root (1: the root's children), once it has closed; the caller reads it before
     asking for the next one, which frees it and everything before it. Only those elements
@@ -102,7 +106,7 @@ def records(
         raise SourceInvalid([SourceError(line, message)]) from None
 
 
-def _check_root(tree, on_root) -> None:
+def _check_root(tree: Any, on_root: Callable[[Element], None] | None) -> None:
     docinfo = tree.docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise _doctype_refused(1)
@@ -110,7 +114,7 @@ def _check_root(tree, on_root) -> None:
         on_root(tree.getroot())
 
 
-def _depth(element) -> int:
+def _depth(element: Element) -> int:
     depth = 0
     parent = element.getparent()
     while parent is not None:
@@ -136,10 +140,10 @@ def _doctype_refused(line: int) -> SourceInvalid:
 _PROLOG = 64 * 1024
 
 
-def _refuse_doctype(source) -> None:
+def _refuse_doctype(source: BinaryIO | str) -> None:
     """Look at what comes before the first element, without the parser: a DOCTYPE there is
     refused before the parser reads its declarations."""
-    if not hasattr(source, "seek"):
+    if isinstance(source, str) or not hasattr(source, "seek"):
         return
     start = source.tell()
     head = source.read(_PROLOG)
@@ -167,7 +171,7 @@ def _problem(error: etree.XMLSyntaxError) -> str:
     return text.split(", line ")[0]
 
 
-def refuse_entities(element) -> None:
+def refuse_entities(element: Element) -> None:
     """An entity reference left unexpanded in a record is refused where it stands."""
     for node in element.iter(etree.Entity):
         if isinstance(node, etree._Entity):

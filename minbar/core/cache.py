@@ -58,32 +58,34 @@ class RedisWithLocalLimits(RedisCache):
     def _is_limit(key: Any) -> bool:
         return isinstance(key, str) and key.startswith(LIMIT_PREFIXES)
 
-    def add(self, key, *args, **kwargs):
+    def add(self, key: Any, *args: Any, **kwargs: Any) -> bool:
         if self._is_limit(key):
             return self._limited("add", key, *args, **kwargs)
         return super().add(key, *args, **kwargs)
 
-    def get(self, key, default=None, version=None, client=None):
+    def get(
+        self, key: Any, default: Any = None, version: int | None = None, client: Any = None
+    ) -> Any:
         if self._is_limit(key):
             return self._limited("get", key, default, version=version)
         return super().get(key, default, version, client)
 
-    def set(self, key, *args, **kwargs):
+    def set(self, key: Any, *args: Any, **kwargs: Any) -> Any:
         if self._is_limit(key):
             return self._limited("set", key, *args, **kwargs)
         return super().set(key, *args, **kwargs)
 
-    def delete(self, key, *args, **kwargs):
+    def delete(self, key: Any, *args: Any, **kwargs: Any) -> bool:
         if self._is_limit(key):
             return bool(self._limited("delete", key, *args, **kwargs))
         return super().delete(key, *args, **kwargs)
 
-    def incr(self, key, delta=1, version=None, client=None):
+    def incr(self, key: Any, delta: int = 1, version: int | None = None, client: Any = None) -> int:
         if self._is_limit(key):
             return self._limited("incr", key, delta, version=version)
         return super().incr(key, delta, version, client)
 
-    def decr(self, key, delta=1, version=None, client=None):
+    def decr(self, key: Any, delta: int = 1, version: int | None = None, client: Any = None) -> int:
         if self._is_limit(key):
             return self._limited("decr", key, delta, version=version)
         return super().decr(key, delta, version, client)

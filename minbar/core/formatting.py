@@ -78,13 +78,13 @@ def comments_heading(count: int) -> str:
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "ku", "ckb", "sd", "ug", "yi", "dv"})
 
 
-def text_direction(code) -> str:
+def text_direction(code: object) -> str:
     """The writing direction of a language code ("ar", "ar-SA", "EN"): "rtl" or "ltr"."""
     base = str(code or "").strip().lower().replace("_", "-").split("-")[0]
     return "rtl" if base in RTL_LANGUAGES else "ltr"
 
 
-def text_language(text) -> str:
+def text_language(text: object) -> str:
     """ "ar" when most letters of `text` are Arabic, "" (unknown, per HTML) otherwise: readers'
     comments carry no language of their own, but an Arabic one on an English page must say so
     (screen readers choose their voice by it)."""

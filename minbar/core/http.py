@@ -50,7 +50,7 @@ def canonical_page(raw: str) -> str | None:
 
 
 def redirect_to_canonical(
-    request, *, orders: Collection[str] = (), default_order: str = ""
+    request: HttpRequest, *, orders: Collection[str] = (), default_order: str = ""
 ) -> HttpResponsePermanentRedirect | None:
     """A permanent redirect when `?page=` or `?order=` is not spelt the one way this page
     spells it; None when it is. Http404 for a page number that names no page.
@@ -86,18 +86,22 @@ def redirect_to_canonical(
     return HttpResponsePermanentRedirect(f"{request.path}?{encoded}" if encoded else request.path)
 
 
-def paginate(request, items, *, per_page: int) -> Page:
-    """The page named by `?page=` (a number in ASCII digits, or `last`); anything but a page
-    that exists is a 404, never a 500. Views that share their pages call
+def paginate(request: HttpRequest, items: Any, *, per_page: int) -> Page:
+    """The page named by `?page=` (see `page_of`). Views that share their pages call
     `redirect_to_canonical` first, so only the one spelling of each page gets here."""
+    return page_of(items, number=request.GET.get("page", "1"), per_page=per_page)
+
+
+def page_of(items: Any, *, number: str, per_page: int) -> Page:
+    """The page `number` names (a number in ASCII digits, or `last`); anything but a page that
+    exists is a 404, never a 500."""
     paginator = Paginator(items, per_page, allow_empty_first_page=True)
-    raw = request.GET.get("page", "1")
-    if raw == "last":
+    if number == "last":
         return paginator.page(paginator.num_pages)
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > _PAGE_DIGITS_MAX:
+    if not (number.isascii() and number.isdigit()) or len(number) > _PAGE_DIGITS_MAX:
         raise Http404(_("There is no such page."))
     try:
-        return paginator.page(int(raw))
+        return paginator.page(int(number))
     except EmptyPage as exc:
         raise Http404(_("There is no such page.")) from exc
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import Group
 
 # The moderators' group: named here, below every app, because discussion draws the team mark
 # from membership (minbar.discussion.selectors.team_member_ids) and may not import moderation,
@@ -10,7 +14,9 @@ from collections.abc import Iterable
 MODERATORS = "moderators"
 
 
-def ensure_group(name: str, *, permissions: Iterable[tuple[str, str]], using: str = "default"):
+def ensure_group(
+    name: str, *, permissions: Iterable[tuple[str, str]], using: str = "default"
+) -> Group:
     """Create the group if missing and give it every (app_label, codename) that exists.
 
     Permissions of apps not migrated yet are skipped; the next post_migrate adds them.

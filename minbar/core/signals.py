@@ -16,3 +16,14 @@ discussion_changed = Signal()
 # lists_changed(): something only list pages show changed (a section's position or
 # description, an author's biography); no article page changed.
 lists_changed = Signal()
+
+# Sent by the background worker (minbar.core.tasks), never in a request; queued with
+# `announce_in_background` in the transaction that made the change. Receivers must be idempotent
+# (a delivery can come twice) and may raise: the delivery is tried again later.
+#
+# comment_posted(comment_id: int, article_id: int): a comment was posted (visible or waiting
+# for a moderator).
+comment_posted = Signal()
+# comment_decided(comment_id: int, decision: "approved" | "rejected", reason: str): a moderator
+# changed a comment's visibility.
+comment_decided = Signal()

@@ -112,7 +112,7 @@ class _Reader(HTMLParser):
         self.hrefs: list[str] = []
         self.links_open = 0
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _LINE_BREAKING:
             self._line()
         if tag == "a":
@@ -121,13 +121,13 @@ class _Reader(HTMLParser):
             if href:
                 self.hrefs.append(unquote(href))
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in _LINE_BREAKING:
             self._line()
         if tag == "a" and self.links_open:
             self.links_open -= 1
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         self.text.append(data)
         if not self.links_open:
             self.outside.append(data)

@@ -15,7 +15,8 @@ from django.utils.translation import ngettext
 
 from minbar.accounts.models import AnyUser, User
 from minbar.core.announce import announce, announce_each
-from minbar.core.signals import article_changed, discussion_changed
+from minbar.core.signals import article_changed, comment_posted, discussion_changed
+from minbar.core.tasks import announce_in_background
 from minbar.core.text import clean_user_text, render_comment_markdown
 from minbar.discussion import policy, selectors
 from minbar.discussion.errors import DiscussionError
@@ -134,6 +135,8 @@ def do_post_comment(
     if status == VISIBLE:
         _move_count(article.pk, +1)
     _announce(article.pk, [comment.pk], counter_moved=status == VISIBLE, posted=comment)
+    # Indexing and notifications: in the worker, queued in this transaction.
+    announce_in_background(comment_posted, comment_id=comment.pk, article_id=article.pk)
     return comment
 
 

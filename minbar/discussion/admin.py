@@ -1,4 +1,8 @@
+from __future__ import annotations
+
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from minbar.discussion.models import Comment, CommentVote
 
@@ -11,7 +15,7 @@ class CommentAdmin(admin.ModelAdmin):
     raw_id_fields = ("article", "parent", "root", "author")
     readonly_fields = ("body_html", "upvotes", "downvotes", "best_rank", "imported_score")
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # Comment status changes go through the moderation area, which keeps counts exact.
         return False
 
@@ -21,8 +25,8 @@ class CommentVoteAdmin(admin.ModelAdmin):
     list_display = ("comment", "voter", "value", "is_counted", "created_at")
     raw_id_fields = ("comment", "voter")
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

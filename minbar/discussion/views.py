@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minbar.core.errors import Refusal
 from minbar.core.formatting import format_score
-from minbar.core.http import with_retry_after
+from minbar.core.http import refusal_response, wants_json
 from minbar.discussion import actions, selectors
 from minbar.discussion.access import (
     access_comment_for_changing,
@@ -38,10 +39,6 @@ if TYPE_CHECKING:
         user: User
 
 
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def comment_url(
     comment: Comment,
     *,
@@ -62,28 +59,32 @@ def comment_url(
     return f"{base}{'?' + '&'.join(query) if query else ''}#comment-{comment.pk}"
 
 
-def _form_with_error(
+def _refused_post(
     request: HttpRequest,
     article: Article,
     form: CommentForm,
-    error: DiscussionError,
+    refusal: Refusal,
     *,
     parent: Comment | None = None,
 ) -> HttpResponseBase:
     """The write (or reply) page again, the reader's text in the form and the reason above it."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
     context: dict[str, Any]
     if parent is not None:
         template, context = "discussion/comment_reply.html", {"parent": parent}
     else:
         template, context = "discussion/comment_write.html", write_state(request, article)
-    response = render(
-        request,
-        template,
-        {**context, "article": article, "form": form},
-        status=error.status,
+    context = {**context, "article": article, "form": form}
+    return refusal_response(request, refusal, template=template, context=context, form=form)
+
+
+def _refused_on_comment(
+    request: HttpRequest, comment: Comment, refusal: Refusal
+) -> HttpResponseBase:
+    """A vote or a deletion refused: the reason, and the way back to the comment."""
+    context = {"comment": comment, "message": refusal.message}
+    return refusal_response(
+        request, refusal, template="discussion/comment_error.html", context=context
     )
-    return with_retry_after(response, error)
 
 
 def write_state(request: HttpRequest, article: Article) -> dict[str, Any]:
@@ -118,7 +119,7 @@ def post_comment(request: SignedInRequest, slug: str) -> HttpResponseBase:
     form = CommentForm(request.POST)
     if not form.is_valid():
         error = DiscussionError("invalid", form.errors.as_text())
-        return _form_with_error(request, article, form, error)
+        return _refused_post(request, article, form, error)
     parent_id = form.cleaned_data.get("parent")
     try:
         comment = actions.check_post_comment(
@@ -131,7 +132,7 @@ def post_comment(request: SignedInRequest, slug: str) -> HttpResponseBase:
         parent = None
         if parent_id and error.code != "bad-parent":
             parent = access_comment_for_reading(request.user, comment_id=parent_id)
-        return _form_with_error(request, article, form, error, parent=parent)
+        return _refused_post(request, article, form, error, parent=parent)
     _confirm(request, comment, published=_("Your comment is published."))
     return HttpResponseRedirect(comment_url(comment, user=request.user, just_posted=True))
 
@@ -176,20 +177,8 @@ def cast_vote(request: SignedInRequest, comment_id: int) -> HttpResponseBase:
             comment, voter=request.user, value=form.cleaned_data["value"]
         )
     except DiscussionError as error:
-        response: HttpResponse
-        if _wants_json(request):
-            response = JsonResponse(
-                {"ok": False, "error": error.code, "message": error.message}, status=error.status
-            )
-        else:
-            response = render(
-                request,
-                "discussion/comment_error.html",
-                {"comment": comment, "message": error.message},
-                status=error.status,
-            )
-        return with_retry_after(response, error)
-    if _wants_json(request):
+        return _refused_on_comment(request, comment, error)
+    if wants_json(request):
         return JsonResponse(
             {
                 "ok": True,
@@ -215,41 +204,34 @@ def _uncounted_vote_note() -> str:
 @login_required
 def edit_comment(request: SignedInRequest, comment_id: int) -> HttpResponseBase:
     comment = access_comment_for_changing(request.user, comment_id=comment_id)
-    if request.method == "POST":
-        form = CommentForm(request.POST)
-        if form.is_valid():
-            try:
-                actions.check_edit_comment(
-                    comment, editor=request.user, text=form.cleaned_data["text"]
-                )
-            except DiscussionError as error:
-                form.add_error("text", error.message)
-                response = render(
-                    request,
-                    "discussion/comment_edit.html",
-                    {"comment": comment, "form": form},
-                    status=error.status,
-                )
-                return with_retry_after(response, error)
-            _confirm(request, comment, published=_("Your comment is updated."))
-            return HttpResponseRedirect(comment_url(comment, user=request.user))
-    else:
+    if request.method != "POST":
         form = CommentForm(initial={"text": comment.body})
-    return render(request, "discussion/comment_edit.html", {"comment": comment, "form": form})
+        return render(request, "discussion/comment_edit.html", {"comment": comment, "form": form})
+    form = CommentForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DiscussionError("invalid", form.errors.as_text(), field="text")
+        actions.check_edit_comment(comment, editor=request.user, text=form.cleaned_data["text"])
+    except DiscussionError as error:
+        return refusal_response(
+            request,
+            error,
+            template="discussion/comment_edit.html",
+            context={"comment": comment, "form": form},
+            form=form,
+            fallback_field="text",
+        )
+    _confirm(request, comment, published=_("Your comment is updated."))
+    return HttpResponseRedirect(comment_url(comment, user=request.user))
 
 
 @login_required
-def delete_comment(request: SignedInRequest, comment_id: int) -> HttpResponse:
+def delete_comment(request: SignedInRequest, comment_id: int) -> HttpResponseBase:
     comment = access_comment_for_changing(request.user, comment_id=comment_id)
     if request.method == "POST":
         try:
             actions.check_delete_comment(comment, user=request.user)
         except DiscussionError as error:
-            return render(
-                request,
-                "discussion/comment_error.html",
-                {"comment": comment, "message": error.message},
-                status=error.status,
-            )
+            return _refused_on_comment(request, comment, error)
         return HttpResponseRedirect(reverse("news:article", kwargs={"slug": comment.article.slug}))
     return render(request, "discussion/comment_delete.html", {"comment": comment})

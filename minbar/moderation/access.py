@@ -11,6 +11,7 @@ from django.http import Http404
 
 from minbar.accounts.models import AnyUser, User
 from minbar.discussion.models import Comment
+from minbar.moderation.models import WordListEntry
 from minbar.news.models import Article
 
 MODERATE = "moderation.moderate_comments"
@@ -89,3 +90,21 @@ def access_article_for_moderation(user: AnyUser, *, article_id: int) -> Article:
     if article is None:
         raise Http404
     return article
+
+
+def access_reader_for_moderation(user: AnyUser, *, user_id: int) -> User:
+    """Any account, for a moderator (callers have already checked `is_moderator`; whether
+    they may sanction it is `can_be_sanctioned_by`'s answer, asked by the actions)."""
+    reader = User.objects.filter(pk=user_id).first()
+    if reader is None:
+        raise Http404
+    return reader
+
+
+def access_word_for_editing(user: AnyUser, *, entry_id: int) -> WordListEntry:
+    """An entry of the word lists, for a moderator (whether they may remove it is
+    `check_remove_word`'s answer, which names the refusal)."""
+    entry = WordListEntry.objects.filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404
+    return entry

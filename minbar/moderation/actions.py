@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from minbar.accounts.models import User
 from minbar.core.announce import announce
 from minbar.core.errors import Refusal
-from minbar.core.signals import article_changed, discussion_changed
+from minbar.core.signals import article_changed, comment_decided, discussion_changed
+from minbar.core.tasks import announce_in_background
 from minbar.core.text import clean_user_text
 from minbar.discussion import actions as discussion
 from minbar.discussion.models import Comment
@@ -210,6 +211,7 @@ def do_approve_comment(comment: Comment, *, moderator: User, reason: str = "") -
     was = comment.status
     if was != VISIBLE:
         discussion.do_change_comment_status(comment, status=VISIBLE)
+        announce_in_background(comment_decided, comment_id=comment.pk, decision="approved")
     resolved = _resolve_reports(comment, moderator=moderator, resolution="kept")
     _audit(
         AuditEntry.Action.APPROVE,
@@ -235,6 +237,9 @@ def do_reject_comment(comment: Comment, *, moderator: User, reason: str) -> Comm
     was = comment.status
     if was != REJECTED:
         discussion.do_change_comment_status(comment, status=REJECTED)
+        announce_in_background(
+            comment_decided, comment_id=comment.pk, decision="rejected", reason=reason
+        )
     if comment.is_featured:
         Comment.objects.filter(pk=comment.pk).update(is_featured=False)
         comment.is_featured = False

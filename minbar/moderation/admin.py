@@ -1,8 +1,14 @@
 """The admin shows moderation's records; changes that must end sessions, move counts or write
 the audit log are made in the moderation area (/moderation/), through the actions."""
 
-from django.contrib import admin
+from __future__ import annotations
 
+from django import forms
+from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
+
+from minbar.accounts.models import User
 from minbar.moderation import actions
 from minbar.moderation.models import (
     ArticleModeration,
@@ -15,13 +21,13 @@ from minbar.moderation.models import (
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -62,14 +68,18 @@ class ArticleModerationAdmin(ReadOnlyAdmin):
 class SiteSettingsAdmin(admin.ModelAdmin):
     fields = actions.SETTINGS_FIELDS
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: SiteSettings, form: forms.Form, change: bool
+    ) -> None:
         # Through the action: the audit log and the cached settings follow.
+        staff = request.user
+        assert isinstance(staff, User)  # the admin lets in only signed-in staff
         actions.do_update_site_settings(
-            staff=request.user, **{name: getattr(obj, name) for name in actions.SETTINGS_FIELDS}
+            staff=staff, **{name: getattr(obj, name) for name in actions.SETTINGS_FIELDS}
         )

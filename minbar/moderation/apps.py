@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -22,5 +24,5 @@ class ModerationConfig(AppConfig):
         install_gate(ModerationGate())
 
 
-def _ensure_moderators(sender, using="default", **kwargs) -> None:
+def _ensure_moderators(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
     ensure_moderators(using=using)

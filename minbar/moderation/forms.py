@@ -85,13 +85,13 @@ class SiteSettingsForm(forms.ModelForm):
             "auto_close_days",
         ]
 
-    def clean_report_threshold(self):
+    def clean_report_threshold(self) -> int:
         value = self.cleaned_data["report_threshold"]
         if value is None or value < 1:
             raise forms.ValidationError(_("At least one report."))
         return value
 
-    def clean_auto_close_days(self):
+    def clean_auto_close_days(self) -> int | None:
         value = self.cleaned_data["auto_close_days"]
         if value is not None and value < 1:
             raise forms.ValidationError(_("At least one day, or empty for never."))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -177,7 +179,7 @@ class WordListEntry(models.Model):
 
 
 class SanctionQuerySet(models.QuerySet):
-    def active(self, *, now=None) -> SanctionQuerySet:
+    def active(self, *, now: dt.datetime | None = None) -> SanctionQuerySet:
         now = now or timezone.now()
         return self.filter(lifted_at__isnull=True).filter(
             Q(ends_at__isnull=True) | Q(ends_at__gt=now)

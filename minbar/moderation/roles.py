@@ -6,6 +6,8 @@ are for staff (superusers, or staff given those permissions in the admin).
 
 from __future__ import annotations
 
+from typing import Any
+
 from minbar.core.roles import MODERATORS, ensure_group
 
 __all__ = ["MODERATORS", "MODERATOR_PERMISSIONS", "ensure_moderators"]
@@ -25,5 +27,5 @@ MODERATOR_PERMISSIONS = [
 ]
 
 
-def ensure_moderators(using: str = "default", **_kwargs) -> None:
+def ensure_moderators(using: str = "default", **_kwargs: Any) -> None:
     ensure_group(MODERATORS, permissions=MODERATOR_PERMISSIONS, using=using)

@@ -31,6 +31,8 @@ from minbar.news.models import Article
 SETTINGS_KEY = "moderation:site-settings:v1"
 WORDS_KEY = "moderation:word-lists:v1"
 CACHE_SECONDS = 300
+# How long a worker keeps "no sanction" for a reader's session epoch (see find_active_sanction).
+NO_SANCTION_SECONDS = 30
 
 PENDING = Comment.Status.PENDING
 REJECTED = Comment.Status.REJECTED
@@ -190,7 +192,16 @@ def find_active_sanction(user: User, *, now: dt.datetime | None = None) -> Sanct
     def from_database() -> Sanction | str:
         return get_active_sanction(user, now=now) or _NO_SANCTION
 
-    found = _worker().get_or_set(key, lambda: cache.get_or_set(key, from_database, CACHE_SECONDS))
+    worker = _worker()
+    found = worker.get(key)
+    if found is None:
+        found = cache.get_or_set(key, from_database, CACHE_SECONDS)
+        # "None" stays true for this key until the epoch moves, which every new sanction does:
+        # kept longer here (a sanction, which lifting ends, for the worker cache's second).
+        if found == _NO_SANCTION:
+            worker.set(key, found, NO_SANCTION_SECONDS)
+        else:
+            worker.set(key, found)
     if not isinstance(found, Sanction) or (found.ends_at is not None and found.ends_at <= now):
         return None
     return found
@@ -223,6 +234,11 @@ def find_recent_duplicate(user: User, *, text: str, since: dt.datetime) -> Comme
 
 def _open_reports() -> QuerySet[CommentReport]:
     return CommentReport.objects.filter(resolution=CommentReport.Resolution.OPEN)
+
+
+def list_reports(*, comment: Comment) -> list[CommentReport]:
+    """Every report on the comment, open or resolved, oldest first."""
+    return list(comment.reports.select_related("reporter").order_by("created_at"))
 
 
 def _with_context(queryset: QuerySet[Comment]) -> QuerySet[Comment]:

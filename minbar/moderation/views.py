@@ -6,14 +6,17 @@ rate limits add Retry-After.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, Any
 
+from django import forms as django_forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -31,22 +34,41 @@ from minbar.moderation.forms import (
     SuspendForm,
     WordForm,
 )
-from minbar.moderation.models import WordListEntry
+
+if TYPE_CHECKING:
+    from minbar.accounts.models import User
+    from minbar.discussion.models import Comment
+
+    class StaffRequest(HttpRequest):
+        """A request a `_gate` let through: its user is signed in."""
+
+        user: User
+
+
+View = Callable[..., HttpResponseBase]
 
 QUEUE_PAGE = 50
 LOG_PAGE = 100
 
 
-def forbidden(request):
+def forbidden(request: HttpRequest) -> HttpResponse:
     return render(request, "moderation/forbidden.html", status=403)
 
 
-def _gate(allowed):
+def _refused(request: HttpRequest, refusal: Refusal) -> HttpResponseBase:
+    """A decision refused with no form to show it on (the reader lost a permission since the
+    page was drawn): the refusal's page and status, or its JSON."""
+    return refusal_response(
+        request, refusal, template="moderation/forbidden.html", context={"refusal": refusal}
+    )
+
+
+def _gate(allowed: Callable[[Any], bool]) -> Callable[[View], View]:
     """A view for those `allowed(user)` says yes to: others are sent to sign in, or refused."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not allowed(request.user):
@@ -63,7 +85,7 @@ settings_staff_required = _gate(access.can_change_settings)
 log_reader_required = _gate(access.can_read_audit_log)
 
 
-def _next_or(request, fallback: str) -> HttpResponseRedirect:
+def _next_or(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -77,7 +99,7 @@ def _limits() -> dict[str, int]:
     return {"reason": models.REASON_MAX, "report": models.REPORT_TEXT_MAX, "word": models.WORD_MAX}
 
 
-def _area_context(request) -> dict:
+def _area_context(request: StaffRequest) -> dict[str, Any]:
     return {
         "limits": _limits(),
         "queue_counts": selectors.count_queues(),
@@ -93,7 +115,7 @@ def _area_context(request) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_comment(request, comment_id):
+def report_comment(request: StaffRequest, comment_id: int) -> HttpResponseBase:
     comment = access.access_comment_for_reporting(request.user, comment_id=comment_id)
     if request.method == "GET":
         return _report_page(request, comment, ReportForm())
@@ -118,7 +140,9 @@ def report_comment(request, comment_id):
     return HttpResponseRedirect(reverse("discussion:permalink", args=[comment.pk]))
 
 
-def _report_page(request, comment, form, *, status: int = 200):
+def _report_page(
+    request: HttpRequest, comment: Comment, form: ReportForm, *, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "moderation/report.html",
@@ -132,15 +156,15 @@ def _report_page(request, comment, form, *, status: int = 200):
 
 @require_GET
 @moderator_required
-def home(request):
+def home(request: StaffRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("moderation:queue", args=["pending"]))
 
 
 @require_GET
 @moderator_required
-def queue(request, name):
+def queue(request: StaffRequest, name: str) -> HttpResponse:
     if name not in selectors.QUEUES:
-        return render(request, "404.html", status=404)
+        raise Http404
     page = paginate(request, selectors.QUEUES[name](), per_page=QUEUE_PAGE)
     comments = list(page.object_list)
     summaries = selectors.summarise_readers({c.author_id for c in comments})
@@ -158,16 +182,23 @@ def queue(request, name):
 
 @require_GET
 @moderator_required
-def comment_detail(request, comment_id):
+def comment_detail(request: StaffRequest, comment_id: int) -> HttpResponseBase:
     comment = access.access_comment_for_moderation(request.user, comment_id=comment_id)
     return _comment_page(request, comment)
 
 
-def _comment_page(request, comment, *, error: Refusal | None = None, forms=None):
+def _comment_page(
+    request: StaffRequest,
+    comment: Comment,
+    *,
+    error: Refusal | None = None,
+    forms: dict[str | None, django_forms.Form | None] | None = None,
+) -> HttpResponseBase:
     history = selectors.get_reader_history(comment.author, limit=20)
-    comment.reader_summary = history.summary
-    reports = list(comment.reports.select_related("reporter").order_by("created_at"))
-    comment.open_reports = [r for r in reports if not r.resolution]
+    reports = selectors.list_reports(comment=comment)
+    # What the comment's card shows beside it, as the queues' cards get it (Prefetch to_attr).
+    comment.reader_summary = history.summary  # type: ignore[attr-defined]
+    comment.open_reports = [r for r in reports if not r.resolution]  # type: ignore[attr-defined]
     context = {
         **_area_context(request),
         "comment": comment,
@@ -184,7 +215,14 @@ def _comment_page(request, comment, *, error: Refusal | None = None, forms=None)
     return render(request, template, context)
 
 
-def _decide(request, comment_id, run, *, form_name: str | None = None, form=None):
+def _decide(
+    request: StaffRequest,
+    comment_id: int,
+    run: Callable[[Comment], None],
+    *,
+    form_name: str | None = None,
+    form: django_forms.Form | None = None,
+) -> HttpResponseBase:
     comment = access.access_comment_for_moderation(request.user, comment_id=comment_id)
     try:
         run(comment)
@@ -195,8 +233,8 @@ def _decide(request, comment_id, run, *, form_name: str | None = None, form=None
 
 @require_POST
 @moderator_required
-def approve(request, comment_id):
-    def run(comment):
+def approve(request: StaffRequest, comment_id: int) -> HttpResponseBase:
+    def run(comment: Comment) -> None:
         actions.check_approve_comment(comment, moderator=request.user)
         messages.success(request, _("Comment approved."))
 
@@ -205,11 +243,11 @@ def approve(request, comment_id):
 
 @require_POST
 @moderator_required
-def reject(request, comment_id):
+def reject(request: StaffRequest, comment_id: int) -> HttpResponseBase:
     form = ReasonForm(request.POST)
     form.is_valid()
 
-    def run(comment):
+    def run(comment: Comment) -> None:
         actions.check_reject_comment(
             comment, moderator=request.user, reason=form.cleaned_data.get("reason") or ""
         )
@@ -220,10 +258,10 @@ def reject(request, comment_id):
 
 @require_POST
 @moderator_required
-def feature(request, comment_id):
+def feature(request: StaffRequest, comment_id: int) -> HttpResponseBase:
     featured = request.POST.get("featured") == "1"
 
-    def run(comment):
+    def run(comment: Comment) -> None:
         actions.check_feature_comment(comment, moderator=request.user, featured=featured)
         messages.success(request, _("Comment featured.") if featured else _("Comment unfeatured."))
 
@@ -232,12 +270,12 @@ def feature(request, comment_id):
 
 @require_POST
 @moderator_required
-def ban_author(request, comment_id):
+def ban_author(request: StaffRequest, comment_id: int) -> HttpResponseBase:
     """The queue's one-click ban: the comment's author, with a reason."""
     form = ReasonForm(request.POST)
     form.is_valid()
 
-    def run(comment):
+    def run(comment: Comment) -> None:
         actions.check_ban_reader(
             comment.author, moderator=request.user, reason=form.cleaned_data.get("reason") or ""
         )
@@ -249,17 +287,19 @@ def ban_author(request, comment_id):
 # --- readers ---------------------------------------------------------------------------------
 
 
-def _reader(user_id):
-    return get_object_or_404(get_user_model(), pk=user_id)
-
-
 @require_GET
 @moderator_required
-def reader_detail(request, user_id):
-    return _reader_page(request, _reader(user_id))
+def reader_detail(request: StaffRequest, user_id: int) -> HttpResponseBase:
+    return _reader_page(request, access.access_reader_for_moderation(request.user, user_id=user_id))
 
 
-def _reader_page(request, reader, *, error=None, forms=None):
+def _reader_page(
+    request: StaffRequest,
+    reader: User,
+    *,
+    error: Refusal | None = None,
+    forms: dict[str, django_forms.Form] | None = None,
+) -> HttpResponseBase:
     forms = forms or {}
     context = {
         **_area_context(request),
@@ -277,8 +317,16 @@ def _reader_page(request, reader, *, error=None, forms=None):
     return render(request, template, context)
 
 
-def _sanction(request, user_id, form, run, *, form_name: str, done: str):
-    reader = _reader(user_id)
+def _sanction(
+    request: StaffRequest,
+    user_id: int,
+    form: django_forms.Form,
+    run: Callable[[User, dict[str, Any]], None],
+    *,
+    form_name: str,
+    done: str,
+) -> HttpResponseBase:
+    reader = access.access_reader_for_moderation(request.user, user_id=user_id)
     form.is_valid()
     try:
         run(reader, form.cleaned_data)
@@ -290,8 +338,8 @@ def _sanction(request, user_id, form, run, *, form_name: str, done: str):
 
 @require_POST
 @moderator_required
-def suspend(request, user_id):
-    def run(reader, data):
+def suspend(request: StaffRequest, user_id: int) -> HttpResponseBase:
+    def run(reader: User, data: dict[str, Any]) -> None:
         actions.check_suspend_reader(
             reader,
             moderator=request.user,
@@ -307,8 +355,8 @@ def suspend(request, user_id):
 
 @require_POST
 @moderator_required
-def ban(request, user_id):
-    def run(reader, data):
+def ban(request: StaffRequest, user_id: int) -> HttpResponseBase:
+    def run(reader: User, data: dict[str, Any]) -> None:
         actions.check_ban_reader(reader, moderator=request.user, reason=data.get("reason") or "")
 
     return _sanction(
@@ -318,8 +366,8 @@ def ban(request, user_id):
 
 @require_POST
 @moderator_required
-def lift(request, user_id):
-    def run(reader, data):
+def lift(request: StaffRequest, user_id: int) -> HttpResponseBase:
+    def run(reader: User, data: dict[str, Any]) -> None:
         actions.check_lift_sanctions(
             reader, moderator=request.user, reason=data.get("reason") or ""
         )
@@ -335,7 +383,7 @@ def lift(request, user_id):
 
 @require_http_methods(["GET", "POST"])
 @moderator_required
-def words(request):
+def words(request: StaffRequest) -> HttpResponseBase:
     form, status, error = WordForm(), 200, None
     if request.method == "POST":
         form = WordForm(request.POST)
@@ -362,12 +410,12 @@ def words(request):
 
 @require_POST
 @moderator_required
-def word_delete(request, entry_id):
-    entry = get_object_or_404(WordListEntry, pk=entry_id)
+def word_delete(request: StaffRequest, entry_id: int) -> HttpResponseBase:
+    entry = access.access_word_for_editing(request.user, entry_id=entry_id)
     try:
         actions.check_remove_word(entry, moderator=request.user)
-    except Refusal:
-        return forbidden(request)
+    except Refusal as refused:
+        return _refused(request, refused)
     messages.success(request, _("Word removed."))
     return HttpResponseRedirect(reverse("moderation:words"))
 
@@ -377,14 +425,14 @@ def word_delete(request, entry_id):
 
 @require_GET
 @moderator_required
-def articles(request):
+def articles(request: StaffRequest) -> HttpResponse:
     context = {**_area_context(request), "articles": selectors.list_recent_articles()}
     return render(request, "moderation/articles.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @moderator_required
-def article_discussion(request, article_id):
+def article_discussion(request: StaffRequest, article_id: int) -> HttpResponseBase:
     article = access.access_article_for_moderation(request.user, article_id=article_id)
     error = None
     if request.method == "POST":
@@ -431,7 +479,7 @@ def article_discussion(request, article_id):
 
 @require_http_methods(["GET", "POST"])
 @settings_staff_required
-def site_settings(request):
+def site_settings(request: StaffRequest) -> HttpResponseBase:
     current = selectors.get_site_settings()
     status = 200
     if request.method == "POST":
@@ -440,8 +488,8 @@ def site_settings(request):
             values = {name: form.cleaned_data[name] for name in actions.SETTINGS_FIELDS}
             try:
                 actions.check_update_site_settings(staff=request.user, **values)
-            except Refusal:
-                return forbidden(request)
+            except Refusal as refused:
+                return _refused(request, refused)
             messages.success(request, _("Settings saved."))
             return HttpResponseRedirect(reverse("moderation:settings"))
         status = 400
@@ -453,7 +501,7 @@ def site_settings(request):
 
 @require_GET
 @log_reader_required
-def audit_log(request):
+def audit_log(request: StaffRequest) -> HttpResponse:
     page = paginate(request, selectors.list_audit_entries(), per_page=LOG_PAGE)
     return render(request, "moderation/log.html", {**_area_context(request), "page": page})
 
@@ -461,7 +509,7 @@ def audit_log(request):
 # --- allauth's sign-in and sign-up limits ----------------------------------------------------
 
 
-def too_many_requests(request, exception=None):
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """allauth's 429 (config.urls.handler429): in Arabic, with the real wait in Retry-After."""
     retry_after = limits.retry_after_for_view(request)
     context = {"retry_after": retry_after, "message": gate.wait_message(retry_after)}

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from minbar.accounts.models import AnyUser
-from minbar.news.models import Article, ArticleRevision, Tag
+from minbar.news.models import Article, ArticleRevision, Author, Section, Tag
 
 
 def _is_editor(user: AnyUser) -> bool:
@@ -76,3 +76,19 @@ def access_tag_for_reading(*, slug: str) -> Tag:
     if not Article.objects.published().filter(tags=tag).exists():
         raise Http404
     return tag
+
+
+def access_section_for_reading(*, slug: str) -> Section:
+    """The section at `slug`: every section is public, even one with no article yet."""
+    section = Section.objects.filter(slug=slug).first()
+    if section is None:
+        raise Http404
+    return section
+
+
+def access_author_for_reading(*, slug: str) -> Author:
+    """The author at `slug`: every author's page is public."""
+    author = Author.objects.filter(slug=slug).first()
+    if author is None:
+        raise Http404
+    return author

@@ -347,9 +347,9 @@ def do_save_label(label: Section | Tag | Author) -> Section | Tag | Author:
 
 
 @transaction.atomic
-def do_delete_labels(labels: Iterable[Tag | Author]) -> int:
-    """Delete tags or authors (sections are protected while articles use them); the articles
-    that showed them are announced."""
+def do_delete_labels(labels: Iterable[Section | Tag | Author]) -> int:
+    """Delete sections, tags or authors (a section is protected while articles use it); the
+    articles that showed them are announced."""
     article_ids: set[int] = set()
     deleted = 0
     for label in labels:

@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from minbar.accounts.models import User
 from minbar.news import actions, images
 from minbar.news.access import may_edit_article, revisions_readable_by
 from minbar.news.models import Article, ArticleRevision, Author, Section, Tag
 
 DRAFT = Article.Status.DRAFT
+
+
+def _staff(request: HttpRequest) -> User:
+    """The admin's user: every admin page lets in only signed-in staff."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 # What the article form edits besides the section, tags, authors and publication state.
 _ADMIN_CONTENT = (
     "title", "slug", "standfirst", "body", "language", "source_name", "source_url",
@@ -31,13 +46,15 @@ class LabelAdmin(admin.ModelAdmin):
     """Sections, tags and authors are saved through the newsroom's actions, so that the pages
     and the search entries of the articles showing them follow a rename."""
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Section | Tag | Author, form: forms.Form, change: bool
+    ) -> None:
         actions.do_save_label(obj)
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Section | Tag | Author) -> None:
         actions.do_delete_labels([obj])
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         actions.do_delete_labels(list(queryset))
 
 
@@ -67,7 +84,7 @@ class LeadImageField(forms.ImageField):
     """Django's image field, with Minbar's limits checked first: size, pixel count before
     decoding (a decompression bomb gets its own message, not "not an image"), type by content."""
 
-    def to_python(self, data):
+    def to_python(self, data: Any) -> Any:
         if data not in self.empty_values:
             images.validate_upload(data)
         return super().to_python(data)
@@ -80,7 +97,7 @@ class ArticleAdminForm(forms.ModelForm):
         widgets = {"title": forms.TextInput(attrs={"size": 80, "dir": "auto"})}
         field_classes = {"image": LeadImageField}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "slug" in self.fields:
             self.fields["slug"].required = False
@@ -88,7 +105,7 @@ class ArticleAdminForm(forms.ModelForm):
                 "Leave empty to make one from the title (Arabic letters are kept)."
             )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if "slug" in self.fields and not data.get("slug") and data.get("title"):
@@ -135,23 +152,23 @@ class ArticleAdmin(admin.ModelAdmin):
 
     # --- who sees and changes what ----------------------------------------------------------
 
-    def _is_editor(self, request) -> bool:
-        return request.user.has_perm("news.publish_article")
+    def _is_editor(self, request: HttpRequest) -> bool:
+        return _staff(request).has_perm("news.publish_article")
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         qs = super().get_queryset(request).select_related("section")
         if self._is_editor(request):
             return qs
-        return qs.filter(created_by=request.user)
+        return qs.filter(created_by=_staff(request))
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         if not super().has_change_permission(request, obj):
             return False
         if obj is None or self._is_editor(request):
             return True
-        return obj.created_by_id == request.user.pk and obj.status == DRAFT
+        return obj.created_by_id == _staff(request).pk and obj.status == DRAFT
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
         if not self._is_editor(request):
             fields += ["status", "published_at"]
@@ -159,7 +176,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     # --- saving through the actions ---------------------------------------------------------
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: Article, form: forms.Form, change: bool
+    ) -> None:
         """The content (with tags and authors, so the revision is complete) through
         do_create_article or do_update_article; then, if the form asked for another publication
         state, the publishing action for it. Nothing is saved here that the actions do not
@@ -172,12 +191,17 @@ class ArticleAdmin(admin.ModelAdmin):
             stored = Article.objects.only("status", "published_at").get(pk=obj.pk)
             obj.status, obj.published_at = stored.status, stored.published_at
             article = actions.do_update_article(
-                obj, editor=request.user, tags=tags, authors=authors, section=obj.section, **content
+                obj,
+                editor=_staff(request),
+                tags=tags,
+                authors=authors,
+                section=obj.section,
+                **content,
             )
         else:
             article = actions.do_create_article(
                 instance=obj,
-                editor=request.user,
+                editor=_staff(request),
                 section=obj.section,
                 tags=tags or (),
                 authors=authors or (),
@@ -187,36 +211,39 @@ class ArticleAdmin(admin.ModelAdmin):
             actions.do_make_image_renditions(article)
         if (status, when) == (article.status, article.published_at):
             return
-        actions.check_can_publish(request.user)
+        actions.check_can_publish(_staff(request))
         if status == Article.Status.PUBLISHED:
-            actions.do_publish_article(article, editor=request.user, at=when)
+            actions.do_publish_article(article, editor=_staff(request), at=when)
         elif status == Article.Status.SCHEDULED:
-            actions.do_schedule_article(article, editor=request.user, at=when)
+            assert when is not None  # the form refuses a schedule without a time
+            actions.do_schedule_article(article, editor=_staff(request), at=when)
         else:
-            actions.do_unpublish_article(article, editor=request.user)
+            actions.do_unpublish_article(article, editor=_staff(request))
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool
+    ) -> None:
         # The tags and authors were saved by the action, with the content.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
     @admin.action(description=gettext_lazy("Publish the selected articles now"))
-    def publish_selected(self, request, queryset):
-        actions.check_can_publish(request.user)
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        actions.check_can_publish(_staff(request))
         with transaction.atomic():
             for article in queryset:
-                actions.do_publish_article(article, editor=request.user)
+                actions.do_publish_article(article, editor=_staff(request))
         self.message_user(request, _("Published."), messages.SUCCESS)
 
     @admin.action(description=gettext_lazy("Unpublish the selected articles"))
-    def unpublish_selected(self, request, queryset):
-        actions.check_can_publish(request.user)
+    def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        actions.check_can_publish(_staff(request))
         with transaction.atomic():
             for article in queryset:
-                actions.do_unpublish_article(article, editor=request.user)
+                actions.do_unpublish_article(article, editor=_staff(request))
         self.message_user(request, _("Unpublished."), messages.SUCCESS)
 
-    def get_actions(self, request):
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         found = super().get_actions(request)
         if not self._is_editor(request):
             found.pop("publish_selected", None)
@@ -226,17 +253,17 @@ class ArticleAdmin(admin.ModelAdmin):
     # --- links, history and restoring -------------------------------------------------------
 
     @admin.display(description=gettext_lazy("Page"))
-    def preview_link(self, obj):
+    def preview_link(self, obj: Article) -> SafeString:
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("View"))
 
     @admin.display(description=gettext_lazy("Revisions"))
-    def history_link(self, obj):
+    def history_link(self, obj: Article) -> SafeString | str:
         if not obj.pk:
             return "—"
         url = reverse("admin:news_article_revisions", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Revision history and restore"))
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         return [
             path(
                 "<int:article_id>/revisions/",
@@ -251,7 +278,7 @@ class ArticleAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def revisions_view(self, request, article_id):
+    def revisions_view(self, request: HttpRequest, article_id: int) -> TemplateResponse:
         article = get_object_or_404(self.get_queryset(request), pk=article_id)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
@@ -265,13 +292,15 @@ class ArticleAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/news/article_revisions.html", context)
 
-    def restore_view(self, request, article_id, revision_id):
+    def restore_view(
+        self, request: HttpRequest, article_id: int, revision_id: int
+    ) -> HttpResponseRedirect:
         article = get_object_or_404(self.get_queryset(request), pk=article_id)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         revision = get_object_or_404(ArticleRevision, pk=revision_id, article=article)
         try:
-            actions.do_restore_revision(revision, editor=request.user)
+            actions.do_restore_revision(revision, editor=_staff(request))
         except ValidationError as error:
             self.message_user(request, "; ".join(error.messages), messages.ERROR)
         else:
@@ -287,16 +316,18 @@ class ArticleRevisionAdmin(admin.ModelAdmin):
 
     # A revision holds the whole text of its article: an author sees only the revisions of the
     # articles they may edit, in the list and at each revision's own address.
-    def get_queryset(self, request):
-        return revisions_readable_by(request.user, super().get_queryset(request))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ArticleRevision]:
+        return revisions_readable_by(_staff(request), super().get_queryset(request))
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: ArticleRevision | None = None) -> bool:
         if not super().has_view_permission(request, obj):
             return False
-        return obj is None or may_edit_article(request.user, obj.article)
+        return obj is None or may_edit_article(_staff(request), obj.article)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: ArticleRevision | None = None
+    ) -> bool:
         return False

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -14,5 +16,5 @@ class NewsConfig(AppConfig):
         post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="minbar-news-groups")
 
 
-def _ensure_groups(sender, using="default", **kwargs) -> None:
+def _ensure_groups(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
     ensure_groups(using=using)

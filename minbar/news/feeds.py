@@ -18,7 +18,6 @@ from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
@@ -27,7 +26,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 from django.views.decorators.http import condition
 
 from minbar.news import images, selectors
-from minbar.news.access import access_tag_for_reading
+from minbar.news.access import access_section_for_reading, access_tag_for_reading
 from minbar.news.models import Article, Section, Tag
 
 FEED_SIZE = 30
@@ -142,7 +141,7 @@ class SectionFeed(LatestArticlesFeed):
     # `obj` is what get_object() found (a missing section is a 404 there), never None.
 
     def get_object(self, request: HttpRequest, slug: str) -> Section:
-        return get_object_or_404(Section, slug=slug)
+        return access_section_for_reading(slug=slug)
 
     def title(self, obj: Section | Tag | None = None) -> str:
         assert isinstance(obj, Section)

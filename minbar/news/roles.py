@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from minbar.core.roles import ensure_group
 
 AUTHORS = "authors"
@@ -23,6 +25,6 @@ _EDITOR_PERMS = [
 ROLE_PERMISSIONS = {AUTHORS: _AUTHOR_PERMS, EDITORS: _EDITOR_PERMS}
 
 
-def ensure_groups(using: str = "default", **_kwargs) -> None:
+def ensure_groups(using: str = "default", **_kwargs: Any) -> None:
     for name, perms in ROLE_PERMISSIONS.items():
         ensure_group(name, permissions=perms, using=using)

@@ -100,3 +100,17 @@ def get_front_page(latest: list[Article], *, per_section: int = 4) -> FrontPage:
     rest = [a for a in latest if a is not lead]
     shown = [a.pk for a in latest]
     return FrontPage(lead, rest, list_section_blocks(per_section=per_section, exclude=shown))
+
+
+# What the reader's state needs of an article: the text and its revisions are large and unused.
+STATE_FIELDS = ("id", "slug", "status", "published_at", "comments_open", "comment_count")
+
+
+def find_article_for_state(*, article_id: int) -> Article | None:
+    """The article with STATE_FIELDS only (any other field is read when first used), or None.
+    Asked on every signed-in reader's view: written out (a raw query still converts its values
+    like any other), which costs a fraction of compiling the queryset that says the same."""
+    table = Article._meta.db_table
+    columns = ", ".join(STATE_FIELDS)
+    found = list(Article.objects.raw(f"SELECT {columns} FROM {table} WHERE id = %s", [article_id]))
+    return found[0] if found else None

@@ -9,6 +9,7 @@ rendered by the `json_ld` template tag, which escapes them for a `<script>` elem
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
@@ -20,7 +21,7 @@ LOGO = "img/icon-512.png"
 LOGO_SIZE = 512
 
 
-def publisher(request) -> dict:
+def publisher(request: HttpRequest) -> dict:
     return {
         "@type": "NewsMediaOrganization",
         "name": settings.MINBAR_SITE_NAME,
@@ -34,7 +35,7 @@ def publisher(request) -> dict:
     }
 
 
-def breadcrumbs(request, trail: list[tuple[str, str]]) -> dict:
+def breadcrumbs(request: HttpRequest, trail: list[tuple[str, str]]) -> dict:
     """`trail` is (name, path) from the home page down to the page itself."""
     return {
         "@context": "https://schema.org",
@@ -51,7 +52,7 @@ def breadcrumbs(request, trail: list[tuple[str, str]]) -> dict:
     }
 
 
-def website_metadata(request) -> list[dict]:
+def website_metadata(request: HttpRequest) -> list[dict]:
     """The home page: the site, and how to search it (a sitelinks search box)."""
     home = request.build_absolute_uri(reverse("news:home"))
     search = request.build_absolute_uri(reverse("search:results"))
@@ -72,7 +73,7 @@ def website_metadata(request) -> list[dict]:
     ]
 
 
-def section_metadata(request, section: Section) -> list[dict]:
+def section_metadata(request: HttpRequest, section: Section) -> list[dict]:
     return [
         breadcrumbs(
             request,
@@ -96,7 +97,7 @@ def canonical_path(article: Article) -> str:
         return article.get_absolute_url()
 
 
-def article_metadata(request, article: Article, *, image: dict | None = None) -> dict:
+def article_metadata(request: HttpRequest, article: Article, *, image: dict | None = None) -> dict:
     """`image` is the lead image's large rendition ({"url", "width", "height"}), if any."""
     url = request.build_absolute_uri(canonical_path(article))
     if image:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,17 +22,17 @@ class ArticleSitemap(Sitemap):
     priority = 0.8
     limit = 5000
 
-    def items(self):
+    def items(self) -> QuerySet[Article]:
         return (
             Article.objects.published()
             .order_by("-published_at", "-pk")
             .only("slug", "updated_at", "published_at", "language")
         )
 
-    def location(self, item):
+    def location(self, item: Article) -> str:
         return canonical_path(item)
 
-    def lastmod(self, item):
+    def lastmod(self, item: Article) -> dt.datetime | None:
         return item.updated_at or item.published_at
 
 
@@ -48,7 +49,7 @@ class SectionSitemap(EditionsSitemap):
     changefreq = "hourly"
     priority = 0.5
 
-    def items(self):
+    def items(self) -> QuerySet[Section]:
         return Section.objects.all()
 
 
@@ -56,10 +57,10 @@ class HomeSitemap(EditionsSitemap):
     changefreq = "always"
     priority = 1.0
 
-    def items(self):
+    def items(self) -> list[str]:
         return ["news:home"]
 
-    def location(self, item):
+    def location(self, item: str) -> str:
         return reverse(item)
 
 
@@ -71,7 +72,7 @@ SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
 }
 
 
-def news_sitemap_articles():
+def news_sitemap_articles() -> list[Article]:
     """Google News wants only the articles of the last two days, at most 1,000."""
     since = timezone.now() - dt.timedelta(days=2)
     return list(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
@@ -12,8 +12,13 @@ from minbar.core.http import paginate, redirect_to_canonical
 from minbar.discussion import policy as discussion_policy
 from minbar.discussion.selectors import list_most_discussed_articles
 from minbar.news import selectors, seo
-from minbar.news.access import access_article_for_reading, access_tag_for_reading
-from minbar.news.models import Article, Author, Section
+from minbar.news.access import (
+    access_article_for_reading,
+    access_author_for_reading,
+    access_section_for_reading,
+    access_tag_for_reading,
+)
+from minbar.news.models import Article
 from minbar.news.sitemaps import SITEMAPS, news_sitemap_articles
 from minbar.serving.discussions import render_discussion
 from minbar.serving.middleware import private_page, public_page
@@ -43,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def section_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if redirect := redirect_to_canonical(request):
         return redirect
-    section = get_object_or_404(Section, slug=slug)
+    section = access_section_for_reading(slug=slug)
     page = paginate(request, selectors.list_articles_in_section(section), per_page=PER_PAGE)
     context = {
         "section": section,
@@ -66,7 +71,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if redirect := redirect_to_canonical(request):
         return redirect
-    author = get_object_or_404(Author, slug=slug)
+    author = access_author_for_reading(slug=slug)
     page = paginate(request, selectors.list_articles_by_author(author), per_page=PER_PAGE)
     return render(request, "news/author_detail.html", {"author": author, "page": page})
 
@@ -113,10 +118,12 @@ def sitemap_index(request: HttpRequest) -> TemplateResponse:
     recent = news_sitemap_articles()
     if recent:
         location = request.build_absolute_uri(reverse("news-sitemap"))
-        lastmod = max(a.updated_at or a.published_at for a in recent)
+        lastmod = max(t for a in recent if (t := a.updated_at or a.published_at) is not None)
         # index() always renders its page from a context.
         assert response.context_data is not None
-        response.context_data["sitemaps"].append(sitemap_views.SitemapIndexItem(location, lastmod))
+        # django-stubs types the item's `last_mod` as a bool; Django stores the datetime.
+        item = sitemap_views.SitemapIndexItem(location, lastmod)  # type: ignore[arg-type]
+        response.context_data["sitemaps"].append(item)
     return response
 
 

@@ -9,7 +9,6 @@ everything, in batches, without emptying the index first (searches keep working 
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import multiprocessing
@@ -34,7 +33,6 @@ from minbar.search.documents import (
     COMMENT_RULE,
     article_batches,
     comment_batches,
-    comment_row,
     indexable_articles,
     indexable_comments,
     rule_q,
@@ -189,27 +187,6 @@ def do_index_article(*, article_id: int) -> None:
     )
     if moved:
         _reindex_comments_of(article_id, extra=extra)
-
-
-def do_index_new_comment(comment: Comment) -> None:
-    """Index a comment just posted, from the object written: there is no entry to replace and
-    nothing to read back, and where one statement writes the entry (PostgreSQL) it needs no
-    transaction of its own (unless one is open: a failed statement would spoil it). Left out
-    when it is not indexable (pending, or its article is not public)."""
-    row = comment_row(comment)
-    if row is None:
-        return
-    backend = get_backend()
-    single = backend.adds_a_comment_in_one_statement and not backend.connection.in_atomic_block
-    try:
-        _write_new_comment(row, guarded=False, atomic=not single)
-    except IntegrityError:
-        _write_new_comment(row, guarded=True, atomic=True)
-
-
-def _write_new_comment(row: tuple, *, guarded: bool, atomic: bool) -> None:
-    with transaction.atomic() if atomic else contextlib.nullcontext():
-        _add_comment_rows([row], extra=get_protected_words(), guarded=guarded)
 
 
 def do_index_comments(*, article_id: int, comment_ids: Iterable[int]) -> None:

@@ -6,4 +6,4 @@ class ServingConfig(AppConfig):
     label = "serving"
 
     def ready(self) -> None:
-        from minbar.serving import receivers  # noqa: F401 (connects the signal receivers)
+        from minbar.serving import checks, receivers  # noqa: F401 (registers checks, receivers)

@@ -167,7 +167,7 @@ def render_discussion(request: HttpRequest, *, article: Article) -> RenderedDisc
         article.refresh_from_db(fields=["comment_count", "comments_open"])
     elif settings.MINBAR_LIVE_DISCUSSION and article.is_live():
         version = discussion_version(article.pk)  # read before the list, as above
-    discussion = get_discussion(request, article=article)
+    discussion = get_discussion(article=article, **_asked(request))
     context = {
         "article": article,
         "discussion": discussion,
@@ -193,10 +193,36 @@ def render_discussion(request: HttpRequest, *, article: Article) -> RenderedDisc
 
 def page_comment_ids(request: HttpRequest, *, article: Article) -> tuple[int, ...]:
     """The ids of the comments on the discussion page the request names: from the rendered
-    page when it is kept (rendering and keeping it when not), else read."""
+    page when it is kept (rendering and keeping it when not), else read. With the worker's
+    page cache on, this worker keeps them as long as it keeps the page they were read for
+    (MINBAR_PAGE_CACHE_SECONDS): the reader's state matches the page they have."""
+    page = request.GET.get("page", "1")
+    if not (settings.MINBAR_PAGE_CACHE and PAGE_PARAMETER.match(page)):
+        return _page_comment_ids(request, article=article)
+    order = policy.parse_order(request.GET.get("order"))
+    key = f"page-ids:{article.pk}:{order}:{page}"
+    worker = caches["worker"]
+    ids = worker.get(key)
+    if ids is None:
+        ids = _page_comment_ids(request, article=article)
+        worker.set(key, ids, settings.MINBAR_PAGE_CACHE_SECONDS)
+    return ids
+
+
+def _page_comment_ids(request: HttpRequest, *, article: Article) -> tuple[int, ...]:
     kept = _lookup(request, article=article, html=False)
     if kept.found is not None:
         return tuple(kept.found["ids"])
     if kept.key is not None:
         return render_discussion(request, article=article).comment_ids
-    return tuple(item.comment.pk for item in get_discussion(request, article=article).items)
+    discussion = get_discussion(article=article, **_asked(request))
+    return tuple(item.comment.pk for item in discussion.items)
+
+
+def _asked(request: HttpRequest) -> dict[str, str]:
+    """The order and page the address names (`?order=`, `?page=`), as `get_discussion` takes
+    them: an unknown order is the default one; a page that names none is its 404."""
+    return {
+        "order": policy.parse_order(request.GET.get("order")),
+        "page": request.GET.get("page", "1"),
+    }

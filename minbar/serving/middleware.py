@@ -22,13 +22,23 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar, cast
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.handlers.exception import convert_exception_to_response
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.cache import FetchFromCacheMiddleware, UpdateCacheMiddleware
 from django.template.response import SimpleTemplateResponse
-from django.utils.cache import has_vary_header, patch_cache_control, set_response_etag
+from django.urls import NoReverseMatch, get_urlconf, resolve, reverse
+from django.utils import translation
+from django.utils.cache import (
+    add_never_cache_headers,
+    has_vary_header,
+    patch_cache_control,
+    set_response_etag,
+)
 from django.utils.functional import SimpleLazyObject
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
@@ -199,17 +209,114 @@ class PrivateUnlessPublicMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, OperationalError | InterfaceError):
-            # The database is restarting or unreachable: say so, and when to come back.
-            log.warning("database unavailable: %s", exception)
-            response = HttpResponse(
-                _("The site is busy for a moment. Please try again in a few seconds."),
-                status=503,
-                content_type="text/plain; charset=utf-8",
-            )
-            response["Retry-After"] = "5"
-            response["Cache-Control"] = "no-store"
-            return response
+            return database_unavailable(exception)
         return None
+
+
+def database_unavailable(exception: Exception) -> HttpResponse:
+    """The database is restarting or unreachable: say so, and when to come back."""
+    log.warning("database unavailable: %s", exception)
+    response = HttpResponse(
+        _("The site is busy for a moment. Please try again in a few seconds."),
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "5"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# What the reader's state needs of the middleware after ReaderStateMiddleware, in
+# settings.MIDDLEWARE's order: the session, the CSRF cookie its token comes from, the user and
+# the messages, and the security headers. The rest does nothing for a private JSON GET: the
+# worker's page cache and ConditionalGet keep and validate public pages only, the client
+# address is counted by nothing the state reads, CSP, X-Frame-Options and allauth's account
+# redirects are for documents, WhiteNoise for static files, CommonMiddleware for addresses
+# without their slash (the state's is matched exactly), FreshAfterWrite for writes.
+STATE_MIDDLEWARE = frozenset(
+    {
+        "django.middleware.security.SecurityMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+    }
+)
+# The answer to someone with neither a session nor messages: nothing about them to read.
+NOBODY = b'{"signedIn": false, "messages": []}'
+
+
+@functools.lru_cache(maxsize=8)
+def _state_view(urlconf: str) -> tuple[frozenset[str], Callable[..., HttpResponseBase] | None]:
+    """The addresses of the reader's state (one per language) and the view the URLconf names;
+    none for a URLconf without it."""
+    paths = set()
+    views = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):  # the language prefix is matched as the active one
+            try:
+                path = reverse("serving:state", urlconf=urlconf)
+            except NoReverseMatch:
+                return frozenset(), None
+            paths.add(path)
+            views.add(resolve(path, urlconf=urlconf).func)
+    [view] = views
+    return frozenset(paths), view
+
+
+class ReaderStateMiddleware:
+    """`GET /me/state/` by a short path (decision 0020): asked after every page a signed-in
+    reader opens, it is the one request per view that reaches the app. Right after the language
+    is known, it answers
+    - someone with no session cookie and no messages cookie: the same bytes for all, read from
+      nothing (whoever they are, they are not signed in here and have no messages waiting; the
+      article is not looked up, so the answer says nothing about it either);
+    - anyone else: the URLconf's own view behind only the middleware it needs
+      (STATE_MIDDLEWARE, Django's own classes chained as Django chains them), a database
+      outage still the 503 the outermost middleware gives.
+    Every other request goes the whole way."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        found = settings.MIDDLEWARE.index(f"{__name__}.{type(self).__name__}")
+        self.chain_names = [m for m in settings.MIDDLEWARE[found + 1 :] if m in STATE_MIDDLEWARE]
+        self._chains: dict[Callable[..., HttpResponseBase], Callable[..., HttpResponseBase]] = {}
+
+    def _chain(self, view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        kept = self._chains.get(view)
+        if kept is not None:
+            return kept
+
+        def answer(request: HttpRequest) -> HttpResponseBase:
+            try:
+                return view(request)
+            except (OperationalError, InterfaceError) as exception:
+                return database_unavailable(exception)
+
+        # Synchronous throughout (gunicorn's workers), as Django's handler adapts them for WSGI.
+        chain = cast(Callable[..., HttpResponseBase], convert_exception_to_response(answer))
+        for name in reversed(self.chain_names):
+            chain = cast(
+                Callable[..., HttpResponseBase],
+                convert_exception_to_response(import_string(name)(chain)),
+            )
+        self._chains[view] = chain
+        return chain
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method != "GET":
+            return self.get_response(request)
+        paths, view = _state_view(get_urlconf() or settings.ROOT_URLCONF)
+        if view is None or request.path_info not in paths:
+            return self.get_response(request)
+        cookies = request.COOKIES
+        if settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies:
+            response = HttpResponse(NOBODY, content_type="application/json")
+            add_never_cache_headers(response)
+            if READER_COOKIE in cookies:  # signed out elsewhere, or the session ended
+                response.delete_cookie(READER_COOKIE, samesite="Lax")
+            return response
+        return self._chain(view)(request)
 
 
 class FreshAfterWriteMiddleware:

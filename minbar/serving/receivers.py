@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from minbar.core.signals import article_changed, discussion_changed
 from minbar.serving.discussions import bump_discussion_version
 from minbar.serving.live import record_change
+from minbar.serving.selectors import forget_state_article
 
 
 def _counters_kept() -> bool:
@@ -19,6 +20,7 @@ def _counters_kept() -> bool:
 
 @receiver(article_changed, dispatch_uid="serving-article-changed")
 def on_article_changed(sender: object, *, article_id: int, **kwargs: Any) -> None:
+    forget_state_article(article_id)
     # Its address, flags and count are shown in the discussion too.
     if _counters_kept():
         version = bump_discussion_version(article_id)

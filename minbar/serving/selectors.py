@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.cache import caches
+from django.db import router
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -21,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from minbar.accounts.models import AnyUser, User
+from minbar.accounts.permissions import load_permissions_to_show
 from minbar.discussion import policy as discussion_policy
 from minbar.discussion.errors import DiscussionError
 from minbar.discussion.models import Comment
@@ -28,8 +32,7 @@ from minbar.discussion.selectors import (
     ShownComment,
     edit_seconds_left,
     list_comments_for_display,
-    list_own_comments,
-    votes_of,
+    own_comments_and_votes,
     with_live_replies,
 )
 from minbar.moderation import access as moderation_access
@@ -38,6 +41,8 @@ from minbar.moderation import ratelimit
 from minbar.moderation import selectors as moderation
 from minbar.moderation.gate import check_not_sanctioned, wait_message
 from minbar.news.models import Article
+from minbar.news.selectors import STATE_FIELDS, find_article_for_state
+from minbar.notify.selectors import ReaderSummary, get_reader_summary
 from minbar.serving.discussions import page_comment_ids
 
 
@@ -108,14 +113,21 @@ def get_posting_state(
     return PostingState(may_post=True, held=held, held_message=held_message)
 
 
-def _header(request: HttpRequest, *, is_moderator: bool) -> dict[str, Any]:
+def _header(request: HttpRequest, *, is_moderator: bool, summary: ReaderSummary) -> dict[str, Any]:
     user = cast(User, request.user)  # signed in: get_reader_state asks only then
     links = [{"href": reverse("accounts:settings"), "label": _("Account settings")}]
     if is_moderator:
         links.append({"href": reverse("moderation:home"), "label": _("Moderation")})
     if user.is_staff and user.has_perm("news.change_article"):
         links.append({"href": reverse("admin:index"), "label": _("Newsroom")})
+    unread = summary.unread
     return {
+        "notifications": {
+            "href": reverse("notify:inbox"),
+            "label": _("Notifications"),
+            "unread": unread,
+            "unreadLabel": ngettext("%(n)s unread", "%(n)s unread", unread) % {"n": unread},
+        },
         "name": user.public_name,
         "profile": reverse("accounts:profile", args=[user.username]),
         "links": links,
@@ -157,10 +169,13 @@ def _staff_links(user: User, *, article: Article, is_moderator: bool) -> list[di
     return links
 
 
-def _discussion(request: HttpRequest, *, article: Article, is_moderator: bool) -> dict[str, Any]:
+def _discussion(
+    request: HttpRequest, *, article: Article, is_moderator: bool, summary: ReaderSummary
+) -> dict[str, Any]:
     user = cast(User, request.user)  # signed in: get_reader_state asks only then
     ids = list(page_comment_ids(request, article=article))
-    own = list_own_comments(article, author=user)
+    mine = own_comments_and_votes(article_id=article.pk, reader_id=user.pk, comment_ids=ids)
+    own = mine.own
     now = timezone.now()
     left = {pk: edit_seconds_left(created_at, now=now) for pk, _status, created_at in own}
     recent = [pk for pk, seconds in left.items() if seconds]
@@ -177,7 +192,7 @@ def _discussion(request: HttpRequest, *, article: Article, is_moderator: bool) -
     pending = [pk for pk, status, _created_at in own if status == "pending"]
     posting = get_posting_state(user, article=article, is_moderator=is_moderator)
     return {
-        "votes": {str(k): v for k, v in votes_of(user.pk, ids).items()},
+        "votes": {str(k): v for k, v in mine.votes.items()},
         "own": [pk for pk, status, _created_at in own if status == "visible"],
         "editable": editable,
         "pending": [
@@ -186,7 +201,35 @@ def _discussion(request: HttpRequest, *, article: Article, is_moderator: bool) -
         ],
         "posting": asdict(posting),
         "staff": _staff_links(user, article=article, is_moderator=is_moderator),
+        "following": article.pk in summary.follows,
     }
+
+
+def state_article_key(article_id: int) -> str:
+    return f"state-article:{article_id}"
+
+
+def forget_state_article(article_id: int) -> None:
+    """This worker's copy, at once (the others' last a second at most)."""
+    caches["worker"].delete(state_article_key(article_id))
+
+
+def find_state_article(*, article_id: int) -> Article | None:
+    """The article the state is asked about (news.selectors.STATE_FIELDS only), or None. With
+    the worker's page cache on, this worker keeps its row as long as it keeps the pages that
+    ask (MINBAR_PAGE_CACHE_SECONDS): whether it is live is still decided now, on every ask."""
+    if not settings.MINBAR_PAGE_CACHE:
+        return find_article_for_state(article_id=article_id)
+    worker = caches["worker"]
+    key = state_article_key(article_id)
+    values = worker.get(key)
+    if values is None:
+        article = find_article_for_state(article_id=article_id)
+        if article is None:
+            return None
+        values = tuple(getattr(article, name) for name in STATE_FIELDS)  # plain data
+        worker.set(key, values, settings.MINBAR_PAGE_CACHE_SECONDS)
+    return Article.from_db(router.db_for_read(Article), STATE_FIELDS, values)
 
 
 def get_reader_state(request: HttpRequest, *, article: Article | None) -> dict[str, Any]:
@@ -195,9 +238,14 @@ def get_reader_state(request: HttpRequest, *, article: Article | None) -> dict[s
     state: dict[str, Any] = {"signedIn": user.is_authenticated, "messages": _messages(request)}
     if not user.is_authenticated:
         return state
+    load_permissions_to_show(user)  # what follows only shows links and flags
     is_moderator = moderation_access.is_moderator(user)
-    state["header"] = _header(request, is_moderator=is_moderator)
+    # The bell's count and the followed discussions: one cache read (notify keeps them).
+    summary = get_reader_summary(reader_id=user.pk or 0)  # signed in: it has one
+    state["header"] = _header(request, is_moderator=is_moderator, summary=summary)
     state["csrf"] = get_token(request)
     if article is not None:
-        state["discussion"] = _discussion(request, article=article, is_moderator=is_moderator)
+        state["discussion"] = _discussion(
+            request, article=article, is_moderator=is_moderator, summary=summary
+        )
     return state

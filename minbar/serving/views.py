@@ -13,24 +13,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from minbar.news.models import Article
+from minbar.news.selectors import find_article_for_state
 from minbar.serving.live import MAX_COMMENTS, changes_since, render_new_comments
 from minbar.serving.middleware import public_page
-from minbar.serving.selectors import get_reader_state
+from minbar.serving.selectors import find_state_article, get_reader_state
 
 VERSION = re.compile(r"[0-9]{1,18}")
 IDS = re.compile(rf"[0-9]{{1,18}}(?:,[0-9]{{1,18}}){{0,{MAX_COMMENTS - 1}}}")
 
 
-def _live_article(raw: str | None) -> Article | None:
+def _live_article(raw: str | None, *, kept: bool = True) -> Article | None:
     """The live article named by `?article=`; a missing, unpublished or hidden one is a 404,
-    the same for every reason."""
+    the same for every reason. `kept`: as the worker keeps it with its pages (the state);
+    else read now (the live discussion, whose bound does not count the worker's second)."""
     if raw is None:
         return None
     if not raw.isdigit() or len(raw) > 18:
         raise Http404
-    # Only what the state needs: the text and its revisions are large and unused here.
-    fields = ("pk", "slug", "status", "published_at", "comments_open", "comment_count")
-    article = Article.objects.only(*fields).filter(pk=int(raw)).first()
+    find = find_state_article if kept else find_article_for_state
+    article = find(article_id=int(raw))
     if article is None or not article.is_live():
         raise Http404
     return article
@@ -55,7 +56,7 @@ def _live_only(request: HttpRequest, article_id: int) -> Article:
         raise Http404
     # Django's cache middleware reads this flag (set as it sets it; not a declared attribute).
     setattr(request, "_cache_update_cache", False)  # noqa: B010
-    article = _live_article(str(article_id))
+    article = _live_article(str(article_id), kept=False)
     assert article is not None
     return article
 

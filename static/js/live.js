@@ -127,6 +127,29 @@
     item.remove();
   }
 
+  // Thread numbers as a fresh page gives them: each thread on this page in order, from the
+  // page's first number (a comment awaiting review, which only its author sees, has none).
+  function renumber() {
+    var list = section.querySelector("ol.comments");
+    if (!list) { return; }
+    var next = Number(list.dataset.firstNumber) || 1;
+    Array.prototype.forEach.call(list.children, function (item) {
+      if (depthOf(item) !== 0 || item.classList.contains("comment--pending")) { return; }
+      var head = item.querySelector(".comment__head");
+      if (!head) { return; }
+      var mark = head.querySelector(".comment__number");
+      if (!mark) {
+        mark = document.createElement("span");
+        mark.className = "comment__number";
+        head.insertBefore(document.createTextNode(" "), head.firstChild);
+        head.insertBefore(mark, head.firstChild);
+      }
+      var text = formatNumber(next) + ".";
+      if (mark.textContent !== text) { mark.textContent = text; }
+      next += 1;
+    });
+  }
+
   function showBar(text, onClick) {
     if (!bar) {
       bar = document.createElement("div");
@@ -164,6 +187,7 @@
       return;
     }
     (changes.removed || []).forEach(remove);
+    if ((changes.removed || []).length) { renumber(); }
     (changes.updated || []).forEach(update);
     (changes["new"] || []).forEach(function (id) {
       if (!byId(id)) { waiting[id] = true; }
@@ -238,6 +262,7 @@
         return;
       }
       if (shown.length) {
+        renumber();
         shown[0].setAttribute("tabindex", "-1");
         shown[0].focus();
         document.dispatchEvent(new CustomEvent("minbar:comments-added", { detail: { items: shown } }));

@@ -251,8 +251,11 @@ def test_the_streamed_export_is_the_document_byte_for_byte(version):
     )
 
 
-def test_an_empty_site_streams_an_empty_archive():
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_empty_site_streams_an_empty_archive(version):
     from minbar.archive.policy import dump_archive
     from minbar.archive.selectors import get_archive_document, iter_archive_text
 
-    assert "".join(iter_archive_text()) == dump_archive(get_archive_document())
+    assert "".join(iter_archive_text(version=version)) == dump_archive(
+        get_archive_document(version=version)
+    )

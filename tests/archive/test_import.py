@@ -309,7 +309,7 @@ def test_editor_cannot_import_two_names_a_reader_could_not_tell_apart(tmp_path):
 def test_editor_cannot_import_what_is_not_json(tmp_path):
     outcome = run_import(b"<html>not an archive</html>", tmp_path=tmp_path)
     assert not outcome.ok
-    assert outcome.stderr.startswith("/: The file is not valid JSON")
+    assert outcome.stderr.startswith("/: The file is not valid JSON at line 1, column 1: <")
 
 
 def test_editor_cannot_import_a_missing_file(tmp_path):
@@ -341,3 +341,14 @@ def test_editor_can_change_scores_and_votes_cast_here_stay_on_top(tmp_path):
     assert (c1.imported_score, c1.score) == (10, 12)
     assert (native.imported_score, native.score) == (3, 5)
     assert Comment.objects.filter(article=c1.article).count() == 5  # nothing doubled
+
+
+def test_editor_can_dry_run_an_import_and_nothing_is_written(tmp_path):
+    before = site_state()
+    outcome = run_import(document(), "--dry-run", tmp_path=tmp_path)
+    assert outcome.ok, outcome.stderr
+    assert outcome.stdout.startswith("Dry run: nothing was written. Articles: 2 new")
+    assert "Comments: 5 new" in outcome.stdout
+    assert site_state() == before
+    # A file the import would refuse is refused the same way.
+    assert not run_import(document(format="other"), "--dry-run", tmp_path=tmp_path).ok

@@ -340,3 +340,24 @@ def test_the_article_page_hears_of_its_new_comments(kashmir, django_capture_on_c
         discussion_changed.disconnect(receiver)
     ids = sorted(Comment.objects.filter(article=kashmir).values_list("pk", flat=True))
     assert heard == [(kashmir.pk, ids)]
+
+
+def test_editor_sees_the_progress_of_a_long_import_and_none_with_verbosity_0(kashmir, monkeypatch):
+    import io
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    from minbar.archive import migrate
+
+    monkeypatch.setattr(migrate, "PROGRESS_EVERY", 2)
+    err = io.StringIO()
+    with translation.override("en"):
+        call_command("import_disqus", str(FIXTURES / "disqus.xml"), "--dry-run", stderr=err,
+                     stdout=io.StringIO())  # fmt: skip
+    lines = err.getvalue().splitlines()
+    assert lines and all(line.startswith("checking: ") for line in lines), lines
+    quiet = io.StringIO()
+    call_command("import_disqus", str(FIXTURES / "disqus.xml"), "--dry-run", verbosity=0,
+                 stderr=quiet, stdout=io.StringIO())  # fmt: skip
+    assert quiet.getvalue() == ""

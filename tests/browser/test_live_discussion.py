@@ -10,7 +10,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from minbar.discussion.models import Comment
+from minbar.moderation.actions import do_reject_comment
 from tests.factories import make_article, make_comment, make_established_reader, make_user
+from tests.moderation.conftest import make_moderator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,6 +100,8 @@ def test_reader_sees_a_comment_another_reader_posts_appear_when_they_ask(
         # In the page's order (oldest first): after the comment that was already there.
         ids = watcher.locator("li.comment").evaluate_all("items => items.map(i => i.id)")
         assert ids == [f"comment-{theirs.pk}", f"comment-{posted.pk}"]
+        # Numbered as a fresh page numbers it: the second thread.
+        expect(watcher.locator(f"#comment-{posted.pk} .comment__number")).to_have_text("2.")
         shot(watcher, f"live-new-comment-shown-{width}")
 
     # A vote changes the score on the other pages in place, without any bar.
@@ -134,3 +138,26 @@ def test_hidden_tab_and_page_without_javascript_ask_nothing(live, live_server, o
     without.goto(address)
     without.wait_for_timeout(1500)
     assert asked == []
+
+
+def test_reader_sees_thread_numbers_follow_new_and_hidden_threads(live, live_server, open_page):
+    article = make_article()
+    older = make_comment(article, text="الأقدم")
+    newer = make_comment(article, text="الأحدث")
+    watcher = open_page()
+    watcher.goto(live_server.url + article.get_absolute_url() + "?order=newest")
+    numbers = watcher.locator("li.comment .comment__number")
+    expect(numbers).to_have_text(["1.", "2."])
+
+    posted = make_comment(article, text="الجديد")  # committed: the page's feed moves
+    bar = watcher.locator(".live-bar__show")
+    bar.click()
+    expect(watcher.locator(f"#comment-{posted.pk} .comment__number")).to_have_text("1.")
+    # Newest first, as a fresh page of "newest" numbers them.
+    expect(numbers).to_have_text(["1.", "2.", "3."])
+    assert watcher.locator(f"#comment-{older.pk} .comment__number").text_content() == "3."
+
+    do_reject_comment(newer, moderator=make_moderator(), reason="خارج الموضوع")
+    expect(watcher.locator(f"#comment-{newer.pk}")).to_have_count(0)
+    expect(numbers).to_have_text(["1.", "2."])
+    assert watcher.locator(f"#comment-{older.pk} .comment__number").text_content() == "2."

@@ -6,7 +6,6 @@ import datetime as dt
 import random
 
 import pytest
-from django.test import RequestFactory
 from django.utils import timezone
 
 from minbar.discussion import policy, selectors
@@ -33,14 +32,10 @@ def test_every_thread_is_found_on_the_page_that_shows_it(order, settings, monkey
         for voter in rng.sample(voters, rng.randint(1, 3)):
             do_cast_vote(root, voter=voter, value=rng.choice([1, 1, -1]))
     reply = make_comment(article, parent=roots[17], text="ردّ")
-    request = RequestFactory().get("/")
-    request.user = author
     shown_on = {}
     page_number = 1
     while True:
-        request.GET = request.GET.copy()
-        request.GET.update({"order": order, "page": str(page_number)})
-        discussion = selectors.get_discussion(request, article=article)
+        discussion = selectors.get_discussion(article=article, order=order, page=str(page_number))
         for item in discussion.items:
             shown_on[item.comment.pk] = page_number
         if not discussion.page.has_next():

@@ -86,6 +86,13 @@ MAY_CHANGE: dict[str, frozenset | str] = {
     "moderation:word-delete": MODERATORS,
     "moderation:article": MODERATORS,
     "moderation:settings": STAFF,
+    # Notifications (minbar/notify): the reader's own list, choices and follows.
+    "notify:inbox": READING,
+    "notify:read": SELF,
+    "notify:read-all": SELF,
+    "notify:preferences": SELF,
+    "notify:follow": SELF,
+    "notify:unsubscribe": NOBODY,  # only with a link signed for the reader (tests/notify)
 }
 # Every page of the newsroom only reads.
 NEWS_PREFIX = "news:"
@@ -163,6 +170,15 @@ def changes(before, after) -> list[tuple[str, object, str]]:
     return out
 
 
+# The rows of a reader's own, besides the account: the column naming whose they are.
+OWNER_COLUMNS = {
+    "account.EmailAddress": "user_id",
+    "notify.Follow": "reader_id",
+    "notify.Preferences": "reader_id",
+    "notify.Notification": "recipient_id",
+}
+
+
 def only_own(diff, *, actor_user, after, before) -> bool:
     """Account pages: an anonymous visitor may only add (a new account); a signed-in one may
     only touch rows that are theirs."""
@@ -176,7 +192,8 @@ def only_own(diff, *, actor_user, after, before) -> bool:
                 return False
             continue
         row = dict(after.get((label, pk)) or before[(label, pk)])
-        if label != "account.EmailAddress" or row["user_id"] != actor_user.pk:
+        owner = OWNER_COLUMNS.get(label)
+        if owner is None or row[owner] != actor_user.pk:
             return False
     return True
 
@@ -220,6 +237,8 @@ def world(db):
         "key": "not-a-key",
         "section": "articles",  # the sitemap of articles
         "path": "articles/none.jpg",
+        "notification_id": 1,
+        "token": "not-a-token",
     }
     section_slug, tag_slug, author_slug = article.section.slug, tag.slug, author.slug
     return {

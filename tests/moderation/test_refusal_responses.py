@@ -1,6 +1,6 @@
-"""Every refusal of the moderation area and the account pages becomes a response one way
-(minbar.core.http.refusal_response): the page again with the reason and the typed text for a
-person, JSON for a script, the refusal's 4xx for both."""
+"""Every refusal of the discussion, the moderation area and the account pages becomes a
+response one way (minbar.core.http.refusal_response): the page again with the reason and the
+typed text for a person, JSON for a script, the refusal's 4xx for both."""
 
 from __future__ import annotations
 
@@ -83,3 +83,58 @@ def test_moderation_forms_take_their_lengths_from_the_models(client, moderator, 
     reader = old_reader("someone")
     page = client.get(reverse("moderation:reader", args=[reader.pk])).content.decode()
     assert page.count('maxlength="333"') == 2  # suspend and ban (lift shows when sanctioned)
+
+
+def test_script_gets_a_refused_comment_as_json_with_its_status(client, article, reader):
+    client.force_login(reader)
+    url = reverse("discussion:post", kwargs={"slug": article.slug})
+    response = client.post(url, {"text": "ك" * 6000}, **JSON)
+    assert response.status_code == 400
+    data = response.json()
+    assert data["ok"] is False and data["error"] == "too-long" and data["message"]
+
+
+def test_reader_sees_a_refused_edit_again_with_the_text_kept(client, article, reader):
+    comment = make_comment(article, author=reader, text="تعليق أول")
+    client.force_login(reader)
+    typed = "نص جديد " * 1000
+    response = client.post(reverse("discussion:edit", args=[comment.pk]), {"text": typed})
+    assert response.status_code == 400
+    assert typed.strip() in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.body == "تعليق أول"
+
+
+def test_reader_cannot_send_a_malformed_edit_and_gets_a_4xx(client, article, reader):
+    comment = make_comment(article, author=reader, text="تعليق أول")
+    client.force_login(reader)
+    response = client.post(
+        reverse("discussion:edit", args=[comment.pk]), {"text": "نص", "parent": "x"}
+    )
+    assert response.status_code == 400
+    assert "نص" in response.content.decode()
+
+
+def test_script_gets_a_refused_deletion_as_json(client, article, reader):
+    comment = make_comment(article, author=reader, text="تعليق")
+    client.force_login(reader)
+    url = reverse("discussion:delete", args=[comment.pk])
+    assert client.post(url).status_code == 302
+    response = client.post(url, **JSON)  # already deleted
+    assert response.status_code == 410
+    assert response.json() == {"ok": False, "error": "gone", "message": response.json()["message"]}
+
+
+def test_moderator_without_the_word_lists_gets_the_refusals_status_and_json(client):
+    from django.contrib.auth.models import Permission
+
+    entry = WordListEntry.objects.create(word="كلمة", folded="كلمة", kind="banned")
+    moderator = old_reader("comments_only")
+    moderator.user_permissions.add(Permission.objects.get(codename="moderate_comments"))
+    client.force_login(moderator)
+    response = client.post(reverse("moderation:word-delete", args=[entry.pk]), **JSON)
+    assert response.status_code == 403
+    assert response.json()["error"] == "forbidden"
+    page = client.post(reverse("moderation:word-delete", args=[entry.pk]))
+    assert page.status_code == 403 and 'lang="ar"' in page.content.decode()
+    assert WordListEntry.objects.filter(pk=entry.pk).exists()

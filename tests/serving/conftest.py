@@ -35,8 +35,10 @@ def list_cache(settings):
 
 def page_lifetime_passes() -> None:
     """What MINBAR_PAGE_CACHE_SECONDS (one second) does to every worker's copies of pages;
-    test_public_pages.py shows the real second doing it once."""
+    test_public_pages.py shows the real second doing it once. The worker's second (the
+    article row and page ids the reader's state keeps with the pages) passes with it."""
     caches["page-bodies"].clear()
+    caches["worker"].clear()
 
 
 @pytest.fixture

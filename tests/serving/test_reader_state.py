@@ -237,6 +237,99 @@ def test_the_state_costs_the_same_queries_however_long_the_discussion():
     with CaptureQueriesContext(connection) as long:
         state = reader_state(client, article)
     assert len(state["discussion"]["votes"]) == 41 and len(state["discussion"]["own"]) == 41
-    # The session, the reader, the article, their own comments, which of those still in the
-    # edit window have replies, their votes on the page.
-    assert len(long) == len(short) == 6, [q["sql"][:70] for q in long.captured_queries]
+    # The session, the reader, the article, their own comments with their votes on the page
+    # (one query: it was two), which of their comments still in the edit window have replies.
+    assert len(long) == len(short) == 5, [q["sql"][:70] for q in long.captured_queries]
+
+
+def test_reader_without_a_session_can_get_their_state_from_nothing(
+    client, django_assert_num_queries
+):
+    from django.core.cache import caches
+
+    article = make_article()
+    client.cookies["minbar_reader"] = "1"  # left from a session that has ended
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+    with django_assert_num_queries(0):
+        response = client.get(STATE, {"article": article.pk, "page": "1"})
+    assert response.status_code == 200
+    assert response.json() == {"signedIn": False, "messages": []}
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert response.cookies["minbar_reader"]["max-age"] == 0  # minbar.js stops asking
+    assert "csrftoken" not in response.cookies
+    assert not caches["pages"].get_many([f"discussion-version:{article.pk}"])
+
+
+def test_signed_in_reader_can_get_their_state_in_english_by_the_short_path():
+    client = _signed_in(make_user("sam_e"))
+    article = make_article()
+    response = client.get("/en" + STATE, {"article": article.pk})
+    assert response.status_code == 200 and response["Content-Language"] == "en"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    state = response.json()
+    assert state["header"]["signOut"]["label"] == "Sign out"
+    assert state["header"]["profile"] == "/en/readers/sam_e/"
+
+
+def test_reader_cannot_post_to_their_state():
+    client = _signed_in(make_user())
+    assert client.post(STATE, {}).status_code in (403, 405)
+
+
+def test_reader_cannot_get_a_500_when_the_database_is_away(monkeypatch):
+    from django.db import OperationalError
+
+    from minbar.serving import views
+
+    client = _signed_in(make_user())
+    article = make_article()
+
+    def away(**kwargs):
+        raise OperationalError("the database is restarting")
+
+    monkeypatch.setattr(views, "find_state_article", away)
+    response = client.get(STATE, {"article": article.pk})
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.usefixtures("page_cache", "commits")
+def test_signed_in_reader_can_get_their_state_with_the_pages_second_from_three_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.serving.conftest import page_lifetime_passes
+
+    article = make_article()
+    reader = make_user()
+    client = _signed_in(reader)
+    theirs = make_comment(article, text="لغيري")
+    client.get(article.get_absolute_url())
+    reader_state(client, article)
+    with CaptureQueriesContext(connection) as kept:
+        state = reader_state(client, article)
+    # The session, the reader, their own comments with their votes on the page: the article
+    # and the page's ids are kept by the worker as long as the page they came with.
+    assert len(kept) == 3, [q["sql"][:70] for q in kept.captured_queries]
+    assert state["discussion"]["votes"] == {}
+    client.post(f"/comments/{theirs.pk}/vote/", {"value": "1"})
+    assert reader_state(client, article)["discussion"]["votes"] == {str(theirs.pk): 1}
+    news_comment = make_comment(article, text="جديد")
+    client.post(f"/comments/{news_comment.pk}/vote/", {"value": "-1"})
+    page_lifetime_passes()
+    assert reader_state(client, article)["discussion"]["votes"] == {
+        str(theirs.pk): 1,
+        str(news_comment.pk): -1,
+    }
+
+
+@pytest.mark.usefixtures("page_cache", "commits")
+def test_reader_cannot_get_the_state_of_an_article_unpublished_since_it_was_kept():
+    from minbar.news import actions as news
+
+    article = make_article()
+    client = _signed_in(make_user())
+    assert reader_state(client, article)["signedIn"] is True
+    news.do_unpublish_article(article)
+    assert client.get(STATE, {"article": article.pk}).status_code == 404

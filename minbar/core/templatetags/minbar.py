@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import template
 from django.urls import translate_url
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from minbar.core import formatting
 from minbar.core.formatting import text_direction
@@ -13,7 +17,7 @@ from minbar.core.formatting import text_language as guess
 register = template.Library()
 
 
-def _iso(value) -> str:
+def _iso(value: dt.datetime) -> str:
     """Machine-readable time in the site's time zone, to the second."""
     from django.utils import timezone
 
@@ -21,7 +25,7 @@ def _iso(value) -> str:
 
 
 @register.filter
-def datetime_ar(value):
+def datetime_ar(value: dt.datetime | None) -> SafeString | str:
     """`<time datetime="ISO">15 يوليو 2022 10:29</time>`."""
     if not value:
         return ""
@@ -31,24 +35,24 @@ def datetime_ar(value):
 
 
 @register.filter
-def date_only(value):
+def date_only(value: dt.datetime | None) -> SafeString | str:
     if not value:
         return ""
     return format_html('<time datetime="{}">{}</time>', _iso(value), formatting.format_date(value))
 
 
 @register.filter
-def hijri(value):
+def hijri(value: dt.datetime | None) -> str:
     return formatting.format_hijri(value) if value else ""
 
 
 @register.filter
-def num(value):
+def num(value: int | str | None) -> str:
     return formatting.format_count(int(value or 0))
 
 
 @register.filter
-def score(value):
+def score(value: int | str | None) -> SafeString:
     """A signed score isolated from the surrounding right-to-left text."""
     return format_html(
         '<bdi class="score" dir="ltr">{}</bdi>', formatting.format_score(int(value or 0))
@@ -56,12 +60,12 @@ def score(value):
 
 
 @register.simple_tag
-def comments_heading(count):
+def comments_heading(count: int | str | None) -> str:
     return formatting.comments_heading(int(count or 0))
 
 
 @register.simple_tag(takes_context=True)
-def url_in_language(context, language_code):
+def url_in_language(context: template.Context, language_code: str) -> str:
     """The current page's address in another language (the language switch)."""
     request = context.get("request")
     if request is None:
@@ -70,7 +74,7 @@ def url_in_language(context, language_code):
 
 
 @register.filter
-def language_name(code):
+def language_name(code: object) -> str:
     """The name of the language `code` in the reader's language, for codes typed by hand or
     imported ("EN", "ar-SA", "xx"): the base language's name when Django knows it, otherwise
     the code as it is (Django's own filter raises on an unknown code)."""
@@ -89,7 +93,7 @@ _LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 @register.simple_tag
-def json_ld(data):
+def json_ld(data: Any) -> SafeString:
     """Structured data for crawlers: one `<script type="application/ld+json">` per dictionary.
     `<`, `>` and `&` are written as JSON escapes, so no text in the data (a title holding
     "</script>") can end the element or open markup; parsers read the same characters back."""
@@ -107,19 +111,19 @@ def json_ld(data):
 
 
 @register.filter
-def text_dir(code):
+def text_dir(code: object) -> str:
     """ "rtl" or "ltr" for a language code, so content carries its own direction on a page of
     the other edition ("ar" inside /en/ pages, "en" inside Arabic ones)."""
     return text_direction(code)
 
 
 @register.filter
-def text_language(text):
+def text_language(text: object) -> str:
     return guess(text)
 
 
 @register.simple_tag(takes_context=True)
-def absolute_url_in_language(context, language_code):
+def absolute_url_in_language(context: template.Context, language_code: str) -> str:
     """The current page's full address in another edition (hreflang alternates)."""
     request = context.get("request")
     if request is None:

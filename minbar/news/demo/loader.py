@@ -5,9 +5,11 @@ action, so the demo shows both imported scores and votes cast here."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from minbar.accounts.models import User
 from minbar.archive.actions import do_import_archive
 from minbar.archive.validate import validate_archive
 from minbar.discussion import actions as discussion
@@ -20,7 +22,7 @@ SECTION_ORDER = ["سياسة", "اقتصاد", "رياضة", "ثقافة", "عل
 VOTERS = 8
 
 
-def _voter(username: str):
+def _voter(username: str) -> User:
     """A reader who only votes in the demo: no sign-in of its own (hashing passwords for eight
     accounts nobody uses would double the time `make run` takes to start)."""
     User = get_user_model()
@@ -52,7 +54,7 @@ def _cast_demo_votes(article_ids: list[int]) -> int:
     return votes
 
 
-def _add_demo_pictures(article_ids: list[int], *, editor) -> int:
+def _add_demo_pictures(article_ids: list[int], *, editor: User | None) -> int:
     """A generated lead image for each demo article that has none yet."""
     added = 0
     for article in Article.objects.filter(pk__in=article_ids, image="").order_by("pk"):
@@ -72,7 +74,7 @@ DEMO_ALT = "رسم تجريدي: تدرّج لوني تعلوه دوائر شف�
 DEMO_CREDIT = "رسم توضيحي من منبر"
 
 
-def load_demo_document(data: dict, *, editor) -> str:
+def load_demo_document(data: dict[str, Any], *, editor: User | None) -> str:
     # Sections first, so that the navigation lists them in this order.
     for position, name in enumerate(SECTION_ORDER):
         news.do_get_or_create_section(name=name, position=position)

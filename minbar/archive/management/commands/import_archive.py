@@ -6,9 +6,12 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from minbar.archive.actions import check_import_archive_file
@@ -43,13 +46,25 @@ def input_path(path: str) -> Iterator[str]:
 
 class Command(BaseCommand):
     help = (
-        "Import a Minbar archive (JSON, format version 1). Articles match by slug and comments "
-        "by article and id, so importing the same file again changes nothing. A file with any "
-        "error changes nothing: every error is printed with its JSON pointer."
+        "Import a Minbar archive (JSON, format version 1 or 2). Articles match by slug and "
+        "comments by article and id, so importing the same file again changes nothing. A file "
+        "with any error changes nothing: every error is printed with its JSON pointer (and, "
+        "for text that is not JSON, its line and column). A long import says how far it is on "
+        "standard error (not with -v 0)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The archive to read; - reads standard input.")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="The language of the summary, the progress and the errors (default: the site's).",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check and import as for real, report, then undo it all: nothing is written.",
+        )
         parser.add_argument(
             "--comments-only",
             action="store_true",
@@ -57,10 +72,27 @@ class Command(BaseCommand):
             "its url) as it is, and only add or update its comments.",
         )
 
-    def handle(self, *args, file: str, comments_only: bool = False, **options):
+    def handle(
+        self,
+        *args: Any,
+        file: str,
+        comments_only: bool = False,
+        language: str | None = None,
+        verbosity: int = 1,
+        dry_run: bool = False,
+        **options: Any,
+    ) -> None:
+        with translation.override(language) if language else nullcontext():
+            self._import(file, comments_only=comments_only, verbosity=verbosity, dry_run=dry_run)
+
+    def _import(self, file: str, *, comments_only: bool, verbosity: int, dry_run: bool) -> None:
+        # Progress on standard error, every PROGRESS_EVERY comments; none with -v 0.
+        progress = self.stderr.write if verbosity >= 1 else None
         try:
             with input_path(file) as path:
-                report = check_import_archive_file(path, comments_only=comments_only)
+                report = check_import_archive_file(
+                    path, comments_only=comments_only, progress=progress, dry_run=dry_run
+                )
         except ArchiveInvalid as invalid:
             raise nothing_imported(self, invalid.errors) from None
         self.stdout.write(report.summary())

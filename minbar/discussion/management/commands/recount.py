@@ -9,6 +9,9 @@ comments, `Comment.upvotes`/`downvotes` from the counted CommentVote rows (decis
 
 from __future__ import annotations
 
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,10 +26,10 @@ class Command(BaseCommand):
         "found; with --fix repairs them in one transaction."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--fix", action="store_true", help="Repair the mismatched counters.")
 
-    def handle(self, *args, fix: bool = False, **options):
+    def handle(self, *args: Any, fix: bool = False, **options: Any) -> None:
         mismatches = selectors.find_counter_mismatches()
         for mismatch in mismatches:
             self.stdout.write(str(mismatch))

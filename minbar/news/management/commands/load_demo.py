@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from argparse import ArgumentParser
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -18,12 +20,12 @@ from minbar.news.models import Article
 class Command(BaseCommand):
     help = "Load the demo content (original Arabic articles with discussions) and demo accounts."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when articles already exist."
         )
 
-    def handle(self, *args, if_empty=False, **options):
+    def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:
         if if_empty and Article.objects.exists():
             self.stdout.write("Articles exist already; demo content not loaded.")
             return
