@@ -24,7 +24,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minbar.discussion.models import Comment
 from minbar.search.arabic.analyser import ANALYSER_VERSION, tokenise
 from minbar.search.arabic.stem import is_arabic_word
 from minbar.search.backends import get_backend
