@@ -21,20 +21,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minbar.discussion.models import Comment
 from minbar.search.arabic.analyser import ANALYSER_VERSION, tokenise
 from minbar.search.arabic.stem import is_arabic_word
 from minbar.search.backends import get_backend
 from minbar.search.documents import (
-    INDEXED_STATUSES,
+    ARTICLE_RULE,
+    COMMENT_RULE,
     article_batches,
     comment_batches,
     indexable_articles,
     indexable_comments,
+    rule_q,
     tag_names,
 )
 from minbar.search.models import (
@@ -340,7 +340,7 @@ def do_rebuild_index(
         )
         with transaction.atomic():
             removed_articles, _detail = ArticleEntry.objects.filter(
-                ~Q(article__status__in=INDEXED_STATUSES) | Q(article__published_at__isnull=True)
+                ~rule_q(ARTICLE_RULE, through="article")
             ).delete()
         article_seconds = time.perf_counter() - started
 
@@ -353,9 +353,7 @@ def do_rebuild_index(
         )
         with transaction.atomic():
             removed_comments, _detail = CommentEntry.objects.filter(
-                ~Q(comment__status=Comment.Status.VISIBLE)
-                | ~Q(article__status__in=INDEXED_STATUSES)
-                | Q(article__published_at__isnull=True)
+                ~rule_q(COMMENT_RULE, through="comment")
             ).delete()
         comment_seconds = time.perf_counter() - started
 

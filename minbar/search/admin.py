@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from minbar.search import actions
 from minbar.search.models import ProtectedWord
@@ -29,11 +31,13 @@ class ProtectedWordAdmin(admin.ModelAdmin):
     list_display = ("word", "note", "created_at")
     search_fields = ("word", "note")
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: ProtectedWord, form: forms.ModelForm, change: bool
+    ) -> None:
         actions.do_save_protected_word(obj)
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: ProtectedWord) -> None:
         actions.do_delete_protected_words([obj])
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ProtectedWord]) -> None:
         actions.do_delete_protected_words(queryset)

@@ -8,7 +8,10 @@ the index's rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from typing import Any, cast
+
+from django.db.models import Q, QuerySet
 
 from minbar.discussion.models import Comment
 from minbar.news.models import Article
@@ -16,31 +19,77 @@ from minbar.search.texts import ARTICLE_COLUMNS
 
 INDEXED_STATUSES = (Article.Status.PUBLISHED, Article.Status.SCHEDULED)
 
+# What the index holds, said once, as field lookups: the querysets filter with them, and
+# `satisfies` checks an object or a row already in hand against the same lookups (no query).
+ARTICLE_RULE: Mapping[str, object] = {
+    "status__in": INDEXED_STATUSES,
+    "published_at__isnull": False,
+}
+COMMENT_RULE: Mapping[str, object] = {
+    "status": Comment.Status.VISIBLE,
+    **{f"article__{lookup}": value for lookup, value in ARTICLE_RULE.items()},
+}
 
-def indexable_articles():
-    return Article.objects.filter(status__in=INDEXED_STATUSES, published_at__isnull=False)
+
+def rule_q(rule: Mapping[str, object], *, through: str = "") -> Q:
+    """The rule as a filter, on the model itself or `through` a relation (e.g. "comment")."""
+    prefix = f"{through}__" if through else ""
+    return Q(**{prefix + lookup: value for lookup, value in rule.items()})
 
 
-def indexable_comments(article_ids: Iterable[int] | None = None):
+def satisfies(rule: Mapping[str, object], value_of: Callable[[str], object]) -> bool:
+    """Whether the values `value_of(path)` (a path such as "article__status") meet the rule,
+    evaluated here as the database would evaluate `rule_q(rule)`."""
+    for lookup, wanted in rule.items():
+        path, operator = _split(lookup)
+        value = value_of(path)
+        if operator == "in":
+            held = value in cast("Container[object]", wanted)
+        elif operator == "isnull":
+            held = (value is None) == wanted
+        else:
+            held = value == wanted
+        if not held:
+            return False
+    return True
+
+
+def _split(lookup: str) -> tuple[str, str]:
+    """("article__status", "in") from "article__status__in"; only these three operators."""
+    path, _sep, operator = lookup.rpartition("__")
+    if operator in ("in", "isnull"):
+        return path, operator
+    return lookup, "exact"
+
+
+def _attribute_path(instance: object) -> Callable[[str], object]:
+    def value_of(path: str) -> object:
+        value = instance
+        for name in path.split("__"):
+            value = getattr(value, name)
+        return value
+
+    return value_of
+
+
+def indexable_articles() -> QuerySet[Article]:
+    return Article.objects.filter(rule_q(ARTICLE_RULE))
+
+
+def indexable_comments(article_ids: Iterable[int] | None = None) -> QuerySet[Comment]:
     """Visible comments of indexable articles (of `article_ids` when given)."""
-    comments = Comment.objects.visible().filter(
-        article__status__in=INDEXED_STATUSES, article__published_at__isnull=False
-    )
+    comments = Comment.objects.filter(rule_q(COMMENT_RULE))
     if article_ids is not None:
         comments = comments.filter(article_id__in=list(article_ids))
     return comments
 
 
-def comment_row(comment: Comment) -> tuple | None:
+def comment_row(comment: Comment) -> tuple[Any, ...] | None:
     """The COMMENT_COLUMNS row of a comment as it was just written (its article loaded), or None
     when `indexable_comments` would leave it out: the same rule, without reading it back."""
-    article = comment.article
-    if (
-        comment.status != Comment.Status.VISIBLE
-        or article.status not in INDEXED_STATUSES
-        or article.published_at is None
-    ):
+    if not satisfies(COMMENT_RULE, _attribute_path(comment)):
         return None
+    article = comment.article
     return (
         comment.pk,
         comment.article_id,
@@ -64,7 +113,10 @@ def tag_names(article_ids: Iterable[int]) -> dict[int, list[str]]:
     return names
 
 
-def _by_pk(queryset, *, columns: tuple[str, ...], size: int):
+Rows = list[tuple[Any, ...]]
+
+
+def _by_pk(queryset: QuerySet[Any], *, columns: tuple[str, ...], size: int) -> Iterator[Rows]:
     """`columns` rows (pk first) of `queryset` in pk order, `size` at a time, by keyset.
 
     The queryset must filter only on its own table, so that each batch is a walk along the
@@ -79,19 +131,27 @@ def _by_pk(queryset, *, columns: tuple[str, ...], size: int):
         last = rows[-1][0]
 
 
-def article_batches(*, size: int):
+def article_batches(*, size: int) -> Iterator[Rows]:
     """ARTICLE_COLUMNS rows of every indexable article, in batches of at most `size`."""
-    published_at = ARTICLE_COLUMNS.index("published_at")
-    for rows in _by_pk(Article.objects.all(), columns=(*ARTICLE_COLUMNS, "status"), size=size):
-        batch = [row[:-1] for row in rows if row[-1] in INDEXED_STATUSES and row[published_at]]
+    paths = tuple(_split(lookup)[0] for lookup in ARTICLE_RULE)
+    columns = (*ARTICLE_COLUMNS, *paths)
+    width = len(ARTICLE_COLUMNS)
+    for rows in _by_pk(Article.objects.all(), columns=columns, size=size):
+        batch = [
+            row[:width]
+            for row in rows
+            if satisfies(ARTICLE_RULE, dict(zip(paths, row[width:], strict=True)).__getitem__)
+        ]
         if batch:
             yield batch
 
 
-def comment_batches(*, size: int):
+def comment_batches(*, size: int) -> Iterator[Rows]:
     """COMMENT_COLUMNS rows of every indexable comment, in batches of at most `size`."""
     own = ("pk", "article_id", "body_html", "created_at")
-    for rows in _by_pk(Comment.objects.visible(), columns=own, size=size):
+    # The comment's own part of the rule here, its article's part below (see _by_pk: one table).
+    mine = {k: v for k, v in COMMENT_RULE.items() if not k.startswith("article__")}
+    for rows in _by_pk(Comment.objects.filter(**mine), columns=own, size=size):
         live = {
             pk: (section_id, published_at)
             for pk, section_id, published_at in indexable_articles()

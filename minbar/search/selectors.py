@@ -1,14 +1,13 @@
 """Reads for the search page: a parsed query in, a page of hits with marked snippets out.
 
-One search costs a fixed number of queries whatever it finds: two capped counts (articles,
-comments), one engine query for the page shown, one to load its articles or comments, and the
-protected words (cached).
+One search costs a fixed number of queries whatever it finds: one engine query for the page
+shown that also counts its matches (capped), one capped count of the other tab, one to load the
+page's articles or comments, and the protected words (cached).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, cast
 
@@ -132,11 +131,12 @@ class Results:
 
 
 class _Hits:
-    """The hits of one search as the paginator sees them: a length, and slices fetched from
-    the engine one page at a time (only the page shown is ever read)."""
+    """The hits of one search as the paginator sees them: a length, and the one page of them
+    that was read (only the page shown is ever read)."""
 
-    def __init__(self, fetch: Callable[..., list[Hit]], *, count: int) -> None:
-        self.fetch = fetch
+    def __init__(self, hits: list[Hit], *, offset: int, count: int) -> None:
+        self.hits = hits
+        self.offset = offset
         self.total = count
 
     def count(self) -> int:
@@ -146,12 +146,23 @@ class _Hits:
         return self.total
 
     def __getitem__(self, window: slice) -> list[Hit]:
-        start = window.start or 0
+        start = (window.start or 0) - self.offset
         stop = self.total if window.stop is None else min(window.stop, self.total)
-        return self.fetch(offset=start, size=max(0, stop - start))
+        return self.hits[max(0, start) : max(0, stop - self.offset)]
 
 
-def _page(hits: _Hits, *, number: str | int) -> Page:
+def _page_number(number: str | int) -> int:
+    """The page asked for, or 404 (as the paginator would answer)."""
+    try:
+        value = int(number)
+    except (TypeError, ValueError) as exc:
+        raise Http404(_("There is no such page.")) from exc
+    if value < 1:
+        raise Http404(_("There is no such page."))
+    return value
+
+
+def _page(hits: _Hits, *, number: int) -> Page:
     # _Hits is only sliced (Page reads object_list[bottom:top]), never indexed or iterated, so
     # it implements less than the stubs' pagination protocol asks.
     paginator: Paginator[Hit] = Paginator(
@@ -188,29 +199,38 @@ def search(
     backend = get_backend(using=router.db_for_read(ArticleEntry))
     window = filters.window(now=now)
     cap = policy.MAX_RESULTS
-    counts = {kind: backend.count(kind, query, window=window, limit=cap + 1) for kind in SHOWS}
+    number = _page_number(page)
+    offset, size = (number - 1) * policy.RESULTS_PER_PAGE, policy.RESULTS_PER_PAGE
+
+    def fetch(kind: Show) -> tuple[list[Hit], int]:
+        hits, total = backend.counted_page(
+            kind, query, window=window, candidates=cap, sort=sort,
+            now_seconds=policy.epoch_seconds(now), offset=offset, size=size,
+        )  # fmt: skip
+        if total is None:  # an empty page: nothing matches, or the page is past the end
+            total = backend.count(kind, query, window=window, limit=cap + 1) if offset else 0
+        return hits, total
+
+    # The page shown and its count come from one walk; the other tab is only counted. When
+    # the articles tab was not chosen and is empty, the comments are shown in its place.
+    hits, total = fetch(show)
+    counts = {show: total}
+    if comments_if_no_articles and show == "articles" and not total:
+        comment_hits, counts["comments"] = fetch("comments")
+        if counts["comments"]:
+            hits, show = comment_hits, "comments"
+            results.show = show
+            results.showing_comments_instead = True
+    for kind in SHOWS:
+        if kind not in counts:
+            counts[kind] = backend.count(kind, query, window=window, limit=cap + 1)
     results.article_count = min(counts["articles"], cap)
     results.comment_count = min(counts["comments"], cap)
     results.more_articles = counts["articles"] > cap
     results.more_comments = counts["comments"] > cap
-    if (
-        comments_if_no_articles
-        and show == "articles"
-        and not counts["articles"]
-        and counts["comments"]
-    ):
-        show = results.show = "comments"
-        results.showing_comments_instead = True
-
-    def fetch(*, offset: int, size: int) -> list[Hit]:
-        return backend.page(
-            show, query, window=window, candidates=cap, sort=sort,
-            now_seconds=policy.epoch_seconds(now), offset=offset, size=size,
-        )  # fmt: skip
-
     if not counts["articles"] and not counts["comments"]:
         results.suggestion = suggest_spelling(query)
-    results.page = _page(_Hits(fetch, count=results.count), number=page)
+    results.page = _page(_Hits(hits, offset=offset, count=results.count), number=number)
     marker = Marker(
         terms=query.highlight_terms(),
         prefixes=query.highlight_prefixes(),

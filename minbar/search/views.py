@@ -3,6 +3,7 @@ bad filters answer 400 with the reason, queries with nothing to look for explain
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ TEMPLATE = "search/search_results.html"
 
 
 @public_page
-def results(request):
+def results(request: HttpRequest) -> HttpResponse:
     sections = selectors.list_sections()
     if not request.GET:
         return render(request, TEMPLATE, {"form": SearchForm(), "sections": sections})
@@ -82,7 +83,7 @@ def _results_heading(found: selectors.Results) -> str:
     return ngettext("%(count)s result", "%(count)s results", count) % {"count": format_count(count)}
 
 
-def _suggestion_link(request, suggestion: str) -> str:
+def _suggestion_link(request: HttpRequest, suggestion: str) -> str:
     """A link to the same search, filters kept, for the suggested spelling."""
     params = request.GET.copy()
     params.pop("page", None)
@@ -92,7 +93,7 @@ def _suggestion_link(request, suggestion: str) -> str:
     )
 
 
-def _links(request) -> dict[str, str]:
+def _links(request: HttpRequest) -> dict[str, str]:
     """Query strings for pagination and the articles/comments tabs, keeping the filters."""
     base = request.GET.copy()
     base.pop("page", None)

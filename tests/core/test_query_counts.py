@@ -37,9 +37,10 @@ READER_STATE = 5
 HOME_ANONYMOUS = 6
 # The same page for every reader (issue 11): a signed-in reader's costs no session or user query.
 HOME_SIGNED_IN = 6
-# Search: the sections (the form's filter), a count of each kind of hit, the page of hits,
-# the articles shown, the sections again (the site's navigation).
-SEARCH = 6
+# Search: the sections (the form's filter), the page of hits and a count of each kind of hit,
+# the articles shown, the sections again (the site's navigation). PostgreSQL counts the page's
+# kind in the page's own walk (decision 0023): one query fewer.
+SEARCH = {"sqlite": 6, "postgresql": 5}
 # Posting: session, user, article; savepoint, insert, counter, release; the page to go to; and
 # what the reader is told beside their comment (published, updated or held).
 POST_COMMENT = 9
@@ -96,8 +97,8 @@ def test_search_page_costs_exact_queries_however_many_hits(
     response = client.get("/search/", {"q": "الطاقة"})
     assert len(page_of(response).articles) == 10
     many = _queries(lambda: client.get("/search/", {"q": "الطاقة"}))
-    assert len(few) == SEARCH, few
-    assert len(many) == SEARCH, many
+    assert len(few) == SEARCH[connection.vendor], few
+    assert len(many) == SEARCH[connection.vendor], many
 
 
 def test_posting_a_comment_costs_exact_queries_however_long_the_discussion(client):

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from minbar.search.backends.postgres import clause_tsquery, quote_lexeme, tsquery_text
+from minbar.search.backends.postgres import (
+    clause_tsquery,
+    pairs_tsquery_text,
+    quote_lexeme,
+    term_pairs,
+    tsquery_text,
+)
 from minbar.search.backends.sqlite import fts5_match, quote_term
 from minbar.search.policy import MAX_CLAUSES
 from minbar.search.query import Clause, Problem, Query, parse_query
@@ -159,3 +165,22 @@ def test_a_phrase_is_kept_within_one_field_on_postgresql():
     clause = P("وزير", "خارجي")
     assert clause_tsquery(clause, labels=("A", "D")).count("<->") == 2
     assert isinstance(Query(clauses=(clause,)).positive[0], Clause)
+
+
+PAIRS = [
+    ("وزير", ""),
+    ('"وزير الخارجية الأمريكي"', "('وزير خارجي' & 'خارجي امريكا')"),
+    ('"وزير الخار"*', ""),  # the only pair ends in a prefix: nothing to look up
+    ('"وزير الخارجية الجديد"*', "('وزير خارجي')"),
+    ('-"وزير الخارجية" مجلس', ""),  # excluded phrases find no rows
+    ('"وزير الخارجية" "مجلس الأمن"', "('وزير خارجي') & ('مجلس امن')"),
+]
+
+
+@pytest.mark.parametrize(("typed", "text"), PAIRS, ids=[p[0] for p in PAIRS])
+def test_postgresql_looks_a_phrase_up_by_its_word_pairs(typed, text):
+    assert pairs_tsquery_text(parse_query(typed)) == text
+
+
+def test_word_pairs_never_span_two_fields():
+    assert sorted(term_pairs("a b c", "c d")) == ["a b", "b c", "c d"]

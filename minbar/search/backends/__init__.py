@@ -82,6 +82,19 @@ class Backend(Protocol):
         size: int,
     ) -> list[Hit]: ...
 
+    def counted_page(
+        self,
+        kind: Kind,
+        query: Query,
+        *,
+        window: Window,
+        candidates: int,
+        sort: Sort,
+        now_seconds: int,
+        offset: int,
+        size: int,
+    ) -> tuple[list[Hit], int | None]: ...
+
     def count(self, kind: Kind, query: Query, *, window: Window, limit: int) -> int: ...
 
     def vocabulary(self) -> Iterator[tuple[str, int]]: ...

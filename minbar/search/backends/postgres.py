@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import pairwise
 
 from django.db import connections, transaction
 
@@ -39,6 +40,24 @@ _TABLES = {
 _ARTICLE_VECTOR = " || ".join(
     f"setweight(to_tsvector('simple', %s), '{label}')" for label in ARTICLE_LABELS
 )
+# An entry's adjacent term pairs, one lexeme each ("a b"), for the `phrases` column. They go
+# to the server as one string, split there: a text[] parameter costs psycopg a Python call per
+# element, which made indexing several times slower.
+_PAIRS = "array_to_tsvector(string_to_array(%s, ','))"
+
+
+def term_pairs(*fields: str) -> list[str]:
+    """Every pair of adjacent terms within one field of shadow text, as "a b", once each."""
+    pairs: set[str] = set()
+    for text in fields:
+        terms = text.split()
+        pairs.update(f"{a} {b}" for a, b in pairwise(terms))
+    return list(pairs)
+
+
+def _pairs_param(*fields: str) -> str:
+    # Index terms are letters and digits only: a comma never occurs in one.
+    return ",".join(term_pairs(*fields))
 
 
 def quote_lexeme(term: str, *, prefix: bool = False, label: str = "") -> str:
@@ -81,6 +100,38 @@ def clause_tsquery(clause: Clause, *, labels: tuple[str, ...] = ()) -> str:
     return "(" + " | ".join(f"({phrase(label)})" for label in labels) + ")"
 
 
+def _quote_pair(first: str, second: str) -> str:
+    return quote_lexeme(first)[:-1] + " " + quote_lexeme(second)[1:]
+
+
+def clause_pairs(clause: Clause) -> str:
+    """The pairs a phrase must hold, as a `::tsquery` text ("" when it has none to look up:
+    a word, or two words the second of which is a prefix): `'a b' & 'b c'`, ORed over the
+    spellings of a phrase with variants."""
+    last = len(clause.terms) - 1
+    options = []
+    for terms in clause.spellings():
+        pairs = [
+            _quote_pair(terms[i], terms[i + 1])
+            for i in range(last)
+            if not (clause.prefix and i + 1 == last)
+        ]
+        if not pairs:
+            return ""
+        options.append(" & ".join(dict.fromkeys(pairs)))
+    if len(options) == 1:
+        return options[0]
+    return " | ".join(f"({option})" for option in options)
+
+
+def pairs_tsquery_text(query: Query) -> str:
+    """What the `phrases` column must hold for the query's phrases ("" when nothing)."""
+    if not query.is_searchable:
+        raise ValueError("the query has nothing to look for")
+    found = [pairs for c in query.positive if c.is_phrase and (pairs := clause_pairs(c))]
+    return " & ".join(f"({pairs})" for pairs in found)
+
+
 def tsquery_text(query: Query, *, labels: tuple[str, ...] = ()) -> str:
     """The `to_tsquery('simple', …)` text of a searchable query."""
     if not query.is_searchable:
@@ -112,10 +163,13 @@ class PostgresBackend:
             return
         with self.connection.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO search_articleentry (id, article_id, section_id, document) "
-                f"VALUES (%s, %s, %s, {_ARTICLE_VECTOR})",
+                "INSERT INTO search_articleentry (id, article_id, section_id, document, phrases) "
+                f"VALUES (%s, %s, %s, {_ARTICLE_VECTOR}, {_PAIRS})",
                 [
-                    (t.key, t.article_id, t.section_id, t.title, t.standfirst, t.tags, t.body)
+                    (
+                        t.key, t.article_id, t.section_id, t.title, t.standfirst, t.tags, t.body,
+                        _pairs_param(t.title, t.standfirst, t.tags, t.body),
+                    )
                     for t in texts
                 ],
             )  # fmt: skip
@@ -124,10 +178,14 @@ class PostgresBackend:
         if not texts:
             return
         sql = (
-            "INSERT INTO search_commententry (id, comment_id, article_id, section_id, document) "
-            "VALUES (%s, %s, %s, %s, to_tsvector('simple', %s))"
+            "INSERT INTO search_commententry "
+            "(id, comment_id, article_id, section_id, document, phrases) "
+            f"VALUES (%s, %s, %s, %s, to_tsvector('simple', %s), {_PAIRS})"
         )
-        rows = [(t.key, t.comment_id, t.article_id, t.section_id, t.body) for t in texts]
+        rows = [
+            (t.key, t.comment_id, t.article_id, t.section_id, t.body, _pairs_param(t.body))
+            for t in texts
+        ]
         with self.connection.cursor() as cursor:
             if len(rows) == 1:  # a comment just posted: one statement, no batch to set up
                 cursor.execute(sql, rows[0])
@@ -145,6 +203,20 @@ class PostgresBackend:
         finally:
             with self.connection.cursor() as cursor:
                 cursor.execute("RESET synchronous_commit")
+        # A GIN index takes bulk inserts into a pending list that every search then reads
+        # whole until a vacuum merges it; a cleared index also leaves its old rows dead. Vacuum
+        # (outside a transaction: a rebuild run by the command), or at least merge the pending
+        # lists, and give the planner fresh statistics either way.
+        with self.connection.cursor() as cursor:
+            for table in ("search_articleentry", "search_commententry"):
+                if not self.connection.in_atomic_block:
+                    cursor.execute(f"VACUUM (ANALYZE) {table}")
+                    continue
+                for column in ("document", "phrases"):
+                    cursor.execute(
+                        "SELECT gin_clean_pending_list(%s::regclass)", [f"{table}_{column}"]
+                    )
+                cursor.execute(f"ANALYZE {table}")
 
     def clear(self) -> None:
         with self.connection.cursor() as cursor:
@@ -175,33 +247,69 @@ class PostgresBackend:
         """(key, id) of the hits at [offset, offset + size) in `sort` order, among the
         `candidates` newest matches; relevance is ts_rank_cd times the freshness boost, ties go
         to the newer key (the same rules as the SQLite engine)."""
+        hits, _total = self.counted_page(
+            kind, query, window=window, candidates=candidates, sort=sort,
+            now_seconds=now_seconds, offset=offset, size=size,
+        )  # fmt: skip
+        return hits
+
+    def counted_page(
+        self,
+        kind: Kind,
+        query: Query,
+        *,
+        window: Window,
+        candidates: int,
+        sort: Sort,
+        now_seconds: int,
+        offset: int,
+        size: int,
+    ) -> tuple[list[Hit], int | None]:
+        """`page`, and how many documents match, counting no further than `candidates + 1`
+        (None when the page is empty); by relevance both come from one walk."""
         entries, id_column, rank = _TABLES[kind]
         where, params = self._where(kind, query, window)
         # Walking the keys backwards and testing each row is quick for words, but a phrase
-        # (positions, and weights on articles) can only be tested on the row itself: then let
-        # the GIN index find the rows holding its words first (`+ 0` keeps the planner off the
-        # key index for the ordering).
+        # (positions, and weights on articles) can only be tested on the row itself: with no
+        # pairs to look up (`"a b*"`), let the GIN index find the rows holding its words first
+        # (`+ 0` keeps the planner off the key index for the ordering). With pairs, the planner
+        # weighs the pairs' index against the walk from the pairs' own statistics.
         gin = _needs_gin(query)
-        order = "e.id + 0" if gin or any(c.is_phrase for c in query.clauses) else "e.id"
-        newest = (
-            f"FROM {entries} AS e, to_tsquery('simple', %s) AS q WHERE {where} "
-            f"ORDER BY {order} DESC"
-        )
+        unpaired = any(c.is_phrase for c in query.clauses) and not pairs_tsquery_text(query)
+        order = "e.id + 0" if gin or unpaired else "e.id"
         if sort == "date":
-            sql = f"SELECT e.id, e.{id_column} {newest} LIMIT %s OFFSET %s"
-            params += [min(size, max(0, candidates - offset)), offset]
-        else:
+            # By date the page is only the `size` newest matches after `offset`, a short walk;
+            # counted apart, the matches may be counted in the table's order, which is cheaper
+            # than along the keys.
             sql = (
-                f"SELECT k, object_id FROM (SELECT e.id AS k, e.{id_column} AS object_id, "
-                f"({rank})::float8 AS relevance {newest} LIMIT %s) AS candidates "
-                "ORDER BY relevance * (1.0::float8 + %s::float8 / (%s::float8 + "
-                "GREATEST(0, %s::bigint - (k >> %s))::float8 / 86400.0::float8)) DESC, "
-                "k DESC LIMIT %s OFFSET %s"
+                f"SELECT e.id, e.{id_column} FROM {entries} AS e, to_tsquery('simple', %s) AS q "
+                f"WHERE {where} ORDER BY {order} DESC LIMIT %s OFFSET %s"
             )
-            params += [candidates, *boost_params(now_seconds), size, offset]
+            params += [min(size, max(0, candidates - offset)), offset]
+            with self._cursor(gin=gin) as cursor:
+                cursor.execute(sql, params)
+                hits = [(key, object_id) for key, object_id in cursor.fetchall()]
+            if not hits:
+                return hits, None
+            return hits, self.count(kind, query, window=window, limit=candidates + 1)
+        # The newest `candidates` + 1 matches (one more says "more than"), counted; only the
+        # first `candidates` of them are ranked and paged.
+        sql = (
+            "SELECT k, object_id, total FROM (SELECT k, object_id, relevance, "
+            "row_number() OVER (ORDER BY k DESC) AS n, count(*) OVER () AS total FROM ("
+            f"SELECT e.id AS k, e.{id_column} AS object_id, ({rank})::float8 AS relevance "
+            f"FROM {entries} AS e, to_tsquery('simple', %s) AS q WHERE {where} "
+            f"ORDER BY {order} DESC LIMIT %s) AS newest) AS counted WHERE n <= %s "
+            "ORDER BY relevance * (1.0::float8 + %s::float8 / (%s::float8 + "
+            "GREATEST(0, %s::bigint - (k >> %s))::float8 / 86400.0::float8)) DESC, "
+            "k DESC LIMIT %s OFFSET %s"
+        )
+        params += [candidates + 1, candidates, *boost_params(now_seconds), size, offset]
         with self._cursor(gin=gin) as cursor:
             cursor.execute(sql, params)
-            return [(key, object_id) for key, object_id in cursor.fetchall()]
+            rows = cursor.fetchall()
+        total = rows[0][2] if rows else None
+        return [(key, object_id) for key, object_id, _total in rows], total
 
     def count(self, kind: Kind, query: Query, *, window: Window, limit: int) -> int:
         """How many documents of `kind` match in `window`, counting no further than `limit`."""
@@ -231,8 +339,20 @@ class PostgresBackend:
 
     def _where(self, kind: Kind, query: Query, window: Window) -> tuple[str, list[object]]:
         labels = ARTICLE_LABELS if kind == "articles" else ()
-        where = "e.document @@ q AND e.id BETWEEN %s AND %s"
-        params: list[object] = [tsquery_text(query, labels=labels), window.low, window.high]
+        params: list[object] = [tsquery_text(query, labels=labels)]
+        pairs = pairs_tsquery_text(query)
+        if pairs:
+            # The phrases' pairs find the rows (their own GIN index); the document checks the
+            # query on those rows only, through ts_match_vq, the function behind @@, which the
+            # planner does not take to the document's index (whose posting lists for common
+            # words would be intersected for nothing). The document is tested first: the pairs
+            # are stored out of line.
+            where = "ts_match_vq(e.document, q) AND e.phrases @@ %s::tsquery AND "
+            params.append(pairs)
+        else:
+            where = "e.document @@ q AND "
+        where += "e.id BETWEEN %s AND %s"
+        params += [window.low, window.high]
         if window.section_id is not None:
             where += " AND e.section_id = %s"
             params.append(window.section_id)

@@ -194,6 +194,29 @@ class SqliteBackend:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
+    def counted_page(
+        self,
+        kind: Kind,
+        query: Query,
+        *,
+        window: Window,
+        candidates: int,
+        sort: Sort,
+        now_seconds: int,
+        offset: int,
+        size: int,
+    ) -> tuple[list[Hit], int | None]:
+        """`page`, and how many documents match, counting no further than `candidates + 1`
+        (None when the page is empty). Two statements here: FTS5 counts a doclist without
+        reading the entries or scoring, which is cheaper than counting in the page's walk."""
+        hits = self.page(
+            kind, query, window=window, candidates=candidates, sort=sort,
+            now_seconds=now_seconds, offset=offset, size=size,
+        )  # fmt: skip
+        if not hits:
+            return hits, None
+        return hits, self.count(kind, query, window=window, limit=candidates + 1)
+
     def count(self, kind: Kind, query: Query, *, window: Window, limit: int) -> int:
         """How many documents of `kind` match in `window`, counting no further than `limit`."""
         table = _TABLES[kind][0]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -15,7 +17,7 @@ class Command(BaseCommand):
         "or a change of protected words), and drop entries that should not be there."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--batch-size", type=int, default=5000, help="rows per transaction")
         parser.add_argument(
             "--workers",
@@ -34,7 +36,9 @@ class Command(BaseCommand):
             help="only refresh the vocabulary that spelling suggestions come from",
         )
 
-    def handle(self, *args, batch_size: int, workers: int, clear: bool, **options):
+    def handle(
+        self, *args: Any, batch_size: int, workers: int, clear: bool, **options: Any
+    ) -> None:
         if options["vocabulary_only"]:
             terms = do_refresh_vocabulary()
             self.stdout.write(f"Vocabulary: {terms} terms.")
