@@ -13,6 +13,7 @@ made through the same actions as the site's pages and worker.
 from __future__ import annotations
 
 import argparse
+import time
 
 from notify_common import load, run_worker_measured, setup_environment, start_smtp
 
@@ -38,6 +39,7 @@ def main() -> None:
     print(f"notify_emails: {args.emails} emails, {database}; {load()}")
     # Everything through the actions the site's own paths call: sign-up (no password: nobody
     # signs in here), the verified address, the settings page, the follow button.
+    began = time.perf_counter()
     section = news.do_get_or_create_section(name="أخبار")
     article = news.do_create_article(title="مقال البريد", body="نص.", section=section, editor=None)
     news.do_publish_article(article, editor=None)
@@ -62,7 +64,10 @@ def main() -> None:
     # clock starts: a notification for each follower, and each one's email queued.
     made = notify.do_notify_posted(comment_id=reply.pk)
     queued = tasks.queue_emails(reader_ids=made.to_email)
-    print(f"notifications made: {made.count}; emails queued: {queued}")
+    print(
+        f"notifications made: {made.count}; emails queued: {queued}; the data made in "
+        f"{time.perf_counter() - began:.1f} s (not timed below)"
+    )
     seconds, peak_kib = run_worker_measured()
     smtp.stop()
     sent = Notification.objects.filter(email="sent").count()
