@@ -193,6 +193,26 @@ def test_editor_cannot_keep_the_content_of_a_save_whose_publishing_is_refused(
     assert (article.title, article.status) == ("خبر في المسودة", Article.Status.DRAFT)
 
 
+def test_editor_sees_a_refused_bulk_publish_as_an_admin_error(client, monkeypatch):
+    editor = make_editor()
+    article = make_article(title="خبر في المسودة", editor=editor, published=False)
+
+    def refuse(editor):
+        raise NewsError("publish_forbidden", "ليس لك أن تنشر.", status=403, field="status")
+
+    monkeypatch.setattr(actions, "check_can_publish", refuse)
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:news_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [article.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "ليس لك أن تنشر." in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+
 def test_a_colliding_slug_is_a_form_error_in_arabic(client):
     editor = make_editor()
     existing = make_article(title="خبر قديم", editor=editor)
