@@ -171,9 +171,7 @@ def test_editor_cannot_save_what_the_actions_refuse_and_keeps_what_was_typed(cli
     assert not Article.objects.exists()
 
 
-def test_editor_cannot_keep_the_content_of_a_save_whose_publishing_is_refused(
-    client, monkeypatch
-):
+def test_editor_cannot_keep_the_content_of_a_save_whose_publishing_is_refused(client, monkeypatch):
     # The content is saved before the publishing action runs; a refusal there (here, as if the
     # editor had lost the right meanwhile) undoes both, and the form comes back as typed.
     editor = make_editor()
