@@ -49,6 +49,13 @@ LANGUAGE_MAX = _max_length(Article, "language")
 COMMENT_ID_MAX = _max_length(Comment, "import_id")
 USERNAME_FIELD_MAX = _max_length(User, "username")
 SITE_NAME_MAX = 200
+# The moderation records' texts: a report's details and a sanction's reason are as long as
+# their columns allow; a decision's reason has no column limit, so the format sets one.
+MODERATION_TEXT_MAX = {
+    ("reports", "text"): _max_length(CommentReport, "text"),
+    ("sanctions", "reason"): _max_length(Sanction, "reason"),
+}
+DECISION_REASON_MAX = 5000
 
 _SLUG = re.compile(r"[-\w]+")
 # NUL and lone surrogates (which JSON escapes can produce) cannot be stored by either database.
@@ -637,7 +644,8 @@ class _Checker:
                     self.error(f"{at}/details", MUST_BE_OBJECT % {"found": "value"})
                 fields[key] = details
             else:
-                fields[key] = self.string(item, key, at, max_length=5000) or ""
+                limit = MODERATION_TEXT_MAX.get((kind, key), DECISION_REASON_MAX)
+                fields[key] = self.string(item, key, at, max_length=limit) or ""
         # The rows' own rules, said before the database would.
         if kind == "reports":
             person, when = "reporter", "at"

@@ -311,3 +311,27 @@ def test_newsroom_cannot_import_featured_in_a_v1_file_or_as_a_string(tmp_path):
     outcome = run_import(doc, tmp_path=tmp_path)
     assert not outcome.ok and outcome.pointers()[0] == "/articles/0/comments/0/featured"
     assert not Comment.objects.exists()
+
+
+def test_moderation_texts_longer_than_their_columns_are_named_and_nothing_changes(tmp_path):
+    """A report's details and a sanction's reason have column limits (500): a longer one in a
+    file is an error at its place, not a database failure half-way through the import."""
+    doc = document(version=2)
+    doc["moderation"] = {
+        "reports": [
+            {"article": "kashmir-talks", "comment": "c1", "reporter": "dana-m",
+             "reason": "spam", "text": "ن" * 501, "at": "2022-07-15T11:00:00+03:00"}
+        ],
+        "sanctions": [
+            {"reader": "samir_h", "kind": "ban", "reason": "س" * 501,
+             "starts_at": "2022-07-16T11:00:00+03:00"}
+        ],
+    }  # fmt: skip
+    outcome = run_import(doc, tmp_path=tmp_path)
+    assert not outcome.ok
+    assert "/moderation/reports/0/text" in outcome.pointers()
+    assert "/moderation/sanctions/0/reason" in outcome.pointers()
+    assert not Comment.objects.exists()
+    doc["moderation"]["reports"][0]["text"] = "ن" * 500
+    doc["moderation"]["sanctions"][0]["reason"] = "س" * 500
+    assert run_import(doc, tmp_path=tmp_path).ok
