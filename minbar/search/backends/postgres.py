@@ -47,12 +47,16 @@ _PAIRS = "array_to_tsvector(string_to_array(%s, ','))"
 
 
 # The GIN indexes of the entry tables (migrations 0001 and 0006), by kind: (name, definition).
-_GIN_INDEXES: dict[Kind, list[tuple[str, str]]] = {
-    kind: [
+def _gin_indexes(table: str) -> list[tuple[str, str]]:
+    return [
         (f"{table}_{column}", f"CREATE INDEX {table}_{column} ON {table} USING gin ({column})")
         for column in ("document", "phrases")
     ]
-    for kind, table in (("articles", "search_articleentry"), ("comments", "search_commententry"))
+
+
+_GIN_INDEXES: dict[Kind, list[tuple[str, str]]] = {
+    "articles": _gin_indexes("search_articleentry"),
+    "comments": _gin_indexes("search_commententry"),
 }
 # maintenance_work_mem while building them: a GIN build sorts its keys in this much memory and
 # flushes to the index each time it fills (the server's default, 64 MB, flushes often).
