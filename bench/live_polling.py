@@ -61,25 +61,27 @@ def setup_database(db_url: str) -> dict:
     import django
 
     django.setup()
-    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.utils import timezone
 
-    from minbar.accounts.policy import username_key
+    from minbar.accounts.actions import do_create_reader
+    from minbar.accounts.models import User
     from minbar.discussion import actions as discussion
     from minbar.news import actions as news
 
     call_command("migrate", verbosity=0)
-    User = get_user_model()
-    readers = [
-        User.objects.create(
-            username=f"live-reader-{n}",
-            username_key=username_key(f"live-reader-{n}"),
-            email=f"live-reader-{n}@example.org",
-            date_joined=timezone.now() - dt.timedelta(days=30),
+    # Made by the sign-up's own action, then dated a month back (as bench/build.py and
+    # tests/factories.py do), so that the ordinary limits apply to them.
+    made = [
+        do_create_reader(
+            username=f"live-reader-{n}", email=f"live-reader-{n}@example.org", password=None
         )
         for n in range(5)
     ]
+    User.objects.filter(pk__in=[u.pk for u in made]).update(
+        date_joined=timezone.now() - dt.timedelta(days=30)
+    )
+    readers = list(User.objects.filter(pk__in=[u.pk for u in made]).order_by("pk"))
     section = news.do_get_or_create_section(name="أخبار", position=0)
     article = news.do_create_article(
         title="خبر عاجل: نقاش مباشر", body="نص الخبر.\n\nفقرة ثانية.", section=section

@@ -5,13 +5,17 @@
         DJANGO_SETTINGS_MODULE=config.settings.dev .venv/bin/python bench/search.py
 
 Builds (or, with --reuse, keeps) a corpus of --articles articles (default 100,000) and
---comments comments (default 1,000,000) from an Arabic word list, inserted in bulk (no actions:
-the corpus is scaffolding). It then indexes everything through the real code path
-(`search.actions.do_rebuild_index`, what `manage.py rebuild_search_index` runs) and prints
-articles/s and comments/s, then p50/p95/p99 over --queries mixed queries (words, two words,
-phrases, prefixes, exclusions, a section filter) through the search page's read path
-(`parse_query` + `selectors.search`, snippets included), and through the whole page (the
-Django test client: URL, form, view, template) for the first --page-queries of them. Each kind
+--comments comments (default 1,000,000) from an Arabic word list, through the actions the site
+writes with: sections, tags and readers as the newsroom and the sign-up make them, articles and
+comments by the archive import action (a batch of 2,000 articles at a time, roots, depths and
+counters kept by it; about 130 articles and 1,300 comments a second on SQLite, so the default
+corpus takes a quarter of an hour or more: keep it with --reuse). It then indexes everything
+through the real code path (`search.actions.do_rebuild_index`, what `manage.py
+rebuild_search_index` runs) and prints articles/s and comments/s, then p50/p95/p99 over
+--queries mixed queries (words, two words, phrases, prefixes, exclusions, a section filter)
+through the search page's read path (`parse_query` + `selectors.search`, snippets included),
+and through the whole page (the Django test client: URL, form, view, template) for the first
+--page-queries of them. Each kind
 is also timed in CPU (this process, plus the PostgreSQL server's backend when it runs on this
 machine): on a shared machine the wall time mostly measures the wait for a core.
 
@@ -30,6 +34,7 @@ import resource
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -153,12 +158,12 @@ def _fresh_postgres_database(url: str, *, reuse: bool) -> None:
 
 
 def build_corpus(*, articles: int, comments: int, seed: int, reuse: bool) -> float:
-    """Insert the corpus in bulk; returns seconds taken (0 when reused)."""
-    from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    """Make the corpus through the actions (`_import_corpus`); returns seconds taken (0 when
+    reused)."""
+    from django.db import connection
 
     from minbar.discussion.models import Comment
-    from minbar.news.models import Article, Section, Tag
+    from minbar.news.models import Article
 
     if reuse and Article.objects.count() == articles and Comment.objects.count() == comments:
         print(f"corpus: reusing {articles:,} articles and {comments:,} comments")
@@ -166,81 +171,11 @@ def build_corpus(*, articles: int, comments: int, seed: int, reuse: bool) -> flo
     if Article.objects.exists():
         sys.exit("the bench database holds another corpus: run without --reuse to start afresh")
     started = time.perf_counter()
-    rng = random.Random(seed)
-    writer = Writer(rng)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")  # this connection only: 256 MiB
-    sections = Section.objects.bulk_create(
-        Section(name=name, slug=f"s{i}", position=i) for i, name in enumerate(SECTIONS)
-    )
-    tags = Tag.objects.bulk_create(
-        Tag(name=word, slug=f"t{i}") for i, word in enumerate(writer.words[:40])
-    )
-    User = get_user_model()
-    users = User.objects.bulk_create(
-        User(
-            username=f"bench_{i}",
-            username_key=f"bench_{i}",
-            email=f"bench_{i}@example.org",
-            password="!",
-        )
-        for i in range(1000)
-    )
-    start = datetime(2021, 1, 1, tzinfo=UTC)
-    span = (datetime(2025, 12, 31, tzinfo=UTC) - start).total_seconds()
-    adapt = connection.ops.adapt_datetimefield_value
-    # Raw inserts with ids chosen here: the ORM's per-field work would take longer than the
-    # indexing this bench measures. The columns are the models' own.
-    article_columns = (
-        "id", "title", "slug", "standfirst", "body", "body_html", "language", "status",
-        "published_at", "created_at", "updated_at", "section_id", "source_name", "source_url",
-        "source_language", "comments_open", "comment_count", "image", "image_alt",
-        "image_caption", "image_credit",
-    )  # fmt: skip
-    comment_columns = (
-        "id", "article_id", "depth", "author_id", "body", "body_html", "status", "created_at",
-        "imported_score", "upvotes", "downvotes", "best_rank", "import_id", "is_featured",
-    )  # fmt: skip
-    statuses = ["visible"] * 19 + ["rejected"]
-    per_article = [0] * articles
-    for _ in range(comments):
-        per_article[rng.randrange(articles)] += 1
-    batch = 2000
-    made_articles = made_comments = 0
-    with connection.cursor() as cursor:
-        for offset in range(0, articles, batch):
-            article_rows, tag_rows, comment_rows = [], [], []
-            for n in range(offset, min(articles, offset + batch)):
-                article_id = n + 1
-                paragraphs = writer.paragraphs(rng.randint(80, 220))
-                published = start + timedelta(seconds=rng.random() * span)
-                visible = 0
-                for _ in range(per_article[n]):
-                    text = writer.text(rng.randint(8, 45))
-                    status = rng.choice(statuses)
-                    visible += status == "visible"
-                    made_comments += 1
-                    created = published + timedelta(minutes=rng.randint(1, 5000))
-                    comment_rows.append(
-                        (made_comments, article_id, 0, rng.choice(users).pk, text,
-                         f"<p>{text}</p>", status, adapt(created), 0, 0, 0, 0.0, "", False)
-                    )  # fmt: skip
-                article_rows.append(
-                    (article_id, writer.text(rng.randint(5, 10)), f"bench-{n}",
-                     writer.text(rng.randint(12, 25)), "\n\n".join(paragraphs),
-                     "\n".join(f"<p>{p}</p>" for p in paragraphs), "ar", "published",
-                     adapt(published), adapt(published), adapt(published),
-                     rng.choice(sections).pk, "", "", "", True, visible, "", "", "", "")
-                )  # fmt: skip
-                tag_rows += [(article_id, tag.pk) for tag in rng.sample(tags, 2)]
-            with transaction.atomic():
-                _insert(cursor, Article._meta.db_table, article_columns, article_rows)
-                _insert(cursor, Article.tags.through._meta.db_table, ("article_id", "tag_id"),
-                        tag_rows)  # fmt: skip
-                _insert(cursor, Comment._meta.db_table, comment_columns, comment_rows)
-            made_articles += len(article_rows)
-            print(f"\r  {made_articles:,} articles, {made_comments:,} comments", end="", flush=True)
+    corpus = Corpus(articles=articles, comments=comments, seed=seed)
+    _import_corpus(corpus)
     print()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -248,9 +183,105 @@ def build_corpus(*, articles: int, comments: int, seed: int, reuse: bool) -> flo
     return time.perf_counter() - started
 
 
-def _insert(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    marks = ", ".join(["%s"] * len(columns))
-    cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+class Corpus:
+    """The corpus as plain data, drawn in a fixed order from the seed: for each article its
+    paragraphs, publication time, comments (text, status, author, time), title, standfirst,
+    section and two tags."""
+
+    READERS = 1000
+    BATCH = 2000  # articles written at a time
+
+    def __init__(self, *, articles: int, comments: int, seed: int) -> None:
+        self.articles = articles
+        self.rng = random.Random(seed)
+        self.writer = Writer(self.rng)
+        self.tags = self.writer.words[:40]
+        self.per_article = [0] * articles
+        for _ in range(comments):
+            self.per_article[self.rng.randrange(articles)] += 1
+
+    def batches(self) -> Iterator[list[dict]]:
+        rng, writer = self.rng, self.writer
+        start = datetime(2021, 1, 1, tzinfo=UTC)
+        span = (datetime(2025, 12, 31, tzinfo=UTC) - start).total_seconds()
+        statuses = ["visible"] * 19 + ["rejected"]
+        for offset in range(0, self.articles, self.BATCH):
+            batch = []
+            for n in range(offset, min(self.articles, offset + self.BATCH)):
+                paragraphs = writer.paragraphs(rng.randint(80, 220))
+                published = start + timedelta(seconds=rng.random() * span)
+                thread = []
+                for c in range(self.per_article[n]):
+                    text = writer.text(rng.randint(8, 45))
+                    status = rng.choice(statuses)
+                    author = rng.randrange(self.READERS)
+                    created = published + timedelta(minutes=rng.randint(1, 5000))
+                    thread.append(
+                        {"id": f"c{c}", "author": f"bench_{author}", "created_at": created,
+                         "text": text, "status": status}
+                    )  # fmt: skip
+                batch.append(
+                    {"slug": f"bench-{n}", "title": writer.text(rng.randint(5, 10)),
+                     "standfirst": writer.text(rng.randint(12, 25)), "paragraphs": paragraphs,
+                     "published_at": published, "comments": thread,
+                     "section": rng.randrange(len(SECTIONS)), "tags": rng.sample(self.tags, 2)}
+                )  # fmt: skip
+            yield batch
+
+
+def _import_corpus(corpus: Corpus) -> None:
+    """Through the actions: sections, tags and readers as the newsroom and the sign-up make
+    them, then articles and comments by the archive import action (`do_import_archive`, what
+    `import_archive` runs), a batch of articles at a time. The import sets each comment's root
+    and depth and each article's comment count, renders the Markdown and records revisions.
+    The search index is built afterwards (`index`), so the signals the import sends are not
+    listened to here."""
+    from django.db import transaction
+
+    from minbar.accounts.actions import do_create_reader
+    from minbar.archive.actions import do_import_archive
+    from minbar.archive.validate import validate_archive
+    from minbar.core.signals import article_changed, discussion_changed
+    from minbar.news import actions as news
+
+    for signal in (article_changed, discussion_changed):
+        signal.receivers.clear()
+        signal.sender_receivers_cache.clear()
+    with transaction.atomic():
+        for i, name in enumerate(SECTIONS):
+            news.do_get_or_create_section(name=name, position=i)
+        for name in corpus.tags:
+            news.do_get_or_create_tag(name=name)
+        for i in range(corpus.READERS):
+            do_create_reader(username=f"bench_{i}", email=f"bench_{i}@example.org", password=None)
+    made_articles = made_comments = 0
+    for batch in corpus.batches():
+        document = {
+            "format": "minbar-archive",
+            "version": 1,
+            "site": {"name": "bench", "time_zone": "UTC"},
+            "articles": [
+                {
+                    "slug": a["slug"],
+                    "title": a["title"],
+                    "standfirst": a["standfirst"],
+                    "body": "\n\n".join(a["paragraphs"]),
+                    "section": SECTIONS[a["section"]],
+                    "tags": a["tags"],
+                    "status": "published",
+                    "published_at": a["published_at"].isoformat(),
+                    "updated_at": a["published_at"].isoformat(),
+                    "comments": [
+                        {**c, "created_at": c["created_at"].isoformat()} for c in a["comments"]
+                    ],
+                }
+                for a in batch
+            ],
+        }
+        report = do_import_archive(validate_archive(document))
+        made_articles += report.articles_created
+        made_comments += report.comments_created
+        print(f"\r  {made_articles:,} articles, {made_comments:,} comments", end="", flush=True)
 
 
 def index(batch_size: int, workers: int, clear: bool):
@@ -305,8 +336,8 @@ def index(batch_size: int, workers: int, clear: bool):
     return report
 
 
-def make_queries(n: int, *, seed: int) -> list[tuple[str, dict]]:
-    """Mixed reader queries: (text, extra GET parameters)."""
+def make_queries(n: int, *, seed: int, sections: list[str]) -> list[tuple[str, dict]]:
+    """Mixed reader queries: (text, extra GET parameters); `sections`: the sections' slugs."""
     rng = random.Random(seed + 1)
     writer = Writer(rng)
     content = [w for w in WORDS if len(w) > 3]
@@ -331,7 +362,7 @@ def make_queries(n: int, *, seed: int) -> list[tuple[str, dict]]:
             params["sort"] = "date"
         else:
             text = rng.choice(content)
-            params["section"] = f"s{rng.randrange(len(SECTIONS))}"
+            params["section"] = sections[rng.randrange(len(SECTIONS))]
         if i % 7 == 3:
             params["show"] = "comments"
         queries.append((text, params))
@@ -432,10 +463,17 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})")
     seconds = build_corpus(
-        articles=args.articles, comments=args.comments, seed=args.seed, reuse=args.reuse
+        articles=args.articles,
+        comments=args.comments,
+        seed=args.seed,
+        reuse=args.reuse,
     )
     if seconds:
-        print(f"corpus: {args.articles:,} articles, {args.comments:,} comments in {seconds:.0f} s")
+        print(
+            f"corpus: {args.articles:,} articles, {args.comments:,} comments in "
+            f"{seconds:.1f} s = {args.articles / seconds:,.0f} articles/s, "
+            f"{args.comments / seconds:,.0f} comments/s"
+        )
     print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     if not args.skip_index:
         report = index(args.batch_size, args.workers, clear=args.reuse)
@@ -447,7 +485,10 @@ def main() -> None:
             f"indexing: {report.comments:,} visible comments in {report.comment_seconds:.1f} s = "
             f"{report.comments_per_second:,.0f} comments/s"
         )
-    queries = make_queries(args.queries, seed=args.seed)
+    from minbar.news.models import Section
+
+    slugs = list(Section.objects.order_by("position", "pk").values_list("slug", flat=True))
+    queries = make_queries(args.queries, seed=args.seed, sections=slugs)
     time_queries(queries[:20])  # warm caches: the analyser's, the database's
     samples, cpu, with_hits = time_queries(queries)
     print(f"search ({len(queries)} queries, {with_hits} with hits on the page):")

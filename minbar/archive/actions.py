@@ -581,7 +581,7 @@ def _attach_only(document: ArchiveDocument, existing: dict[str, Article]) -> dic
 _COMMENT_FIELDS = (
     "pk", "article_id", "parent_id", "root_id", "depth", "author_id", "body", "status",
     "created_at", "imported_score", "upvotes", "downvotes", "best_rank", "import_id",
-    "edited_at",
+    "edited_at", "is_featured",
 )  # fmt: skip
 
 
@@ -695,6 +695,7 @@ def _write_comments(
                     best_rank=best_rank(upvotes=0, downvotes=0, imported_score=item.score),
                     import_id=item.id,
                     edited_at=item.edited_at,
+                    is_featured=item.featured,
                 )
                 new.append(_Planned(comment, item, parent, root, author_id))
                 if item.status == VISIBLE:
@@ -774,6 +775,8 @@ def _update_matched_comments(matched: list[_Planned]) -> tuple[set[int], set[int
         }
         if entry.edited_at is not None:  # version 2; an edit is never undone by a file
             wanted["edited_at"] = entry.edited_at
+        if entry.featured:  # version 2; likewise a file never unfeatures a comment
+            wanted["is_featured"] = True
         changes = [name for name, value in wanted.items() if getattr(comment, name) != value]
         for name in changes:
             setattr(comment, name, wanted[name])

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from minbar.archive import claims
 from minbar.archive.models import ImportedPage, ImportedReader
+from minbar.core.errors import Refusal
+from minbar.core.http import refusal_response
 
 
 class MergeForm(forms.Form):
@@ -52,11 +54,28 @@ class ImportedReaderAdmin(admin.ModelAdmin):
             return None
         imported = users.pop()
         form = MergeForm(request.POST if "apply" in request.POST else None)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge an imported account"),
+            "imported": imported,
+            "form": form,
+            "queryset": queryset,
+            "opts": self.model._meta,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
         if form.is_valid():
             try:
                 moved = claims.do_merge_imported_reader(imported, into=form.cleaned_data["into"])
-            except claims.MergeRefused as refused:
-                form.add_error("into", refused.message)
+            except Refusal as refused:
+                # The form again, the reason on the account's field, the name kept; a 4xx.
+                return refusal_response(
+                    request,
+                    refused,
+                    template="archive/merge_reader.html",
+                    context=context,
+                    form=form,
+                    fallback_field="into",
+                )
             else:
                 self.message_user(
                     request,
@@ -73,19 +92,7 @@ class ImportedReaderAdmin(admin.ModelAdmin):
                     messages.SUCCESS,
                 )
                 return None
-        return TemplateResponse(
-            request,
-            "archive/merge_reader.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Merge an imported account"),
-                "imported": imported,
-                "form": form,
-                "queryset": queryset,
-                "opts": self.model._meta,
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            },
-        )
+        return TemplateResponse(request, "archive/merge_reader.html", context)
 
 
 @admin.register(ImportedPage)

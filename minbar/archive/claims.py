@@ -14,40 +14,46 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from minbar.accounts.models import User
 from minbar.accounts.policy import is_unclaimed_import
 from minbar.archive.changes import announce_changes
 from minbar.archive.models import ImportedReader
+from minbar.core.errors import Refusal
 from minbar.discussion import actions as discussion
 from minbar.discussion.models import Comment, CommentVote
 
 
-class MergeRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class MergeRefused(Refusal):
+    """A merge staff may not make: the one refusal type (`core.errors.Refusal`), about the
+    account named to receive the history (`field="into"`)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(code, message, field="into")
 
 
-def check_merge_imported_reader(imported, *, into) -> None:
+def check_merge_imported_reader(imported: User, *, into: User) -> None:
     """Refuse a merge that would take over a live account or merge an account into itself."""
     if imported.pk == into.pk:
-        raise MergeRefused(_("An account cannot be merged into itself."))
+        raise MergeRefused("merge-into-itself", _("An account cannot be merged into itself."))
     if not is_unclaimed_import(
         is_active=imported.is_active,
         has_usable_password=imported.has_usable_password(),
         has_signed_in=imported.last_login is not None,
     ):
         raise MergeRefused(
+            "not-unclaimed-import",
             _("%(name)s is not an unclaimed imported account: it cannot be merged.")
-            % {"name": imported.username}
+            % {"name": imported.username},
         )
     if into.is_staff or not into.is_active:
         raise MergeRefused(
-            _("%(name)s is not an active reader's account.") % {"name": into.username}
+            "not-an-active-reader",
+            _("%(name)s is not an active reader's account.") % {"name": into.username},
         )
 
 
 @transaction.atomic
-def do_merge_imported_reader(imported, *, into) -> int:
+def do_merge_imported_reader(imported: User, *, into: User) -> int:
     """Move everything of the unclaimed imported account `imported` to `into`, then delete it;
     returns the number of comments moved. Where both voted on one comment, `into`'s vote
     stays and the imported one is withdrawn (the counters move with it)."""

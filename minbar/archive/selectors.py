@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 
 from minbar.archive import policy
 from minbar.discussion.models import Comment, CommentVote
@@ -172,17 +173,21 @@ def _readers(*, when: _When, personal_data: bool) -> Iterator[dict[str, Any]]:
 def _add_v2_comment_fields(
     articles: list[Article], comments: dict[int, list[dict[str, Any]]], *, when: _When
 ) -> dict[int, tuple[str, str]]:
-    """Each comment's edit time and votes (reader, value, time, whether it counts); returns
-    every comment's (article slug, id in the file) by primary key."""
+    """Each comment's edit time, votes (reader, value, time, whether it counts) and, for a
+    featured comment, `featured`; returns every comment's (article slug, id in the file) by
+    primary key."""
     ids = [article.pk for article in articles]
     edited: dict[int, Any] = {}
+    featured: set[int] = set()
     votes: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for pk, edited_at in Comment.objects.filter(
-            article_id__in=chunk, edited_at__isnull=False
-        ).values_list("pk", "edited_at"):
+        for pk, edited_at, is_featured in Comment.objects.filter(
+            Q(edited_at__isnull=False) | Q(is_featured=True), article_id__in=chunk
+        ).values_list("pk", "edited_at", "is_featured"):
             edited[pk] = edited_at
+            if is_featured:
+                featured.add(pk)
         for comment_id, username, value, at, counted in (
             CommentVote.objects.filter(comment__article_id__in=chunk)
             .order_by("comment_id", "created_at", "voter__username")
@@ -199,6 +204,8 @@ def _add_v2_comment_fields(
             names[pk] = (slugs[article_id], item["id"])
             item["edited_at"] = when(edited.get(pk))
             item["votes"] = votes.get(pk, [])
+            if pk in featured:
+                item["featured"] = True
     return names
 
 

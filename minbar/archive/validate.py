@@ -89,7 +89,7 @@ ARTICLE_KEYS = {
 }  # fmt: skip
 SOURCE_KEYS = {"name", "url", "language"}
 COMMENT_KEYS = {"id", "parent", "author", "created_at", "text", "score", "status"}
-COMMENT_KEYS_V2 = COMMENT_KEYS | {"edited_at", "votes"}
+COMMENT_KEYS_V2 = COMMENT_KEYS | {"edited_at", "votes", "featured"}
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,7 @@ class CommentEntry:
     status: str
     edited_at: dt.datetime | None = None
     votes: tuple[VoteEntry, ...] = ()
+    featured: bool = False  # version 2: picked out by the newsroom
 
 
 @dataclass(frozen=True)
@@ -960,6 +961,7 @@ class _Checker:
         score = self.score(value, pointer)
         edited_at = self.time(value, "edited_at", pointer)
         votes = self.votes(value.get("votes"), f"{pointer}/votes")
+        featured = self.boolean(value, "featured", pointer, default=False)
         if len(self.errors) > before:
             return None
         assert ident is not None and author is not None and created_at is not None
@@ -977,6 +979,7 @@ class _Checker:
             status=status,
             edited_at=edited_at,
             votes=votes,
+            featured=bool(featured),
         )
 
     def text(self, value: dict, pointer: str, *, status: str | None) -> str | None:

@@ -19,7 +19,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +36,7 @@ from minbar.search.documents import (
     rule_q,
     tag_names,
 )
+from minbar.search.errors import SearchError
 from minbar.search.models import (
     PROTECTED_WORD_MAX,
     ArticleEntry,
@@ -398,16 +398,20 @@ def do_refresh_vocabulary(*, batch_size: int = 5000) -> int:
 
 
 def check_protected_word(word: str) -> str:
-    """The word as it will be stored, or a ValidationError saying what is wrong with it."""
+    """The word as it will be stored, or a SearchError saying what is wrong with it."""
     word = word.strip()
     if not word:
-        raise ValidationError(_("Write the word to protect."))
+        raise SearchError("empty", _("Write the word to protect."), field="word")
     if len(word) > PROTECTED_WORD_MAX:
-        raise ValidationError(
-            _("A protected word has at most %(max)s letters.") % {"max": PROTECTED_WORD_MAX}
+        raise SearchError(
+            "length",
+            _("A protected word has at most %(max)s letters.") % {"max": PROTECTED_WORD_MAX},
+            field="word",
         )
     if len(tokenise(word)) != 1:
-        raise ValidationError(_("Write one word only, without spaces or punctuation."))
+        raise SearchError(
+            "one-word", _("Write one word only, without spaces or punctuation."), field="word"
+        )
     return word
 
 

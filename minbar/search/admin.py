@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from minbar.search import actions
+from minbar.search.errors import SearchError
 from minbar.search.models import ProtectedWord
 
 
@@ -21,8 +21,8 @@ class ProtectedWordForm(forms.ModelForm):
     def clean_word(self) -> str:
         try:
             return actions.check_protected_word(self.cleaned_data["word"])
-        except ValidationError as error:
-            raise forms.ValidationError(error.messages) from error
+        except SearchError as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
 
 
 @admin.register(ProtectedWord)

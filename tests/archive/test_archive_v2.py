@@ -259,3 +259,55 @@ def test_an_empty_site_streams_an_empty_archive(version):
     assert "".join(iter_archive_text(version=version)) == dump_archive(
         get_archive_document(version=version)
     )
+
+
+def featured_bodies() -> list[str]:
+    return sorted(Comment.objects.filter(is_featured=True).values_list("body", flat=True))
+
+
+def test_newsroom_can_move_a_featured_comment_and_it_stays_featured(tmp_path):
+    """Found by bench/archive_roundtrip.py: the "feature" decision travelled, the comment's
+    featured flag did not, so the moved site showed no featured comment."""
+    from minbar.moderation import actions as moderation
+
+    build_site()
+    chief = make_user("chief", is_staff=True, is_superuser=True)
+    first = Comment.objects.filter(parent=None).order_by("pk").first()
+    moderation.do_feature_comment(first, moderator=chief, featured=True)
+    text = run_export("--format-version", "2", "--with-personal-data")
+    assert sum('"featured": true' in line for line in text.splitlines()) == 1
+    from minbar.moderation.models import AuditEntry
+
+    AuditEntry.objects.all().delete()  # kept by SET_NULL otherwise
+    Article.objects.all().delete()
+    EmailAddress.objects.all().delete()
+    User.objects.filter(is_staff=False).delete()
+    outcome = run_import(text, tmp_path=tmp_path)
+    assert outcome.ok, outcome.stderr
+    assert featured_bodies() == ["تعليق **أول**"]
+    assert run_export("--format-version", "2", "--with-personal-data") == text
+
+
+def test_newsroom_cannot_unfeature_a_comment_by_importing_an_older_file(tmp_path):
+    from minbar.moderation import actions as moderation
+
+    build_site()
+    text = run_export("--format-version", "2")
+    chief = make_user("chief", is_staff=True, is_superuser=True)
+    first = Comment.objects.filter(parent=None).order_by("pk").first()
+    moderation.do_feature_comment(first, moderator=chief, featured=True)
+    outcome = run_import(text, tmp_path=tmp_path)
+    assert outcome.ok, outcome.stderr
+    assert featured_bodies() == ["تعليق **أول**"]
+
+
+def test_newsroom_cannot_import_featured_in_a_v1_file_or_as_a_string(tmp_path):
+    doc = document()
+    doc["articles"][0]["comments"][0]["featured"] = True
+    outcome = run_import(doc, tmp_path=tmp_path)
+    assert not outcome.ok and outcome.pointers()[0] == "/articles/0/comments/0/featured"
+    doc = document(version=2)
+    doc["articles"][0]["comments"][0]["featured"] = "yes"
+    outcome = run_import(doc, tmp_path=tmp_path)
+    assert not outcome.ok and outcome.pointers()[0] == "/articles/0/comments/0/featured"
+    assert not Comment.objects.exists()

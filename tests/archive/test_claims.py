@@ -98,7 +98,8 @@ def test_a_merge_never_takes_over_a_live_account(client, imported_site):
     ImportedReader.objects.create(source="disqus", identity="user:x", user=reader)
     client.force_login(make_user("chief", is_staff=True, is_superuser=True))
     response = merge(client, reader, "other")
-    assert response.status_code == 200
+    # A refusal like any other (core.http.refusal_response): the form again, a 400.
+    assert response.status_code == 400
     # The admin speaks Arabic, the site's language.
     assert "ليس someone حسابًا مستوردًا لم يُطالب به أحد" in response.content.decode()
     assert User.objects.filter(pk=reader.pk).exists() and other.comments.count() == 0

@@ -44,7 +44,7 @@ User.objects.create_user("chief", password=None, is_staff=True, is_superuser=Tru
 """
 
 # What the demo lacks, made as a newsroom would: reports, a rejection, a suspension lifted, a
-# ban, an edit and a few more votes.
+# ban, an edit, a featured comment and a few more votes.
 HISTORY = """
 import datetime as dt
 from django.utils import timezone
@@ -67,6 +67,7 @@ moderation.do_suspend_reader(reporters[3], moderator=chief,
 moderation.do_lift_sanctions(reporters[3], moderator=chief, reason="خطأ")
 moderation.do_ban_reader(reporters[4], moderator=chief, reason="سبام")
 discussion.do_edit_comment(visible[2], text="نص معدّل بعد النشر.")
+moderation.do_feature_comment(visible[4], moderator=chief, featured=True)
 for voter in reporters[5:9]:
     discussion.do_cast_vote(visible[3], voter=voter, value=-1)
 """
@@ -92,6 +93,7 @@ print(json.dumps({
     "scores": sorted(c.score for c in Comment.objects.all()),
     "imported": Comment.objects.aggregate(total=Sum("imported_score"))["total"],
     "edited": Comment.objects.filter(edited_at__isnull=False).count(),
+    "featured": sorted(Comment.objects.filter(is_featured=True).values_list("body", flat=True)),
     "reports": sorted(CommentReport.objects.values_list(
         "reporter__username", "reason", "is_counted", "resolution", "resolved_by__username")),
     "sanctions": sorted(map(str, Sanction.objects.values_list(
@@ -146,9 +148,15 @@ def test_an_archive_goes_sqlite_to_postgresql_and_back_unchanged(tmp_path):
     assert any(c.get("edited_at") for c in comments)
     moderation = archive["moderation"]
     assert len(moderation["reports"]) == 3 and len(moderation["sanctions"]) == 2
-    assert {d["action"] for d in moderation["decisions"]} >= {"reject", "suspend", "ban", "lift"}
+    assert {d["action"] for d in moderation["decisions"]} >= {
+        "reject",
+        "suspend",
+        "ban",
+        "lift",
+        "feature",
+    }
     assert files[1].read_bytes() == files[0].read_bytes()
     assert files[2].read_bytes() == files[0].read_bytes()
     assert counts[1] == counts[0]
     assert counts[2] == counts[0]
-    assert counts[0]["reports"] and counts[0]["edited"] == 1
+    assert counts[0]["reports"] and counts[0]["edited"] == 1 and len(counts[0]["featured"]) == 1

@@ -256,6 +256,7 @@ def test_staff_can_manage_protected_words_in_the_admin(client, committed):
     assert ProtectedWord.objects.get().word == "فيلان"
     bad = client.post(url, {"word": "كلمتان هنا", "note": ""})
     assert bad.status_code == 200 and ProtectedWord.objects.count() == 1
+    assert "errorlist" in bad.content.decode()  # the refusal, on the word's field
     assert selectors.get_protected_words() == {"فيلان"}
     with committed():
         client.post(
