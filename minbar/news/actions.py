@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
@@ -20,6 +20,7 @@ from minbar.core.announce import announce, announce_each
 from minbar.core.signals import article_changed, lists_changed
 from minbar.core.text import render_article_markdown
 from minbar.news import images
+from minbar.news.errors import NewsError
 from minbar.news.models import SLUG_MAX, TITLE_MAX, Article, ArticleRevision, Author, Section, Tag
 
 CONTENT_FIELDS = (
@@ -83,11 +84,11 @@ def do_record_revision(
 
 def _validate(article: Article) -> None:
     if not article.title.strip():
-        raise ValidationError({"title": _("An article needs a title.")})
+        raise NewsError("title_missing", _("An article needs a title."), field="title")
     if len(article.title) > TITLE_MAX:
-        raise ValidationError({"title": _("The title is too long.")})
+        raise NewsError("title_too_long", _("The title is too long."), field="title")
     if not article.body.strip():
-        raise ValidationError({"body": _("An article needs a body.")})
+        raise NewsError("body_missing", _("An article needs a body."), field="body")
 
 
 @transaction.atomic
@@ -171,9 +172,16 @@ def check_set_lead_image(
     touch: bool = True,
 ) -> Article:
     """Validate an uploaded lead image and its description, then set it."""
-    images.validate_upload(upload)
+    try:
+        images.validate_upload(upload)
+    except ValidationError as error:
+        raise NewsError(error.code or "image_invalid", error.messages[0], field="image") from error
     if not alt.strip():
-        raise ValidationError({"image_alt": _("Describe the image for readers who cannot see it.")})
+        raise NewsError(
+            "image_alt_missing",
+            _("Describe the image for readers who cannot see it."),
+            field="image_alt",
+        )
     return do_set_lead_image(
         article, upload=upload, alt=alt, caption=caption, credit=credit, editor=editor, touch=touch
     )
@@ -218,7 +226,12 @@ def do_make_image_renditions(article: Article) -> list[str]:
 def check_can_publish(editor: User | None) -> None:
     """Only editors (and superusers) publish, schedule and unpublish."""
     if editor is not None and not editor.has_perm("news.publish_article"):
-        raise PermissionDenied(_("Only editors can publish, schedule or unpublish articles."))
+        raise NewsError(
+            "publish_forbidden",
+            _("Only editors can publish, schedule or unpublish articles."),
+            status=403,
+            field="status",
+        )
 
 
 @transaction.atomic
@@ -249,7 +262,9 @@ def do_schedule_article(
 ) -> Article:
     """Set the article to go live at `at`; readers see it from then on, with no job to run."""
     if timezone.is_naive(at):
-        raise ValidationError({"published_at": _("The time needs a time zone.")})
+        raise NewsError(
+            "published_at_naive", _("The time needs a time zone."), field="published_at"
+        )
     article.status = Article.Status.SCHEDULED
     article.published_at = at
     article.updated_at = timezone.now()

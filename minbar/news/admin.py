@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -23,9 +24,12 @@ from django.views.decorators.http import require_POST
 from minbar.accounts.models import User
 from minbar.news import actions, images
 from minbar.news.access import may_edit_article, revisions_readable_by
+from minbar.news.errors import NewsError
 from minbar.news.models import Article, ArticleRevision, Author, Section, Tag
 
 DRAFT = Article.Status.DRAFT
+# The refusal met by a request's first try at saving an article (ArticleAdmin.changeform_view).
+_refusals: weakref.WeakKeyDictionary[HttpRequest, NewsError] = weakref.WeakKeyDictionary()
 
 
 def _staff(request: HttpRequest) -> User:
@@ -105,9 +109,17 @@ class ArticleAdminForm(forms.ModelForm):
                 "Leave empty to make one from the title (Arabic letters are kept)."
             )
 
+    # A refusal the newsroom's actions made of this very submission (see ArticleAdmin's
+    # changeform_view): the form is shown again, as typed, with the reason on its field.
+    refusal: NewsError | None = None
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if self.refusal is not None:
+            field = self.refusal.field if self.refusal.field in self.fields else None
+            self.add_error(field, self.refusal.message)
+            return data
         if "slug" in self.fields and not data.get("slug") and data.get("title"):
             exclude = self.instance.pk if self.instance.pk else None
             data["slug"] = actions.unique_slug(data["title"], exclude_pk=exclude)
@@ -176,6 +188,33 @@ class ArticleAdmin(admin.ModelAdmin):
 
     # --- saving through the actions ---------------------------------------------------------
 
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """A NewsError from the actions in save_model ends the admin's transaction (nothing is
+        saved); the same submission is then shown again, what was typed kept, with the
+        refusal's reason on the field it names and its status."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except NewsError as refusal:
+            _refusals[request] = refusal
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            response.status_code = refusal.status
+            return response
+
+    def get_form(
+        self, request: HttpRequest, obj: Article | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refusal = _refusals.get(request)
+        if refusal is None:
+            return form
+        return type(form.__name__, (form,), {"refusal": refusal})
+
     def save_model(
         self, request: HttpRequest, obj: Article, form: forms.Form, change: bool
     ) -> None:
@@ -229,18 +268,26 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Publish the selected articles now"))
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        actions.check_can_publish(_staff(request))
-        with transaction.atomic():
-            for article in queryset:
-                actions.do_publish_article(article, editor=_staff(request))
+        try:
+            actions.check_can_publish(_staff(request))
+            with transaction.atomic():
+                for article in queryset:
+                    actions.do_publish_article(article, editor=_staff(request))
+        except NewsError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+            return
         self.message_user(request, _("Published."), messages.SUCCESS)
 
     @admin.action(description=gettext_lazy("Unpublish the selected articles"))
     def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        actions.check_can_publish(_staff(request))
-        with transaction.atomic():
-            for article in queryset:
-                actions.do_unpublish_article(article, editor=_staff(request))
+        try:
+            actions.check_can_publish(_staff(request))
+            with transaction.atomic():
+                for article in queryset:
+                    actions.do_unpublish_article(article, editor=_staff(request))
+        except NewsError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+            return
         self.message_user(request, _("Unpublished."), messages.SUCCESS)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
@@ -301,8 +348,8 @@ class ArticleAdmin(admin.ModelAdmin):
         revision = get_object_or_404(ArticleRevision, pk=revision_id, article=article)
         try:
             actions.do_restore_revision(revision, editor=_staff(request))
-        except ValidationError as error:
-            self.message_user(request, "; ".join(error.messages), messages.ERROR)
+        except NewsError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
         else:
             self.message_user(request, _("The revision was restored."), messages.SUCCESS)
         return redirect("admin:news_article_change", article.pk)

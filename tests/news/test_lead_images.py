@@ -9,13 +9,13 @@ import re
 import extruct
 import feedparser
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, ImageDraw
 
 from minbar.news import actions, images
+from minbar.news.errors import NewsError
 from minbar.news.models import Article
 from tests.factories import make_article, make_editor
 from tests.news.test_workflow import admin_form
@@ -96,9 +96,9 @@ def test_editor_uploading_a_bad_image_gets_a_clear_arabic_error(client, upload, 
 
 def test_an_image_over_the_size_limit_is_refused_before_it_is_read(monkeypatch):
     monkeypatch.setattr(images, "MAX_UPLOAD_BYTES", 1024)
-    with pytest.raises(ValidationError, match="الحد الأقصى") as refused:
+    with pytest.raises(NewsError, match="الحد الأقصى") as refused:
         actions.check_set_lead_image(make_article(), upload=photo(), alt="وصف")
-    assert refused.value.code == "image_too_large"
+    assert (refused.value.code, refused.value.field) == ("image_too_large", "image")
 
 
 def test_the_database_refuses_an_image_without_alt_text():

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
 from minbar.news import actions
+from minbar.news.errors import NewsError
 from minbar.news.models import Article
 from tests.factories import make_article, make_author_user, make_editor, make_section
 
@@ -63,8 +63,9 @@ def test_every_save_records_a_revision_and_an_editor_can_restore_one():
 
 def test_only_editors_publish_through_the_actions():
     author = make_author_user()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NewsError) as refused:
         actions.check_can_publish(author)
+    assert (refused.value.code, refused.value.status) == ("publish_forbidden", 403)
     actions.check_can_publish(make_editor())
 
 
@@ -152,6 +153,62 @@ def test_editor_forms_keep_what_was_typed_when_they_show_an_error(client):
     assert "errornote" in html
     assert "نص كتبته المحررة بعناية" in html
     assert not Article.objects.exists()
+
+
+def test_editor_cannot_save_what_the_actions_refuse_and_keeps_what_was_typed(client, monkeypatch):
+    # The form's own limit is the model's; the actions' rule is the last word. Lowering the
+    # actions' limit makes a title the form lets through one that do_create_article refuses.
+    monkeypatch.setattr(actions, "TITLE_MAX", 10)
+    client.force_login(make_editor())
+    response = client.post(
+        reverse("admin:news_article_add"),
+        admin_form(title="عنوان أطول من الحد", body="نص كتبته المحررة بعناية"),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "العنوان طويل جدًا." in html
+    assert "عنوان أطول من الحد" in html and "نص كتبته المحررة بعناية" in html
+    assert not Article.objects.exists()
+
+
+def test_editor_cannot_keep_the_content_of_a_save_whose_publishing_is_refused(client, monkeypatch):
+    # The content is saved before the publishing action runs; a refusal there (here, as if the
+    # editor had lost the right meanwhile) undoes both, and the form comes back as typed.
+    editor = make_editor()
+    article = make_article(title="خبر في المسودة", editor=editor, published=False)
+
+    def refuse(editor):
+        raise NewsError("publish_forbidden", "ليس لك أن تنشر.", status=403, field="status")
+
+    monkeypatch.setattr(actions, "check_can_publish", refuse)
+    client.force_login(editor)
+    url = reverse("admin:news_article_change", args=[article.pk])
+    response = client.post(url, admin_form(article, title="عنوان جديد", status="published"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "ليس لك أن تنشر." in html and "عنوان جديد" in html
+    article.refresh_from_db()
+    assert (article.title, article.status) == ("خبر في المسودة", Article.Status.DRAFT)
+
+
+def test_editor_sees_a_refused_bulk_publish_as_an_admin_error(client, monkeypatch):
+    editor = make_editor()
+    article = make_article(title="خبر في المسودة", editor=editor, published=False)
+
+    def refuse(editor):
+        raise NewsError("publish_forbidden", "ليس لك أن تنشر.", status=403, field="status")
+
+    monkeypatch.setattr(actions, "check_can_publish", refuse)
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:news_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [article.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "ليس لك أن تنشر." in response.content.decode()
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
 
 
 def test_a_colliding_slug_is_a_form_error_in_arabic(client):
