@@ -289,19 +289,42 @@ def index(batch_size: int, workers: int, clear: bool):
 
     from minbar.search.actions import do_rebuild_index
 
-    cpu = time.process_time()
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server = _server_cpu_reader()
+
+    def spent() -> tuple[float, float, float]:
+        """CPU seconds so far: this process, its ended children (the analysis worker of a
+        finished phase), the server's backend for this connection."""
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time(), children.ru_utime + children.ru_stime, server()
+
+    marks: dict[str, tuple[float, float, float]] = {"start": spent()}
+
+    def progress(kind: str, _done: int) -> None:
+        # The first comment batch comes after the articles' worker ended and their indexes were
+        # built: the articles' CPU, plus one batch of comments.
+        if kind == "comments" and "articles" not in marks:
+            marks["articles"] = spent()
+
     started = time.perf_counter()
-    report = do_rebuild_index(batch_size=batch_size, workers=workers, clear=clear)
+    report = do_rebuild_index(
+        batch_size=batch_size, workers=workers, clear=clear, progress=progress
+    )
     whole = time.perf_counter() - started
-    cpu = time.process_time() - cpu
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    worker_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+    end = spent()
+    cpu, worker_cpu, server_cpu = (b - a for a, b in zip(marks["start"], end, strict=True))
     print(
-        f"indexing CPU: this process {cpu:.1f} s, analysis worker {worker_cpu:.1f} s "
+        f"indexing CPU: this process {cpu:.1f} s, analysis worker {worker_cpu:.1f} s, "
+        f"database server {server_cpu:.1f} s "
         f"(wall {report.article_seconds + report.comment_seconds:.1f} s; {whole:.1f} s with "
         "the final vacuum and the vocabulary)"
     )
+    if "articles" in marks:
+        parts = [b - a for a, b in zip(marks["start"], marks["articles"], strict=True)]
+        print(
+            f"indexing CPU, articles (with one batch of comments): {sum(parts):.1f} s "
+            f"(this process {parts[0]:.1f}, worker {parts[1]:.1f}, server {parts[2]:.1f}) = "
+            f"{report.articles / sum(parts):,.0f} articles per CPU-second"
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_articleentry")

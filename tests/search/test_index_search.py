@@ -158,6 +158,44 @@ def test_operator_can_rebuild_the_index_from_scratch(client, committed):
     assert ArticleEntry.objects.count() == 1 and CommentEntry.objects.count() == 1
 
 
+def _gin_indexes() -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename IN "
+            "('search_articleentry', 'search_commententry') AND indexdef LIKE '%%USING gin%%'"
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_operator_can_rebuild_a_cleared_index_and_find_phrases_at_once(client):
+    article = make_article(body="محطات الطاقة الشمسية في الجنوب")
+    comment = make_comment(article, text="الطاقة الشمسية مستقبلنا")
+    before = _gin_indexes() if get_backend().vendor == "postgresql" else set()
+    call_command("rebuild_search_index", "--clear", "--batch-size", "1", stdout=StringIO())
+    assert found_articles(client, '"الطاقة الشمسية"') == [article.pk]
+    assert found_comments(client, '"الطاقة الشمسية"') == [comment.pk]
+    assert found_articles(client, '"الشمسية الطاقة"') == []
+    if get_backend().vendor == "postgresql":  # dropped for the rebuild, built again at its end
+        assert len(before) == 4 and _gin_indexes() == before
+
+
+def test_operator_can_rebuild_after_a_cleared_rebuild_was_killed(client):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL drops indexes for a cleared rebuild")
+    article = make_article(body="محطات الطاقة الشمسية")
+    before = _gin_indexes()
+    with connection.cursor() as cursor:  # what a rebuild killed mid-way leaves
+        cursor.execute("DROP INDEX search_articleentry_phrases")
+        cursor.execute("DROP INDEX search_commententry_document")
+    call_command("rebuild_search_index", stdout=StringIO())
+    assert _gin_indexes() == before
+    assert found_articles(client, '"الطاقة الشمسية"') == [article.pk]
+
+
 def test_operator_can_rebuild_with_text_analysed_in_another_process(client):
     articles = [make_article(body=f"الطاقة رقم {n}") for n in range(3)]
     comments = [make_comment(a, text="الطاقة") for a in articles]

@@ -119,8 +119,9 @@ class SqliteBackend:
             )
 
     @contextmanager
-    def bulk(self) -> Iterator[None]:
-        """A rebuild's session: a page cache big enough for FTS5's merges (this connection)."""
+    def bulk(self, *, cleared: bool = False) -> Iterator[None]:
+        """A rebuild's session: a page cache big enough for FTS5's merges (this connection).
+        FTS5 merges its own segments as it goes: `cleared` changes nothing here."""
         with self.connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size")
             (before,) = cursor.fetchone()
@@ -130,6 +131,9 @@ class SqliteBackend:
         finally:
             with self.connection.cursor() as cursor:
                 cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+    def build_indexes(self, kind: Kind) -> None:
+        """Nothing to build: FTS5 keeps its index in step (see `bulk`)."""
 
     def clear(self) -> None:
         with self.connection.cursor() as cursor:
