@@ -39,7 +39,7 @@ HOME_ANONYMOUS = 6
 HOME_SIGNED_IN = 6
 # Search: the sections (the form's filter), the page of hits and a count of each kind of hit,
 # the articles shown, the sections again (the site's navigation). PostgreSQL counts the page's
-# kind in the page's own walk (decision 0023): one query fewer.
+# kind in the page's own walk (decision 0021): one query fewer.
 SEARCH = {"sqlite": 6, "postgresql": 5}
 # Posting: session, user, article; savepoint, insert, counter, release; the page to go to; and
 # what the reader is told beside their comment (published, updated or held).

@@ -1,6 +1,6 @@
 """PostgreSQL only: a `phrases` tsvector of each entry's adjacent term pairs ("a b"), with its
 own GIN index, so that a phrase is looked up by its pairs instead of rechecking every row that
-holds its words (decision 0023). Stored out of line and uncompressed (EXTERNAL): it is read
+holds its words (decision 0021). Stored out of line and uncompressed (EXTERNAL): it is read
 through its index, so the row the phrase check reads stays small.
 
 Entries already indexed get their pairs from their documents' positions (within an article the
