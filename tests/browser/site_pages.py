@@ -31,6 +31,10 @@ def build_site() -> dict:
     first = make_comment(article, author=reader, text="تعليق أول **مهم**.")
     make_comment(article, text="رد على التعليق.", parent=first)
     moderator = make_moderator("mod_checker")
+    # The signed-in checks run as the moderator: a reply to their comment gives their
+    # notifications page an entry, and their bell a count.
+    theirs = make_comment(article, author=moderator, text="رأي المشرف في المحادثات.")
+    make_comment(article, author=reader, text="أوافقك يا @mod_checker.", parent=theirs)
     return {
         "article": article,
         "section": section,
@@ -65,4 +69,7 @@ def signed_in_paths(site: dict) -> dict[str, str]:
         "reply": reverse("discussion:reply", args=[site["comment"].pk]),
         "moderation-queue": reverse("moderation:queue", args=["pending"]),
         "moderation-words": reverse("moderation:words"),
+        "notifications": reverse("notify:inbox"),
+        "notification-settings": reverse("notify:preferences"),
+        "follow": reverse("notify:follow", args=[site["article"].slug]),
     }

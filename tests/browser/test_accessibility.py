@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
-SHOTS = {"home", "article", "search", "moderation-queue"}
+SHOTS = {"home", "article", "search", "moderation-queue", "notifications"}
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations.map(v => ({
