@@ -304,16 +304,17 @@ def dictionary_stem(word: str) -> str | None:
                 if len(form) < shortest or not dictionary.is_word(form):
                     continue
                 extra = 0.0
-                if form == stem[:-1] + "ه" and suffix[:1] in _PRONOUN_STARTS:
+                if (
                     # ت before a pronoun as a ة the dictionary adds to a listed word: the noun
                     # must then take the dual or be a broken plural, or the ت is the verb's
                     # ("رفضته" is رفض + ت + ه, not الرفضة's; "أدويتها" stays أدوية's).
-                    if (
-                        not dictionary.takes(form, "d")
-                        and dictionary.singular(form) is None
-                        and dictionary.takes(stem[:-1], "f")
-                    ):
-                        extra = _BARE_FEMININE_COST
+                    form == stem[:-1] + "ه"
+                    and suffix[:1] in _PRONOUN_STARTS
+                    and not dictionary.takes(form, "d")
+                    and dictionary.singular(form) is None
+                    and dictionary.takes(stem[:-1], "f")
+                ):
+                    extra = _BARE_FEMININE_COST
                 candidate = (cost + extra, -len(form), form)
                 if best is None or candidate < best:
                     best = candidate
