@@ -18,7 +18,7 @@ from minbar.search.arabic.stem import stem
 
 __all__ = ["ANALYSER_VERSION", "analyse", "analyse_to_text", "tokenise"]
 
-ANALYSER_VERSION: int = 2
+ANALYSER_VERSION: int = 3
 
 _TOKEN = re.compile(r"[^\W_]+")
 

@@ -234,9 +234,10 @@ _REGULAR_ENDINGS = ("ت", "وا")
 def regular_verb_forms(dictionary: Hunspell) -> set[str]:
     """Normalised verb forms (never nouns) that are a listed word plus a regular past ending:
     "أكدت" is listed as the past of the rare أكدى, but it is first أكد + ت, and the stemmer
-    should read it so."""
-    words = {normalise(word) for word in dictionary.words}
+    should read it so. The listed word must be a noun or itself a past tense: "التقت" is the
+    past of التقى, not the jussive التقِ + ت."""
     nouns = {normalise(word) for word in dictionary.nouns}
+    words = nouns | {normalise(word) for word in dictionary.past_of}
     found = set()
     for word in dictionary.verbs:
         form = normalise(word)

@@ -245,6 +245,10 @@ for _suffix, _cost in _SUFFIXES:
     _SUFFIX_COST[_suffix] = min(_cost, _SUFFIX_COST.get(_suffix, _cost))
 _SUFFIX_LENGTHS = sorted({len(suffix) for suffix in _SUFFIX_COST})
 
+# What a ت read as ة costs more when the noun it makes takes no dual and is no broken plural.
+_BARE_FEMININE_COST = 1.5
+_PRONOUN_STARTS = frozenset(pronoun[0] for pronoun in _PRONOUNS if pronoun)
+
 _WAW_PRONOUN = frozenset("و" + pronoun for pronoun in _PRONOUNS if pronoun)
 
 
@@ -299,7 +303,19 @@ def dictionary_stem(word: str) -> str | None:
             for form in forms:
                 if len(form) < shortest or not dictionary.is_word(form):
                     continue
-                candidate = (cost, -len(form), form)
+                extra = 0.0
+                if (
+                    # ت before a pronoun as a ة the dictionary adds to a listed word: the noun
+                    # must then take the dual or be a broken plural, or the ت is the verb's
+                    # ("رفضته" is رفض + ت + ه, not الرفضة's; "أدويتها" stays أدوية's).
+                    form == stem[:-1] + "ه"
+                    and suffix[:1] in _PRONOUN_STARTS
+                    and not dictionary.takes(form, "d")
+                    and dictionary.singular(form) is None
+                    and dictionary.takes(stem[:-1], "f")
+                ):
+                    extra = _BARE_FEMININE_COST
+                candidate = (cost + extra, -len(form), form)
                 if best is None or candidate < best:
                     best = candidate
                 break

@@ -94,6 +94,14 @@ def term(word: str, **kwargs: frozenset[str]) -> str:
         ("استقبله", "استقبل"),
         ("دعت", "دعا"),
         ("نفت", "نفي"),
+        # A weak verb's past is not its jussive plus ت (التقِ + ت).
+        ("التقت", "التقي"),
+        ("التقى", "التقي"),
+        # ت before a pronoun is the verb's when the ة noun it would make takes no dual.
+        ("رفضته", "رفض"),
+        ("مدرستها", "مدرسه"),
+        ("أدويتها", "ادويه"),
+        ("أجهزتها", "جهاز"),
         # ؤ typed as و is read as ؤ when that makes a word.
         ("مسوول", "مسءول"),
         # Names built on "الله".
