@@ -110,6 +110,7 @@ TEMPLATES = [
                 "minbar.core.context_processors.site",
                 "minbar.news.context_processors.navigation",
                 "minbar.search.context_processors.search_box",
+                "minbar.notify.context_processors.bell",
             ],
             "builtins": [
                 "django.templatetags.i18n",

@@ -60,7 +60,8 @@ def test_every_page_type_has_no_axe_violations(live_server, browser, shot, setti
                     page.add_script_tag(path=str(AXE))
                     for violation in page.evaluate(RUN_AXE):
                         found.append(f"{who} {width_name} {edition or '/'} {name}: {violation}")
-                    if name in SHOTS and (who == "signed-in") == name.startswith("moderation"):
+                    own_page = name.startswith("moderation") or name == "notifications"
+                    if name in SHOTS and (who == "signed-in") == own_page:
                         shot(page, f"{name}-{edition.strip('/') or 'ar'}-{width}")
             context.close()
     assert not found, "\n".join(found)

@@ -199,3 +199,22 @@ def test_notifications_page_reads_in_english_too(committed):
         make_comment(article, parent=make_comment(article, author=author))
     page = signed_in(author).get("/en/notifications/").content.decode()
     assert "replied to your comment" in page
+
+
+def test_reader_sees_the_unread_count_on_their_own_pages_without_javascript(committed):
+    """The reader's own pages are rendered for them, so their header carries the bell's count
+    itself; public pages never do (they get it from /me/state/)."""
+    article = make_article()
+    author, replier = reader(), reader()
+    with committed():
+        mine = make_comment(article, author=author, text="رأيي في المقال")
+        post(signed_in(replier), article, "أخالفك الرأي", parent=mine)
+    client = signed_in(author)
+    inbox = client.get(reverse("notify:inbox")).content.decode()
+    assert 'class="bell bell--unread"' in inbox and '<span class="bell__count"' in inbox
+    english = client.get("/en" + reverse("notify:inbox")).content.decode()
+    assert '<span class="bell__count" aria-label="1 unread">1</span>' in english
+    assert "bell__count" not in client.get(article.get_absolute_url()).content.decode()
+    client.post(reverse("notify:read-all"))
+    inbox = client.get(reverse("notify:inbox")).content.decode()
+    assert "bell__count" not in inbox and 'class="bell"' in inbox
