@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 from minbar.accounts.models import User
 from minbar.accounts.policy import username_key, username_problems
 from minbar.archive import policy, stream, v2
-from minbar.archive.changes import announce_changes
 from minbar.archive.migrate import article_ids_by_path, page_path
 from minbar.archive.validate import (
     ArchiveDocument,
@@ -42,6 +41,7 @@ from minbar.archive.validate import (
 )
 from minbar.core.text import render_article_markdown, render_comment_markdown
 from minbar.discussion import actions as discussion
+from minbar.discussion.changes import announce_changes
 from minbar.discussion.models import Comment
 from minbar.discussion.policy import best_rank
 from minbar.news import actions as news

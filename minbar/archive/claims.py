@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from minbar.accounts.models import User
 from minbar.accounts.policy import is_unclaimed_import
-from minbar.archive.changes import announce_changes
 from minbar.archive.models import ImportedReader
 from minbar.core.errors import Refusal
 from minbar.discussion import actions as discussion
+from minbar.discussion.changes import announce_changes
 from minbar.discussion.models import Comment, CommentVote
 
 

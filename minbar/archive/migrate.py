@@ -34,7 +34,6 @@ from django.utils.translation import ngettext
 
 from minbar.accounts import policy as accounts
 from minbar.archive import html as converter
-from minbar.archive.changes import announce_changes
 from minbar.archive.models import ImportedPage, ImportedReader
 from minbar.archive.policy import DEFAULT_SECTION, MAX_DEPTH
 from minbar.archive.sources import (
@@ -45,6 +44,7 @@ from minbar.archive.sources import (
     Thread,
 )
 from minbar.core.text import render_article_markdown, render_comment_markdown
+from minbar.discussion.changes import announce_changes
 from minbar.discussion.models import COMMENT_MAX, Comment
 from minbar.discussion.policy import best_rank
 from minbar.news import actions as news

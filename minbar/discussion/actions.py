@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from minbar.accounts.models import AnyUser, User
-from minbar.core.announce import announce, announce_each
-from minbar.core.signals import article_changed, comment_posted, discussion_changed
+from minbar.core.announce import announce
+from minbar.core.signals import comment_posted, discussion_changed
 from minbar.core.tasks import announce_in_background
 from minbar.core.text import clean_user_text, render_comment_markdown
 from minbar.discussion import policy, selectors
+from minbar.discussion.changes import announce_changes
 from minbar.discussion.errors import DiscussionError
 from minbar.discussion.gate import get_gate
 from minbar.discussion.models import COMMENT_MAX, Comment, CommentVote
@@ -349,16 +350,4 @@ def _announce_recounted(article_ids: list[int], comment_ids: list[int]) -> None:
         "pk", "article_id"
     ):
         by_article.setdefault(article_id, []).append(pk)
-
-    announce_each(
-        article_changed,
-        sender=Article,
-        payloads=[{"article_id": article_id} for article_id in article_ids],
-    )
-    announce_each(
-        discussion_changed,
-        sender=Comment,
-        payloads=[
-            {"article_id": article_id, "comment_ids": pks} for article_id, pks in by_article.items()
-        ],
-    )
+    announce_changes(articles=article_ids, discussions=by_article)

@@ -1,19 +1,13 @@
 from django import forms
 
+from minbar.notify.actions import PREFERENCE_FIELDS
 from minbar.notify.models import Preferences
 
 
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Preferences
-        fields = [
-            "email_replies",
-            "email_mentions",
-            "email_followed",
-            "email_decisions",
-            "follow_on_post",
-            "language",
-        ]
+        fields = list(PREFERENCE_FIELDS)
 
 
 class FollowForm(forms.Form):

@@ -1,5 +1,6 @@
-"""How every archive write says what it changed: one path, through `minbar.core.announce`
-(sent after commit, never for a rolled-back import)."""
+"""How a write that touches many articles and comments at once (a recount, an archive import, a
+claim) says what it changed: one path, through `minbar.core.announce` (sent after commit, never
+for a rolled-back transaction)."""
 
 from __future__ import annotations
 
